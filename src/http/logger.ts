@@ -1,0 +1,42 @@
+// Logging: an interface that pino (and console-like loggers) satisfy, silent unless one is given.
+// Every record is redacted before it reaches the logger, so a logger can never leak a secret.
+import type { Redactor } from './redact.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** pino's calling convention: `logger.info({ some: 'fields' }, 'message')`. */
+export interface Logger {
+  debug(fields: Record<string, unknown>, message?: string): void;
+  info(fields: Record<string, unknown>, message?: string): void;
+  warn(fields: Record<string, unknown>, message?: string): void;
+  error(fields: Record<string, unknown>, message?: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A logger that writes one JSON line per record to a stream (stderr by default). */
+export function jsonLogger(
+  level: LogLevel = 'info',
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
+  const at =
+    (name: LogLevel) =>
+    (fields: Record<string, unknown>, message?: string): void => {
+      if (ORDER[name] < ORDER[level]) return;
+      write(`${JSON.stringify({ level: name, time: Date.now(), ...fields, msg: message })}\n`);
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** Wraps a user's logger so that every record is a redacted copy. */
+export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
+  if (inner === silentLogger) return silentLogger;
+  const at =
+    (name: LogLevel) =>
+    (fields: Record<string, unknown>, message?: string): void => {
+      const safe = redactor.value(fields) as Record<string, unknown>;
+      inner[name](safe, message === undefined ? undefined : redactor.string(message));
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
