@@ -1,0 +1,82 @@
+// `slackline emulator --port N [--host H] [--json]`: runs the local Slack until SIGINT/SIGTERM.
+import { startEmulator } from '../emulator/index.js';
+
+interface EmulatorFlags {
+  port: number;
+  host: string;
+  json: boolean;
+}
+
+const USAGE = 'usage: slackline emulator [--port N] [--host H] [--json]';
+
+function parseFlags(args: string[]): EmulatorFlags | string {
+  const flags: EmulatorFlags = { port: 3000, host: '127.0.0.1', json: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const [name, inline] = arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
+    const value = () => inline ?? args[++i];
+    switch (name) {
+      case '--port': {
+        const port = Number(value());
+        if (!Number.isInteger(port) || port < 0 || port > 65535) return `invalid --port\n${USAGE}`;
+        flags.port = port;
+        break;
+      }
+      case '--host': {
+        const host = value();
+        if (host === undefined || host === '') return `invalid --host\n${USAGE}`;
+        flags.host = host;
+        break;
+      }
+      case '--json':
+        flags.json = true;
+        break;
+      case '--help':
+      case '-h':
+        return USAGE;
+      default:
+        return `unknown option ${arg}\n${USAGE}`;
+    }
+  }
+  return flags;
+}
+
+export async function emulatorCommand(args: string[]): Promise<number> {
+  const flags = parseFlags(args);
+  if (typeof flags === 'string') {
+    process.stderr.write(`${flags}\n`);
+    return flags === USAGE ? 0 : 2;
+  }
+  const emulator = await startEmulator({ port: flags.port, host: flags.host });
+  if (flags.json) {
+    const line = {
+      url: emulator.url,
+      apiUrl: emulator.apiUrl,
+      workspace: emulator.workspace,
+      tokens: emulator.tokens,
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+      signingSecret: emulator.signingSecret,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  } else {
+    process.stdout.write(
+      `slackline emulator listening on ${emulator.url}\n` +
+        `  Slack API URL: ${emulator.apiUrl}\n` +
+        `  workspace ${emulator.workspace.teamName} (${emulator.workspace.teamId})\n` +
+        `  tokens and secrets: run with --json, or GET ${emulator.url}_emulator/info\n` +
+        '  press Ctrl+C to stop\n',
+    );
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await emulator.close();
+  return 0;
+}

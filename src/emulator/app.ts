@@ -1,0 +1,43 @@
+// Routes a request: /api/<method>, the upload URL, the control API and the HTML page.
+import { handleApi } from './api.js';
+import { handleControl } from './control.js';
+import type { EmulatorCore } from './core.js';
+import { renderPage } from './page.js';
+import { type EmuRequest, jsonReply, type Outcome, textReply } from './transport.js';
+import { handleUpload } from './upload.js';
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export async function route(core: EmulatorCore, req: EmuRequest): Promise<Outcome> {
+  const { path } = req;
+  if (path.startsWith('/api/')) return handleApi(core, decode(path.slice(5)), req);
+  if (path.startsWith('/_upload/')) return handleUpload(core, decode(path.slice(9)), req);
+  if (path.startsWith('/_emulator/')) return handleControl(core, path.slice(11), req);
+  if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+    return textReply(200, renderPage(core), 'text/html; charset=utf-8');
+  }
+  return jsonReply(404, { ok: false, error: 'not_found' });
+}
+
+/** Never lets an exception escape to an adapter: an emulator bug becomes a 500, not a crash. */
+export async function handle(core: EmulatorCore, req: EmuRequest): Promise<Outcome> {
+  try {
+    return await route(core, req);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    if (
+      error instanceof Error &&
+      'code' in error &&
+      (error.code === 'ECONNRESET' || error.code === 'ERR_STREAM_PREMATURE_CLOSE')
+    ) {
+      return { kind: 'drop' };
+    }
+    return jsonReply(500, { ok: false, error: 'internal_error', detail });
+  }
+}

@@ -1,0 +1,107 @@
+// The emulator's state and the operations on it that both the control API and the Emulator object offer.
+import { type Catalog, loadCatalog } from './catalog.js';
+import { Clock } from './clock.js';
+import { Faults } from './faults.js';
+import { IdFactory, randomDigits, randomHex } from './ids.js';
+import type { JsonObject } from './json.js';
+import type { App, Channel, Token, TokenKind } from './model.js';
+import { messageJson } from './render.js';
+import { applySeed, type DefaultTokens, SeedError, type SeedResult, seedDefault, type WorkspaceInfo } from './seed.js';
+import { EmulatorState } from './state.js';
+import { makeTokenValue, TOKEN_KINDS } from './tokens.js';
+
+export interface TokenRequest {
+  type: TokenKind;
+  scopes: readonly string[];
+  /** Team id; the default workspace when absent. */
+  team?: string;
+  /** User id the token acts as; the team's bot user for bot tokens, its first admin otherwise. */
+  user?: string;
+}
+
+export class EmulatorCore {
+  readonly catalog: Catalog = loadCatalog();
+  readonly faults = new Faults();
+  readonly clock: Clock;
+  readonly ids = new IdFactory();
+  readonly app: App;
+  readonly defaultTokens: DefaultTokens;
+  state!: EmulatorState;
+  workspace!: WorkspaceInfo;
+
+  constructor(
+    clock: (() => number) | undefined,
+    private readonly initialSeed: unknown,
+  ) {
+    this.clock = new Clock(clock);
+    this.app = {
+      id: 'A0EMULATOR1',
+      name: 'Slackline Emulator App',
+      clientId: `${randomDigits(12)}.${randomDigits(13)}`,
+      clientSecret: randomHex(32),
+      signingSecret: randomHex(32),
+    };
+    this.defaultTokens = {
+      bot: makeTokenValue('bot', this.app.id),
+      user: makeTokenValue('user', this.app.id),
+      app: makeTokenValue('app', this.app.id),
+    };
+    this.reset();
+  }
+
+  /** Back to the default workspace (same IDs and tokens), no faults, clock offset 0. */
+  reset(): void {
+    this.ids.reset();
+    this.faults.clear();
+    this.clock.offsetMs = 0;
+    this.state = new EmulatorState(this.ids, this.clock, this.app);
+    this.workspace = seedDefault(this.state, this.defaultTokens);
+    if (this.initialSeed !== undefined) this.seed(this.initialSeed);
+  }
+
+  /** Throws SeedError for a spec it cannot apply. */
+  seed(spec: unknown): SeedResult {
+    return applySeed(this.state, spec, this.workspace.teamId);
+  }
+
+  issueToken(request: TokenRequest): Token {
+    const { state } = this;
+    if (!TOKEN_KINDS.includes(request.type)) throw new SeedError(`type must be one of ${TOKEN_KINDS.join(', ')}`);
+    const teamId = request.team ?? this.workspace.teamId;
+    if (!state.teams.has(teamId)) throw new SeedError(`unknown team ${teamId}`);
+    const install = state.installs.get(teamId);
+    let userId = request.user;
+    if (userId === undefined) {
+      const admin = state.usersOf(teamId).find((u) => !u.isBot && u.isAdmin);
+      userId = request.type === 'bot' ? install?.botUserId : admin?.id;
+    }
+    const user = userId === undefined ? undefined : state.users.get(userId);
+    if (user === undefined || user.teamId !== teamId) throw new SeedError(`unknown user ${String(userId)}`);
+    return state.issueToken({
+      kind: request.type,
+      teamId,
+      userId: user.id,
+      botId: request.type === 'bot' ? user.botId : undefined,
+      scopes: request.scopes,
+    });
+  }
+
+  revokeToken(value: string): boolean {
+    const token = this.state.tokens.get(value);
+    if (token === undefined) return false;
+    token.revoked = true;
+    return true;
+  }
+
+  channel(ref: string): Channel | undefined {
+    return this.state.channels.get(ref) ?? this.state.channelByName(this.workspace.teamId, ref.replace(/^#/, ''));
+  }
+
+  /** Every message of a conversation, replies included, oldest first, as Slack's JSON. */
+  messages(ref: string, baseUrl: string): JsonObject[] {
+    const channel = this.channel(ref);
+    if (channel === undefined) return [];
+    const all = [...channel.byTs.values()].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+    return all.map((m) => ({ ...messageJson(this.state, m, baseUrl), channel: channel.id }));
+  }
+}

@@ -1,0 +1,92 @@
+// slackline/emulator: a local Slack for tests, benchmarks and `slackline emulator`.
+import { emulatorInfo } from './control.js';
+import { EmulatorCore, type TokenRequest } from './core.js';
+import type { FaultRule } from './faults.js';
+import { parseFaultRule } from './faults.js';
+import { fetchHandler } from './fetch-adapter.js';
+import type { JsonObject } from './json.js';
+import type { Token } from './model.js';
+import { listen } from './node-server.js';
+import type { SeedResult, WorkspaceInfo } from './seed.js';
+import type { EmulatorState } from './state.js';
+
+export type { TokenRequest } from './core.js';
+export type { FaultKind, FaultRule } from './faults.js';
+export type { Json, JsonObject } from './json.js';
+export type { Bot, Channel, ChannelKind, FileRecord, Message, Team, Token, TokenKind, User, View } from './model.js';
+export type { SeedResult, WorkspaceInfo } from './seed.js';
+export type { EmulatorState } from './state.js';
+
+export interface EmulatorOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Extra data on top of the default workspace, same shape as POST /_emulator/seed. Re-applied on reset. */
+  seed?: JsonObject;
+  /** Time source in epoch milliseconds; default Date.now. */
+  clock?: () => number;
+  /** false: do not open a port; only `fetch()` serves. Default true. */
+  listen?: boolean;
+}
+
+export interface Emulator {
+  /** `http://127.0.0.1:PORT/` (or `http://emulator.local/` without a port). */
+  readonly url: string;
+  /** `${url}api/`: what clients take as their Slack API URL. */
+  readonly apiUrl: string;
+  readonly workspace: WorkspaceInfo;
+  readonly tokens: { readonly bot: string; readonly user: string; readonly app: string };
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly signingSecret: string;
+  /** The live state, for assertions. */
+  readonly state: EmulatorState;
+  /** Every message of a conversation (id or name), replies included, oldest first, as Slack's JSON. */
+  messages(channel: string): JsonObject[];
+  seed(spec: JsonObject): SeedResult;
+  issueToken(request: TokenRequest): string;
+  revokeToken(token: string): boolean;
+  addFault(rule: FaultRule): string;
+  clearFaults(): void;
+  /** Back to the default workspace; tokens and IDs stay the same. */
+  reset(): void;
+  /** The emulator as a web-standard fetch handler. */
+  fetch(request: Request): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const core = new EmulatorCore(options.clock, options.seed);
+  const host = options.host ?? '127.0.0.1';
+  const server = options.listen === false ? undefined : await listen(core, options.port ?? 0, host);
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = server === undefined ? 'http://emulator.local/' : `http://${shownHost}:${server.port}/`;
+  const info = emulatorInfo(core, url);
+  const token = (t: Token) => t.value;
+  return {
+    url,
+    apiUrl: String(info.apiUrl),
+    get workspace() {
+      return { ...core.workspace };
+    },
+    tokens: { ...core.defaultTokens },
+    clientId: core.app.clientId,
+    clientSecret: core.app.clientSecret,
+    signingSecret: core.app.signingSecret,
+    get state() {
+      return core.state;
+    },
+    messages: (channel) => core.messages(channel, url),
+    seed: (spec) => core.seed(spec),
+    issueToken: (request) => token(core.issueToken(request)),
+    revokeToken: (value) => core.revokeToken(value),
+    addFault: (rule) => core.faults.add(parseFaultRule(rule)),
+    clearFaults: () => core.faults.clear(),
+    reset: () => core.reset(),
+    fetch: (request) => fetchHandler(core, request),
+    close: async () => {
+      await server?.close();
+    },
+  };
+}

@@ -1,0 +1,296 @@
+// The in-memory Slack: every entity, indexed the way the methods look them up.
+import type { Clock } from './clock.js';
+import { microsToTs } from './clock.js';
+import type { IdFactory } from './ids.js';
+import type { Json } from './json.js';
+import type {
+  App,
+  Bot,
+  Channel,
+  ChannelKind,
+  EphemeralMessage,
+  FileRecord,
+  Message,
+  Team,
+  Token,
+  TokenKind,
+  User,
+  View,
+} from './model.js';
+import { makeTokenValue } from './tokens.js';
+
+const COLORS = ['9f69e7', '4bbe2e', 'e7392d', '3c989f', 'e96699', 'df3dc0', '674b1b', 'e0a729'];
+
+export interface UserInput {
+  name: string;
+  realName?: string;
+  email?: string;
+  title?: string;
+  isAdmin?: boolean;
+  isOwner?: boolean;
+  isPrimaryOwner?: boolean;
+  isBot?: boolean;
+  botId?: string;
+  appId?: string;
+}
+
+export interface ChannelInput {
+  name: string;
+  kind: ChannelKind;
+  creator: string;
+  members?: Iterable<string>;
+  topic?: string;
+  purpose?: string;
+  isGeneral?: boolean;
+}
+
+export interface MessageInput {
+  userId?: string;
+  botId?: string;
+  appId?: string;
+  text: string;
+  blocks?: Json;
+  attachments?: Json;
+  metadata?: Json;
+  subtype?: string;
+  username?: string;
+  threadTs?: string;
+  broadcast?: boolean;
+  fileIds?: string[];
+}
+
+export interface TokenInput {
+  kind: TokenKind;
+  teamId: string;
+  userId: string;
+  botId?: string;
+  scopes: readonly string[];
+  value?: string;
+}
+
+export class EmulatorState {
+  readonly teams = new Map<string, Team>();
+  readonly users = new Map<string, User>();
+  readonly bots = new Map<string, Bot>();
+  readonly channels = new Map<string, Channel>();
+  readonly tokens = new Map<string, Token>();
+  readonly files = new Map<string, FileRecord>();
+  readonly views = new Map<string, View>();
+  readonly ephemeral: EphemeralMessage[] = [];
+  /** Bot user and bot id of the app in each team it is installed in. */
+  readonly installs = new Map<string, { botUserId: string; botId: string }>();
+  private lastTsMicros = 0;
+
+  constructor(
+    readonly ids: IdFactory,
+    readonly clock: Clock,
+    readonly app: App,
+  ) {}
+
+  addTeam(name: string, domain: string): Team {
+    const team: Team = {
+      id: this.ids.next('T'),
+      name,
+      domain,
+      emailDomain: `${domain}.example.com`,
+      created: this.clock.seconds(),
+    };
+    this.teams.set(team.id, team);
+    return team;
+  }
+
+  addUser(teamId: string, input: UserInput): User {
+    const id = this.ids.next('U');
+    const team = this.teams.get(teamId);
+    const user: User = {
+      id,
+      teamId,
+      name: input.name,
+      realName: input.realName ?? input.name,
+      displayName: input.name,
+      email: input.isBot === true ? undefined : (input.email ?? `${input.name}@${team?.emailDomain ?? 'example.com'}`),
+      title: input.title ?? '',
+      isAdmin: input.isAdmin === true,
+      isOwner: input.isOwner === true,
+      isPrimaryOwner: input.isPrimaryOwner === true,
+      isBot: input.isBot === true,
+      deleted: false,
+      botId: input.botId,
+      appId: input.appId,
+      color: COLORS[this.users.size % COLORS.length] ?? '9f69e7',
+      tz: 'America/Los_Angeles',
+      tzOffset: -28800,
+      updated: this.clock.seconds(),
+    };
+    this.users.set(id, user);
+    return user;
+  }
+
+  /** Installs the app in a team: a bot user plus its bot id. */
+  installApp(teamId: string, botName: string): { user: User; bot: Bot } {
+    const botId = this.ids.next('B');
+    const user = this.addUser(teamId, { name: botName, realName: botName, isBot: true, botId, appId: this.app.id });
+    const bot: Bot = {
+      id: botId,
+      teamId,
+      appId: this.app.id,
+      userId: user.id,
+      name: botName,
+      deleted: false,
+      updated: this.clock.seconds(),
+    };
+    this.bots.set(botId, bot);
+    this.installs.set(teamId, { botUserId: user.id, botId });
+    return { user, bot };
+  }
+
+  addChannel(teamId: string, input: ChannelInput): Channel {
+    const prefix = input.kind === 'public' ? 'C' : input.kind === 'private' ? 'G' : input.kind === 'im' ? 'D' : 'G';
+    const now = this.clock.seconds();
+    const channel: Channel = {
+      id: this.ids.next(prefix),
+      teamId,
+      name: input.name,
+      kind: input.kind,
+      creator: input.creator,
+      created: now,
+      members: new Set([input.creator, ...(input.members ?? [])]),
+      topic: { value: input.topic ?? '', creator: input.topic ? input.creator : '', last_set: input.topic ? now : 0 },
+      purpose: {
+        value: input.purpose ?? '',
+        creator: input.purpose ? input.creator : '',
+        last_set: input.purpose ? now : 0,
+      },
+      archived: false,
+      isGeneral: input.isGeneral === true,
+      messages: [],
+      byTs: new Map(),
+    };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
+
+  channelByName(teamId: string, name: string): Channel | undefined {
+    for (const channel of this.channels.values()) {
+      if (
+        channel.teamId === teamId &&
+        channel.name === name &&
+        (channel.kind === 'public' || channel.kind === 'private')
+      )
+        return channel;
+    }
+    return undefined;
+  }
+
+  /** The direct-message channel between two users, created on first use. */
+  im(teamId: string, a: string, b: string, create: boolean): Channel | undefined {
+    for (const channel of this.channels.values()) {
+      if (channel.kind === 'im' && channel.teamId === teamId && channel.members.has(a) && channel.members.has(b))
+        return channel;
+    }
+    if (!create) return undefined;
+    return this.addChannel(teamId, { name: b, kind: 'im', creator: a, members: [b] });
+  }
+
+  mpim(teamId: string, members: string[], create: boolean): Channel | undefined {
+    const wanted = new Set(members);
+    for (const channel of this.channels.values()) {
+      if (channel.kind !== 'mpim' || channel.teamId !== teamId || channel.members.size !== wanted.size) continue;
+      if ([...wanted].every((m) => channel.members.has(m))) return channel;
+    }
+    if (!create) return undefined;
+    const names = members.map((m) => this.users.get(m)?.name ?? m);
+    const creator = members[0] ?? '';
+    return this.addChannel(teamId, { name: `mpdm-${names.join('--')}-1`, kind: 'mpim', creator, members });
+  }
+
+  usersOf(teamId: string): User[] {
+    const out: User[] = [];
+    for (const user of this.users.values()) if (user.teamId === teamId) out.push(user);
+    return out;
+  }
+
+  userByEmail(teamId: string, email: string): User | undefined {
+    const wanted = email.toLowerCase();
+    for (const user of this.users.values()) {
+      if (user.teamId === teamId && user.email?.toLowerCase() === wanted) return user;
+    }
+    return undefined;
+  }
+
+  userByName(teamId: string, name: string): User | undefined {
+    for (const user of this.users.values()) if (user.teamId === teamId && user.name === name) return user;
+    return undefined;
+  }
+
+  /** Message timestamps are unique and increase across the whole emulator, like Slack's within a channel. */
+  nextTs(): string {
+    const micros = Math.max(this.clock.now() * 1000, this.lastTsMicros + 1);
+    this.lastTsMicros = micros;
+    return microsToTs(micros);
+  }
+
+  addMessage(channel: Channel, input: MessageInput): Message {
+    const message: Message = {
+      ts: this.nextTs(),
+      channelId: channel.id,
+      teamId: channel.teamId,
+      userId: input.userId,
+      botId: input.botId,
+      appId: input.appId,
+      text: input.text,
+      blocks: input.blocks,
+      attachments: input.attachments,
+      metadata: input.metadata,
+      subtype: input.subtype,
+      username: input.username,
+      threadTs: undefined,
+      replies: [],
+      reactions: new Map(),
+      edited: undefined,
+      fileIds: input.fileIds ?? [],
+    };
+    const parent = input.threadTs === undefined ? undefined : channel.byTs.get(input.threadTs);
+    if (parent !== undefined) {
+      parent.threadTs = parent.ts;
+      message.threadTs = parent.ts;
+      parent.replies.push(message);
+      if (input.broadcast === true) {
+        message.subtype = 'thread_broadcast';
+        channel.messages.push(message);
+      }
+    } else {
+      channel.messages.push(message);
+    }
+    channel.byTs.set(message.ts, message);
+    return message;
+  }
+
+  removeMessage(channel: Channel, message: Message): void {
+    channel.byTs.delete(message.ts);
+    const top = channel.messages.indexOf(message);
+    if (top >= 0) channel.messages.splice(top, 1);
+    const parent = message.threadTs === undefined ? undefined : channel.byTs.get(message.threadTs);
+    if (parent !== undefined && parent !== message) {
+      const i = parent.replies.indexOf(message);
+      if (i >= 0) parent.replies.splice(i, 1);
+    }
+    for (const reply of message.threadTs === message.ts ? message.replies : []) channel.byTs.delete(reply.ts);
+  }
+
+  issueToken(input: TokenInput): Token {
+    const token: Token = {
+      value: input.value ?? makeTokenValue(input.kind, this.app.id),
+      kind: input.kind,
+      teamId: input.teamId,
+      userId: input.userId,
+      botId: input.botId,
+      appId: this.app.id,
+      scopes: [...input.scopes],
+      scopeSet: new Set(input.scopes),
+      revoked: false,
+    };
+    this.tokens.set(token.value, token);
+    return token;
+  }
+}

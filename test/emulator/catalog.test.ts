@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Emulator, startEmulator, type TokenKind } from '../../src/emulator/index.js';
+import { channelId } from './helpers.js';
+
+interface CatalogMethod {
+  name: string;
+  status: string;
+  args: { name: string; required: boolean; type?: unknown; subtype?: string }[];
+  scopes: Record<string, string[]> | null;
+}
+
+// dist/test/emulator -> data/methods.json at the repository root
+const methods = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'data', 'methods.json'), 'utf8')) as {
+    methods: CatalogMethod[];
+  }
+).methods;
+
+const NO_AUTH = new Set([
+  'api.test',
+  'oauth.access',
+  'oauth.v2.access',
+  'oauth.v2.exchange',
+  'oauth.v2.user.access',
+  'openid.connect.token',
+  'tooling.tokens.rotate',
+]);
+const APP_LEVEL = new Set(['apps.connections.open', 'apps.event.authorizations.list']);
+
+describe('emulator: every catalog method answers', () => {
+  let emu: Emulator;
+  let values: Record<string, string>;
+  before(async () => {
+    emu = await startEmulator();
+    const general = channelId(emu, 'general');
+    const posted = await fetch(`${emu.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu.tokens.bot}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ channel: general, text: 'target' }),
+    });
+    const ts = String(((await posted.json()) as { ts: string }).ts);
+    values = {
+      channel: general,
+      channel_id: general,
+      channels: general,
+      user: emu.workspace.userId,
+      user_id: emu.workspace.userId,
+      users: emu.workspace.userId,
+      ts,
+      timestamp: ts,
+      message_ts: ts,
+      thread_ts: ts,
+      name: 'thumbsup',
+      email: 'alice@slackline-emulator.example.com',
+      trigger_id: '12345.98765.abcd2358fdea',
+      view: JSON.stringify({ type: 'modal', title: { type: 'plain_text', text: 't' }, blocks: [] }),
+      files: JSON.stringify([{ id: 'F0NOPE' }]),
+      text: 'hello',
+      filename: 'a.txt',
+      length: '10',
+      bot: emu.workspace.botId,
+      team_id: emu.workspace.teamId,
+    };
+  });
+  after(async () => {
+    await emu.close();
+  });
+
+  function tokenFor(method: CatalogMethod): string | undefined {
+    if (NO_AUTH.has(method.name)) return undefined;
+    if (APP_LEVEL.has(method.name)) return emu.tokens.app;
+    const scopes = method.scopes ?? {};
+    const kind: TokenKind = scopes.bot ? 'bot' : scopes.user ? 'user' : scopes.configuration ? 'configuration' : 'bot';
+    const listed = scopes[kind] ?? [];
+    return emu.issueToken({ type: kind, scopes: listed.length > 0 ? listed : ['chat:write'] });
+  }
+
+  function argsFor(method: CatalogMethod): URLSearchParams {
+    const form = new URLSearchParams();
+    for (const arg of method.args) {
+      if (!arg.required || arg.name === 'token') continue;
+      const type = Array.isArray(arg.type) ? arg.type[0] : arg.type;
+      const fallback =
+        type === 'integer' || type === 'number' ? '1' : type === 'boolean' ? 'true' : type === 'array' ? '["x"]' : 'x';
+      form.set(arg.name, values[arg.name] ?? fallback);
+    }
+    return form;
+  }
+
+  it(`calls all ${methods.length} methods with the right token and required arguments`, async () => {
+    assert.equal(methods.length, 387);
+    let answeredOk = 0;
+    for (const method of methods) {
+      const token = tokenFor(method);
+      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+      if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      const res = await fetch(`${emu.apiUrl}${method.name}`, { method: 'POST', headers, body: argsFor(method) });
+      assert.equal(res.status, 200, `${method.name} answered HTTP ${res.status}`);
+      const body = (await res.json()) as { ok: unknown; error?: string };
+      assert.equal(typeof body.ok, 'boolean', method.name);
+      if (method.status === 'retired') {
+        assert.equal(body.error, 'method_deprecated', method.name);
+        continue;
+      }
+      // The checks before the method must all pass: right token type, right scopes, required args present.
+      for (const refused of [
+        'not_authed',
+        'invalid_auth',
+        'not_allowed_token_type',
+        'missing_scope',
+        'unknown_method',
+      ]) {
+        assert.notEqual(body.error, refused, `${method.name}: ${refused}`);
+      }
+      const messages = (body as { response_metadata?: { messages?: string[] } }).response_metadata?.messages ?? [];
+      for (const arg of method.args.filter((a) => a.required)) {
+        assert.ok(!messages.includes(`[ERROR] missing required field: ${arg.name}`), `${method.name}: ${arg.name}`);
+      }
+      if (body.ok === true) answeredOk += 1;
+    }
+    // Most methods answer ok: the modelled ones with the values above, the others from samples.
+    assert.ok(answeredOk > 250, `only ${answeredOk} methods answered ok`);
+  });
+});

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { spawnEmulator, stop } from './spawn.js';
+
+describe('emulator: slackline emulator --json', () => {
+  it('prints one JSON line with everything a client needs, serves it, and stops on SIGTERM', async () => {
+    const { child, info, line } = await spawnEmulator();
+    try {
+      assert.deepEqual(Object.keys(info).sort(), [
+        'apiUrl',
+        'clientId',
+        'clientSecret',
+        'signingSecret',
+        'tokens',
+        'url',
+        'workspace',
+      ]);
+      assert.equal(line.includes('\n'), false);
+      assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.equal(info.apiUrl, `${info.url}api/`);
+      const res = await fetch(`${info.apiUrl}auth.test`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${info.tokens.bot}` },
+      });
+      const body = (await res.json()) as { ok: boolean; user_id: string; team_id: string };
+      assert.equal(body.ok, true);
+      assert.equal(body.user_id, info.workspace.botUserId);
+      assert.equal(body.team_id, info.workspace.teamId);
+    } finally {
+      assert.equal(await stop(child), 0);
+    }
+  });
+});
