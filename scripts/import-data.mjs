@@ -65,6 +65,4 @@ for (const file of readdirSync(join(src, javaDir)).sort()) {
   shapes[file.slice(0, -5)] = body;
 }
 write('response-shapes.json', shapes);
-console.log(
-  `data/: ${Object.keys(docsExamples).length} docs examples, ${Object.keys(shapes).length} response shapes`,
-);
+console.log(`data/: ${Object.keys(docsExamples).length} docs examples, ${Object.keys(shapes).length} response shapes`);

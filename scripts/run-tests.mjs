@@ -16,9 +16,7 @@ const walk = (dir) => {
   }
 };
 walk(root);
-const chosen = files
-  .filter((f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x)))
-  .sort();
+const chosen = files.filter((f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x))).sort();
 if (chosen.length === 0) {
   console.error('run-tests: no test files matched');
   process.exit(1);

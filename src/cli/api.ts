@@ -1,0 +1,86 @@
+// `slackline api <method> key=value ...`: call any Web API method and print Slack's JSON answer.
+// The token comes from the environment only (SLACK_BOT_TOKEN, or the variable --token-env names),
+// never from the command line, where it would land in shell history and process listings.
+import { parseArgs } from 'node:util';
+import { PlatformError, SlacklineError } from '../http/errors.js';
+import { WebClient } from '../web/client.js';
+
+const HELP = `usage: slackline api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--api-url URL]
+
+  key=value        one argument; a value that is JSON (an object, array, number, true/false) is parsed
+  --json '{...}'   arguments as one JSON object (merged under key=value pairs)
+  --token-env NAME the environment variable holding the token (default SLACK_BOT_TOKEN)
+  --api-url URL    the Web API base URL (default $SLACK_API_URL or https://slack.com/api/)
+Prints the JSON response. Exits 1 when Slack answers ok:false (the error code goes to stderr).
+`;
+
+function parseValue(raw: string): unknown {
+  if (/^(?:[[{]|-?\d|true$|false$|null$)/.test(raw)) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      // Not JSON: keep the text.
+    }
+  }
+  return raw;
+}
+
+export async function apiCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'string' },
+      'token-env': { type: 'string' },
+      'api-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [method, ...pairs] = positionals;
+  if (values.help || method === undefined) {
+    process.stdout.write(HELP);
+    return values.help ? 0 : 2;
+  }
+  const args: Record<string, unknown> = {};
+  if (values.json !== undefined) {
+    const parsed: unknown = JSON.parse(values.json);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      process.stderr.write('slackline api: --json must be a JSON object\n');
+      return 2;
+    }
+    Object.assign(args, parsed);
+  }
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      process.stderr.write(`slackline api: expected key=value, got '${pair}'\n`);
+      return 2;
+    }
+    args[pair.slice(0, eq)] = parseValue(pair.slice(eq + 1));
+  }
+  if ('token' in args) {
+    process.stderr.write('slackline api: pass the token through the environment (--token-env), not as an argument\n');
+    return 2;
+  }
+  const tokenEnv = values['token-env'] ?? 'SLACK_BOT_TOKEN';
+  const token = process.env[tokenEnv] || undefined;
+  const client = new WebClient(token, { slackApiUrl: values['api-url'] ?? process.env.SLACK_API_URL });
+  try {
+    const result = await client.apiCall(method, args);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof PlatformError) {
+      process.stdout.write(`${JSON.stringify(err.data, null, 2)}\n`);
+      process.stderr.write(`${err.error}\n`);
+      return 1;
+    }
+    if (err instanceof SlacklineError) {
+      process.stderr.write(`${err.code}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    client.core.close();
+  }
+}

@@ -1,0 +1,219 @@
+// The Web API client: `new WebClient(token).chat.postMessage({...})`, every method in Slack's catalog,
+// on the shared HTTP core. It builds the request, reads Slack's `ok`, and nothing more: retries,
+// timeouts and redaction are the core's.
+import { inspect } from 'node:util';
+import { type CallSpec, HttpCore, type HttpCoreOptions, parseRetryAfter } from '../http/core.js';
+import { InvalidResponseError, PlatformError, RateLimitedError } from '../http/errors.js';
+import type { TransportResponse } from '../http/transport.js';
+import { bindMethods } from './method-tree.js';
+import type { Methods } from './methods.generated.js';
+import { METHODS } from './methods.generated.js';
+import { type PaginateOptions, Paginator } from './paginate.js';
+import type { WebAPICallResult } from './types.js';
+import { type FilesUploadV2Arguments, type FilesUploadV2Response, uploadV2 } from './upload.js';
+import { basicCredentials, checkMethodName, checkToken, formBody, jsonBody } from './wire.js';
+
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+const USER_AGENT = `slackline/0.1.0 node/${process.version}`;
+
+export interface WebClientOptions extends Omit<HttpCoreOptions, 'redactor'> {
+  /** Where the Web API lives (default `https://slack.com/api/`); the emulator and GovSlack set it. */
+  slackApiUrl?: string;
+  /** Repeat writes after failures that Slack may have received (may post twice). Default false. */
+  retryWrites?: boolean;
+  /** Default overall time budget per call, across retries, in ms. */
+  deadlineMs?: number;
+  /** Extra headers sent with every call. */
+  headers?: Record<string, string>;
+  /** Share another client's core (its transport, connection pool, logger and retry handlers). */
+  core?: HttpCore;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Overall time budget for this call, across retries, in ms. */
+  deadlineMs?: number;
+  /** Per-attempt timeout for this call, in ms. */
+  timeoutMs?: number;
+  /** Repeat this write after failures that Slack may have received (may post twice). */
+  retryWrites?: boolean;
+}
+
+type ArgsOf = Record<string, unknown>;
+
+// The generated method tree is typed onto the class here and assigned in the constructor.
+// Every member is assigned from bindMethods() in the constructor.
+export interface WebClient extends Omit<Methods, 'files'> {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see above
+export class WebClient {
+  readonly slackApiUrl: string;
+  readonly files: Methods['files'] & {
+    /** Uploads one or more files: getUploadURLExternal, the bytes, then completeUploadExternal. */
+    uploadV2(args: FilesUploadV2Arguments, options?: CallOptions): Promise<FilesUploadV2Response>;
+  };
+  readonly #token: string | undefined;
+  readonly #core: HttpCore;
+  readonly #base: URL;
+  readonly #headers: Record<string, string>;
+  readonly #retryWrites: boolean;
+  readonly #deadlineMs: number | undefined;
+  readonly #urls = new Map<string, URL>();
+  readonly #warned = new Set<string>();
+
+  constructor(token?: string, options: WebClientOptions = {}) {
+    if (token !== undefined) checkToken(token, 'WebClient');
+    this.#token = token;
+    this.slackApiUrl = options.slackApiUrl ?? DEFAULT_SLACK_API_URL;
+    this.#base = new URL(this.slackApiUrl.endsWith('/') ? this.slackApiUrl : `${this.slackApiUrl}/`);
+    if (this.#base.protocol !== 'https:' && this.#base.protocol !== 'http:') {
+      throw new TypeError(`slackApiUrl must be an http(s) URL, got ${this.#base.protocol}`);
+    }
+    this.#core = options.core ?? new HttpCore(options);
+    this.#core.redactor.addSecret(token);
+    this.#headers = { 'user-agent': USER_AGENT, ...options.headers };
+    this.#retryWrites = options.retryWrites ?? false;
+    this.#deadlineMs = options.deadlineMs;
+    const tree = bindMethods((method, args) => this.apiCall(method, args as ArgsOf | undefined));
+    Object.assign(this, tree);
+    this.files = Object.assign(tree.files, {
+      uploadV2: (args: FilesUploadV2Arguments, callOptions?: CallOptions) => uploadV2(this, args, callOptions),
+    });
+  }
+
+  /** The shared HTTP core: pass it as `core` to other clients to share one connection pool. */
+  get core(): HttpCore {
+    return this.#core;
+  }
+
+  /** A client for another token on the same connection pool, logger and retry handlers. */
+  withToken(token: string): WebClient {
+    return new WebClient(token, {
+      slackApiUrl: this.slackApiUrl,
+      core: this.#core,
+      headers: this.#headers,
+      retryWrites: this.#retryWrites,
+      ...(this.#deadlineMs === undefined ? {} : { deadlineMs: this.#deadlineMs }),
+    });
+  }
+
+  /** Calls any Web API method by name. `args.token` overrides the client's token for this call. */
+  async apiCall(method: string, args: ArgsOf = {}, options: CallOptions = {}): Promise<WebAPICallResult> {
+    checkMethodName(method);
+    const info = METHODS[method as keyof typeof METHODS] as
+      | { json: boolean; read: boolean; status: string }
+      | undefined;
+    if (info && (info.status === 'deprecated' || info.status === 'retired')) this.#warnOnce(method, info.status);
+    const { token: callToken, ...rest } = args;
+    const token = callToken === undefined ? this.#token : callToken;
+    const headers: Record<string, string> = { ...this.#headers };
+    const basic = basicCredentials(method, rest);
+    if (basic) {
+      this.#core.redactor.addSecret(basic.slice(6));
+      headers.authorization = basic;
+    } else if (token !== undefined) {
+      checkToken(token, method);
+      this.#core.redactor.addSecret(token);
+      headers.authorization = `Bearer ${token}`;
+    }
+    let body: string;
+    if (info?.json) {
+      headers['content-type'] = 'application/json; charset=utf-8';
+      body = jsonBody(rest);
+    } else {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = formBody(rest);
+    }
+    const spec: CallSpec = {
+      method,
+      read: info?.read ?? false,
+      retryWrites: options.retryWrites ?? this.#retryWrites,
+      url: this.#url(method),
+      httpMethod: 'POST',
+      headers,
+      body: () => body,
+      signal: options.signal,
+      deadlineMs: options.deadlineMs ?? this.#deadlineMs,
+      timeoutMs: options.timeoutMs,
+    };
+    return this.#core.call(spec, (response) => this.#interpret(method, response));
+  }
+
+  /** Pages through a cursor-paginated method: `for await (const page of client.paginate(...))`. */
+  paginate(method: string, args: ArgsOf = {}, options: PaginateOptions = {}): Paginator {
+    checkMethodName(method);
+    return new Paginator((cursorArgs) => this.apiCall(method, cursorArgs, options), args, options);
+  }
+
+  /** Sends a prepared request through this client's core (used by uploads). */
+  send<T>(spec: CallSpec, interpret: (response: TransportResponse) => T): Promise<T> {
+    return this.#core.call(spec, interpret);
+  }
+
+  #url(method: string): URL {
+    let url = this.#urls.get(method);
+    if (!url) {
+      url = new URL(method, this.#base);
+      if (this.#urls.size < 1024) this.#urls.set(method, url);
+    }
+    return url;
+  }
+
+  #interpret(method: string, response: TransportResponse): WebAPICallResult {
+    const requestId = response.headers['x-slack-req-id'];
+    const { status } = response;
+    if (status === 429) throw this.#core.httpError(method, response);
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body.toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+    const result = body as WebAPICallResult;
+    if (status < 200 || status >= 300) {
+      // Some failures arrive as non-2xx with Slack's JSON: keep Slack's error code.
+      if (isObject && result.ok === false && typeof result.error === 'string') {
+        throw new PlatformError(this.#core.redactor.value(body) as ArgsOf, { method, requestId, status });
+      }
+      throw this.#core.httpError(method, response);
+    }
+    if (!isObject) {
+      const reason = body === undefined ? 'not JSON' : 'not a JSON object';
+      const snippet = this.#core.snippet(response.body);
+      throw new InvalidResponseError(reason, response.headers['content-type'], snippet, { method, requestId, status });
+    }
+    if (result.ok !== true) {
+      if (result.error === 'ratelimited') {
+        const retryAfter = parseRetryAfter(response.headers['retry-after']);
+        throw new RateLimitedError(retryAfter, { method, requestId, status });
+      }
+      throw new PlatformError(this.#core.redactor.value(body) as ArgsOf, { method, requestId, status });
+    }
+    const scopes = response.headers['x-oauth-scopes'];
+    if (scopes !== undefined) {
+      const accepted = response.headers['x-accepted-oauth-scopes'];
+      result.response_metadata = {
+        ...result.response_metadata,
+        scopes: scopes ? scopes.split(',') : [],
+        ...(accepted === undefined ? {} : { acceptedScopes: accepted ? accepted.split(',') : [] }),
+      };
+    }
+    if (result.warning) this.#core.logger.warn({ method, warning: result.warning }, 'Slack sent a warning');
+    return result;
+  }
+
+  #warnOnce(method: string, status: string): void {
+    if (this.#warned.has(method)) return;
+    this.#warned.add(method);
+    this.#core.logger.warn({ method, status }, `${method} is ${status} in Slack's catalog`);
+  }
+
+  [inspect.custom](): string {
+    return `WebClient { slackApiUrl: '${this.slackApiUrl}' }`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { slackApiUrl: this.slackApiUrl };
+  }
+}
