@@ -1,0 +1,46 @@
+// Shared by every benchmark: child processes pinned to a core, medians, result files.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const DIST_BENCH = join(import.meta.dirname, '..');
+export const RESULTS_DIR = join(import.meta.dirname, '..', '..', '..', 'bench', 'results');
+const HAS_TASKSET = existsSync('/usr/bin/taskset');
+
+/** Spawns `node script args` pinned to `core` (when taskset exists). */
+export function spawnNode(script: string, args: string[], core: number): ChildProcess {
+  const node = [process.execPath, script, ...args];
+  const cmd = HAS_TASKSET ? ['/usr/bin/taskset', '-c', String(core), ...node] : node;
+  const [bin, ...rest] = cmd as [string, ...string[]];
+  return spawn(bin, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** The first line a child prints. */
+export function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (line) => {
+      rl.close();
+      resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing`)));
+  });
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function writeResult(name: string, value: unknown): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  return file;
+}
+
+export function machine(): Record<string, unknown> {
+  return { node: process.version, platform: process.platform, arch: process.arch, pinned: HAS_TASKSET };
+}

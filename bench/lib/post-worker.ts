@@ -1,0 +1,78 @@
+// One benchmark run in its own process: `node post-worker.js <client> <url> <concurrency> <calls>`.
+// Prints one JSON line: calls, wall ms, CPU ms and peak RSS of this process.
+import http from 'node:http';
+import { WebClient as PeerClient } from '@slack/web-api';
+import { WebClient } from '../../src/web/client.js';
+
+type Post = () => Promise<unknown>;
+const [kind, url, concurrencyText, callsText] = process.argv.slice(2) as [string, string, string, string];
+const concurrency = Number(concurrencyText);
+const calls = Number(callsText);
+// An obvious canary; the fake server never checks it.
+const token = 'xoxb-bench-canary';
+const args = { channel: 'C0123456789', text: 'hello from the benchmark' };
+
+function bareLoop(): Post {
+  // The practical limit: node:http with a keep-alive agent, JSON in, JSON.parse out, nothing else.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const target = new URL('chat.postMessage', url);
+  const body = JSON.stringify(args);
+  return () =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+function makePost(): Post {
+  if (kind === 'bare') return bareLoop();
+  if (kind === 'slackline') {
+    const client = new WebClient(token, { slackApiUrl: url });
+    return () => client.chat.postMessage(args);
+  }
+  if (kind === '@slack/web-api') {
+    const client = new PeerClient(token, { slackApiUrl: url });
+    return () => client.chat.postMessage(args);
+  }
+  throw new Error(`unknown client ${kind}`);
+}
+
+const post = makePost();
+// Warm up connections and JIT before measuring.
+for (let i = 0; i < 200; i++) await post();
+let peakRss = process.memoryUsage.rss();
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 50);
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+let next = 0;
+async function lane(): Promise<void> {
+  while (next < calls) {
+    next++;
+    await post();
+  }
+}
+await Promise.all(Array.from({ length: concurrency }, lane));
+const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage.rss());
+process.stdout.write(
+  `${JSON.stringify({ calls, ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMiB: peakRss / 2 ** 20 })}\n`,
+);
+process.exit(0);
