@@ -100,15 +100,6 @@ export class HttpCore {
     if (remaining <= 0) throw new RequestError('deadline', 'deadline passed', false, { method: spec.method });
     const budget = Math.min(spec.timeoutMs ?? this.#timeoutMs, remaining);
     const byDeadline = budget < (spec.timeoutMs ?? this.#timeoutMs);
-    // One controller and one timer per attempt: cheaper on the hot path than AbortSignal.any/timeout.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), budget);
-    const outer = spec.signal;
-    const onAbort = (): void => controller.abort();
-    if (outer) {
-      if (outer.aborted) controller.abort();
-      else outer.addEventListener('abort', onAbort, { once: true });
-    }
     const t0 = this.#logging ? performance.now() : 0;
     if (this.#logging) this.logger.debug({ method: spec.method, attempt, url: spec.url }, 'request');
     try {
@@ -117,7 +108,8 @@ export class HttpCore {
         method: spec.httpMethod,
         headers: spec.headers,
         body: spec.body?.(),
-        signal: controller.signal,
+        timeoutMs: budget,
+        signal: spec.signal,
       });
       if (this.#logging) {
         const ms = Math.round(performance.now() - t0);
@@ -127,21 +119,20 @@ export class HttpCore {
       return response;
     } catch (err) {
       if (!(err instanceof RequestError)) throw err;
-      // The transport only knows it was aborted; say why.
-      const reason = !controller.signal.aborted
-        ? err.reason
-        : outer?.aborted
-          ? 'aborted'
-          : byDeadline
-            ? 'deadline'
-            : 'timeout';
-      const detail = reason === 'timeout' ? `no answer within ${budget} ms` : err.message;
-      const out = new RequestError(reason, detail, err.mayHaveBeenReceived, { method: spec.method, cause: err.cause });
+      // The transport only knows its own budget ran out: say whether that was the call's deadline.
+      let out = err;
+      if (err.reason === 'timeout') {
+        const reason = byDeadline ? 'deadline' : 'timeout';
+        const detail = byDeadline ? 'deadline passed' : `no answer within ${budget} ms`;
+        out = new RequestError(reason, detail, err.mayHaveBeenReceived, { method: spec.method, cause: err.cause });
+      } else if (err.method === undefined) {
+        out = new RequestError(err.reason, err.detail, err.mayHaveBeenReceived, {
+          method: spec.method,
+          cause: err.cause,
+        });
+      }
       if (this.#logging) this.logger.debug({ method: spec.method, attempt, error: out }, 'request failed');
       throw out;
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
     }
   }
 

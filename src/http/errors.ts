@@ -126,10 +126,13 @@ export class RequestError extends SlacklineError {
    * the one case where repeating a write cannot post twice.
    */
   readonly mayHaveBeenReceived: boolean;
+  /** What went wrong, without the method and reason around it (an errno code, say). */
+  readonly detail: string;
 
   constructor(reason: RequestFailure, detail: string, mayHaveBeenReceived: boolean, options: SlacklineErrorOptions) {
     super(ErrorCode.Request, `${options.method ?? 'request'} failed (${reason}): ${detail}`, options);
     this.reason = reason;
+    this.detail = detail;
     this.mayHaveBeenReceived = mayHaveBeenReceived;
   }
 }

@@ -11,7 +11,7 @@ import { METHODS } from './methods.generated.js';
 import { type PaginateOptions, Paginator } from './paginate.js';
 import type { WebAPICallResult } from './types.js';
 import { type FilesUploadV2Arguments, type FilesUploadV2Response, uploadV2 } from './upload.js';
-import { basicCredentials, checkMethodName, checkToken, formBody, jsonBody } from './wire.js';
+import { BASIC_AUTH_METHODS, basicCredentials, checkMethodName, checkToken, formBody, jsonBody } from './wire.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 const USER_AGENT = `slackline/0.1.0 node/${process.version}`;
@@ -41,6 +41,16 @@ export interface CallOptions {
 
 type ArgsOf = Record<string, unknown>;
 
+interface Route {
+  url: URL;
+  /** With the client's own token; never mutated (node:http copies what it sends). */
+  headers: Readonly<Record<string, string>>;
+  json: boolean;
+  read: boolean;
+  /** Authenticates with HTTP Basic client credentials instead of a token. */
+  basic: boolean;
+}
+
 // The generated method tree is typed onto the class here and assigned in the constructor.
 // Every member is assigned from bindMethods() in the constructor.
 export interface WebClient extends Omit<Methods, 'files'> {}
@@ -58,8 +68,7 @@ export class WebClient {
   readonly #headers: Record<string, string>;
   readonly #retryWrites: boolean;
   readonly #deadlineMs: number | undefined;
-  readonly #urls = new Map<string, URL>();
-  readonly #warned = new Set<string>();
+  readonly #routes = new Map<string, Route>();
 
   constructor(token?: string, options: WebClientOptions = {}) {
     if (token !== undefined) checkToken(token, 'WebClient');
@@ -99,36 +108,33 @@ export class WebClient {
 
   /** Calls any Web API method by name. `args.token` overrides the client's token for this call. */
   async apiCall(method: string, args: ArgsOf = {}, options: CallOptions = {}): Promise<WebAPICallResult> {
-    checkMethodName(method);
-    const info = METHODS[method as keyof typeof METHODS] as
-      | { json: boolean; read: boolean; status: string }
-      | undefined;
-    if (info && (info.status === 'deprecated' || info.status === 'retired')) this.#warnOnce(method, info.status);
-    const { token: callToken, ...rest } = args;
-    const token = callToken === undefined ? this.#token : callToken;
-    const headers: Record<string, string> = { ...this.#headers };
-    const basic = basicCredentials(method, rest);
-    if (basic) {
-      this.#core.redactor.addSecret(basic.slice(6));
-      headers.authorization = basic;
-    } else if (token !== undefined) {
-      checkToken(token, method);
-      this.#core.redactor.addSecret(token);
-      headers.authorization = `Bearer ${token}`;
+    const route = this.#route(method);
+    let rest = args;
+    // The common case (the client's own token) reuses one header object per method.
+    let headers = route.headers;
+    if (args.token !== undefined || route.basic) {
+      const { token, ...others } = args;
+      rest = others;
+      let authorization = this.#token === undefined ? undefined : `Bearer ${this.#token}`;
+      const basic = route.basic ? basicCredentials(rest) : undefined;
+      if (basic) {
+        this.#core.redactor.addSecret(basic.authorization.slice(6));
+        authorization = basic.authorization;
+        rest = basic.args;
+      } else if (token !== undefined) {
+        checkToken(token, method);
+        this.#core.redactor.addSecret(token);
+        authorization = `Bearer ${token}`;
+      }
+      const { authorization: _own, ...plain } = route.headers;
+      headers = authorization === undefined ? plain : { ...plain, authorization };
     }
-    let body: string;
-    if (info?.json) {
-      headers['content-type'] = 'application/json; charset=utf-8';
-      body = jsonBody(rest);
-    } else {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = formBody(rest);
-    }
+    const body = route.json ? jsonBody(rest) : formBody(rest);
     const spec: CallSpec = {
       method,
-      read: info?.read ?? false,
+      read: route.read,
       retryWrites: options.retryWrites ?? this.#retryWrites,
-      url: this.#url(method),
+      url: route.url,
       httpMethod: 'POST',
       headers,
       body: () => body,
@@ -150,13 +156,33 @@ export class WebClient {
     return this.#core.call(spec, interpret);
   }
 
-  #url(method: string): URL {
-    let url = this.#urls.get(method);
-    if (!url) {
-      url = new URL(method, this.#base);
-      if (this.#urls.size < 1024) this.#urls.set(method, url);
+  // What a method needs on every call, worked out once per method name (and the name checked once).
+  #route(method: string): Route {
+    let route = this.#routes.get(method);
+    if (route) return route;
+    checkMethodName(method);
+    const info = METHODS[method as keyof typeof METHODS] as
+      | { json: boolean; read: boolean; status: string }
+      | undefined;
+    if (info && (info.status === 'deprecated' || info.status === 'retired')) {
+      this.#core.logger.warn({ method, status: info.status }, `${method} is ${info.status} in Slack's catalog`);
     }
-    return url;
+    const json = info?.json ?? false;
+    const headers: Record<string, string> = {
+      ...this.#headers,
+      'content-type': json ? 'application/json; charset=utf-8' : 'application/x-www-form-urlencoded',
+    };
+    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    route = {
+      url: new URL(method, this.#base),
+      headers,
+      json,
+      read: info?.read ?? false,
+      basic: BASIC_AUTH_METHODS.has(method),
+    };
+    // Bounded, so a caller looping over made-up names cannot grow it without end.
+    if (this.#routes.size < 1024) this.#routes.set(method, route);
+    return route;
   }
 
   #interpret(method: string, response: TransportResponse): WebAPICallResult {
@@ -201,12 +227,6 @@ export class WebClient {
     }
     if (result.warning) this.#core.logger.warn({ method, warning: result.warning }, 'Slack sent a warning');
     return result;
-  }
-
-  #warnOnce(method: string, status: string): void {
-    if (this.#warned.has(method)) return;
-    this.#warned.add(method);
-    this.#core.logger.warn({ method, status }, `${method} is ${status} in Slack's catalog`);
   }
 
   [inspect.custom](): string {

@@ -41,13 +41,18 @@ export function jsonBody(args: Record<string, unknown>): string {
 
 // oauth.* exchanges authenticate the app with HTTP Basic client credentials (Slack's advice), so
 // the client secret never travels in a body.
-const BASIC_AUTH_METHODS = new Set(['oauth.v2.access', 'oauth.v2.exchange', 'oauth.access', 'openid.connect.token']);
+export const BASIC_AUTH_METHODS: ReadonlySet<string> = new Set([
+  'oauth.v2.access',
+  'oauth.v2.exchange',
+  'oauth.access',
+  'openid.connect.token',
+]);
 
-export function basicCredentials(method: string, args: Record<string, unknown>): string | undefined {
-  if (!BASIC_AUTH_METHODS.has(method)) return undefined;
-  const { client_id: id, client_secret: secret } = args;
+/** HTTP Basic credentials for the oauth exchanges, and the arguments left to send without them. */
+export function basicCredentials(
+  args: Record<string, unknown>,
+): { authorization: string; args: Record<string, unknown> } | undefined {
+  const { client_id: id, client_secret: secret, ...rest } = args;
   if (typeof id !== 'string' || typeof secret !== 'string') return undefined;
-  delete args.client_id;
-  delete args.client_secret;
-  return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+  return { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`, args: rest };
 }
