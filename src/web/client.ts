@@ -9,7 +9,10 @@ import { bindMethods } from './method-tree.js';
 import type { Methods } from './methods.generated.js';
 import { METHODS } from './methods.generated.js';
 import { type PaginateOptions, Paginator } from './paginate.js';
-import type { WebAPICallResult } from './types.js';
+import type { CallOptions, WebAPICallResult } from './types.js';
+
+export type { CallOptions } from './types.js';
+
 import { type FilesUploadV2Arguments, type FilesUploadV2Response, uploadV2 } from './upload.js';
 import { BASIC_AUTH_METHODS, basicCredentials, checkMethodName, checkToken, formBody, jsonBody } from './wire.js';
 
@@ -27,16 +30,6 @@ export interface WebClientOptions extends Omit<HttpCoreOptions, 'redactor'> {
   headers?: Record<string, string>;
   /** Share another client's core (its transport, connection pool, logger and retry handlers). */
   core?: HttpCore;
-}
-
-export interface CallOptions {
-  signal?: AbortSignal;
-  /** Overall time budget for this call, across retries, in ms. */
-  deadlineMs?: number;
-  /** Per-attempt timeout for this call, in ms. */
-  timeoutMs?: number;
-  /** Repeat this write after failures that Slack may have received (may post twice). */
-  retryWrites?: boolean;
 }
 
 type ArgsOf = Record<string, unknown>;
@@ -83,7 +76,9 @@ export class WebClient {
     this.#headers = { 'user-agent': USER_AGENT, ...options.headers };
     this.#retryWrites = options.retryWrites ?? false;
     this.#deadlineMs = options.deadlineMs;
-    const tree = bindMethods((method, args) => this.apiCall(method, args as ArgsOf | undefined));
+    const tree = bindMethods((method, args, callOptions) =>
+      this.apiCall(method, args as ArgsOf | undefined, callOptions),
+    );
     Object.assign(this, tree);
     this.files = Object.assign(tree.files, {
       uploadV2: (args: FilesUploadV2Arguments, callOptions?: CallOptions) => uploadV2(this, args, callOptions),

@@ -2,9 +2,13 @@
 // The shape is computed once per process from METHODS; each tree is then one closure per method and
 // one plain object per namespace. The objects stay extensible: the WebClient adds files.uploadV2.
 import { METHODS, type Methods } from './methods.generated.js';
-import type { WebAPICallResult } from './types.js';
+import type { CallOptions, WebAPICallResult } from './types.js';
 
-export type MethodCaller = (method: string, args: object | undefined) => Promise<WebAPICallResult>;
+export type MethodCaller = (
+  method: string,
+  args: object | undefined,
+  options: CallOptions | undefined,
+) => Promise<WebAPICallResult>;
 
 /** Current and deprecated method names, sorted: the ones the typed tree holds. */
 export const TREE_METHOD_NAMES: readonly string[] = Object.freeze(
@@ -52,7 +56,7 @@ const steps: Step[] = [];
   }
 }
 
-/** A fresh method tree whose every leaf calls `call(name, args)`. */
+/** A fresh method tree whose every leaf calls `call(name, args, options)`. */
 export function bindMethods(call: MethodCaller): Methods {
   const objects: Record<string, unknown>[] = new Array(namespaces.length);
   objects[0] = {};
@@ -63,7 +67,7 @@ export function bindMethods(call: MethodCaller): Methods {
     objects[i] = object;
   }
   for (const { parent, key, method } of steps) {
-    objects[parent]![key] = (args?: object) => call(method, args);
+    objects[parent]![key] = (args?: object, options?: CallOptions) => call(method, args, options);
   }
   return objects[0] as unknown as Methods;
 }

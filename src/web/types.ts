@@ -29,3 +29,14 @@ export interface BaseMethodArguments {
 export interface GenericMethodArguments extends BaseMethodArguments {
   [key: string]: unknown;
 }
+
+/** Per-call options, the last argument of every method. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Overall time budget for this call, across retries, in ms. */
+  deadlineMs?: number;
+  /** Per-attempt timeout for this call, in ms. */
+  timeoutMs?: number;
+  /** Repeat this write after failures that Slack may have received (may post twice). */
+  retryWrites?: boolean;
+}
