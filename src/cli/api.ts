@@ -25,7 +25,34 @@ function parseValue(raw: string): unknown {
   return raw;
 }
 
+class UsageError extends Error {}
+
 export async function apiCommand(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (err) {
+    // Bad command lines get one clear line and exit code 2, never a stack trace.
+    if (!(err instanceof UsageError) && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true)
+      throw err;
+    process.stderr.write(`slackline api: ${(err as Error).message}\n`);
+    return 2;
+  }
+}
+
+function parseJsonArgs(text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError('--json is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError('--json must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -42,25 +69,15 @@ export async function apiCommand(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const args: Record<string, unknown> = {};
-  if (values.json !== undefined) {
-    const parsed: unknown = JSON.parse(values.json);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      process.stderr.write('slackline api: --json must be a JSON object\n');
-      return 2;
-    }
-    Object.assign(args, parsed);
-  }
+  if (values.json !== undefined) Object.assign(args, parseJsonArgs(values.json));
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) {
-      process.stderr.write(`slackline api: expected key=value, got '${pair}'\n`);
-      return 2;
-    }
+    // The pair is not echoed: it could be a secret typed in the wrong place.
+    if (eq <= 0) throw new UsageError('expected key=value arguments after the method');
     args[pair.slice(0, eq)] = parseValue(pair.slice(eq + 1));
   }
   if ('token' in args) {
-    process.stderr.write('slackline api: pass the token through the environment (--token-env), not as an argument\n');
-    return 2;
+    throw new UsageError('pass the token through the environment (--token-env), not as an argument');
   }
   const tokenEnv = values['token-env'] ?? 'SLACK_BOT_TOKEN';
   const token = process.env[tokenEnv] || undefined;

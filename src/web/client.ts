@@ -113,6 +113,7 @@ export class WebClient {
       let authorization = this.#token === undefined ? undefined : `Bearer ${this.#token}`;
       const basic = route.basic ? basicCredentials(rest) : undefined;
       if (basic) {
+        this.#core.redactor.addSecret(basic.secret);
         this.#core.redactor.addSecret(basic.authorization.slice(6));
         authorization = basic.authorization;
         rest = basic.args;

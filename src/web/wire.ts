@@ -8,11 +8,17 @@ import { InvalidArgumentError } from '../http/errors.js';
 const METHOD_NAME = /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9_]*)*$/;
 
 export function checkMethodName(method: unknown): asserts method is string {
-  if (typeof method !== 'string' || method.length > 128 || !METHOD_NAME.test(method)) {
-    throw new InvalidArgumentError(
-      `Not a Slack method name: ${JSON.stringify(String(method).slice(0, 64))}. Use a dotted name like 'chat.postMessage'.`,
-    );
-  }
+  if (typeof method === 'string' && method.length <= 128 && METHOD_NAME.test(method)) return;
+  // Say what is wrong without echoing the name: a mistaken call can put a secret where a name goes.
+  const why =
+    typeof method !== 'string'
+      ? `a ${typeof method}`
+      : method.length === 0
+        ? 'empty'
+        : method.length > 128
+          ? 'over 128 characters'
+          : `contains ${JSON.stringify(method.match(/[^A-Za-z0-9._]/)?.[0] ?? (method.includes('..') ? '..' : method[0]))}`;
+  throw new InvalidArgumentError(`Not a Slack method name (${why}). Use a dotted name like 'chat.postMessage'.`);
 }
 
 /** A token must be a non-empty single-line string; anything else could split headers. */
@@ -51,8 +57,12 @@ export const BASIC_AUTH_METHODS: ReadonlySet<string> = new Set([
 /** HTTP Basic credentials for the oauth exchanges, and the arguments left to send without them. */
 export function basicCredentials(
   args: Record<string, unknown>,
-): { authorization: string; args: Record<string, unknown> } | undefined {
+): { authorization: string; secret: string; args: Record<string, unknown> } | undefined {
   const { client_id: id, client_secret: secret, ...rest } = args;
   if (typeof id !== 'string' || typeof secret !== 'string') return undefined;
-  return { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`, args: rest };
+  return {
+    secret,
+    authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+    args: rest,
+  };
 }
