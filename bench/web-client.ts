@@ -2,7 +2,7 @@
 // at concurrency 1 and 50 against one local server. Server on core 0, client on core 1; each client
 // in a fresh process per round; medians of the rounds.
 import { join } from 'node:path';
-import { DIST_BENCH, firstLine, machine, median, spawnNode, writeResult } from './lib/measure.js';
+import { DIST_BENCH, firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
 
 const CLIENTS = ['slackline', '@slack/web-api', 'bare'] as const;
 const CONCURRENCY = [1, 50];
@@ -62,7 +62,8 @@ export async function benchWebClient(options: { calls?: number; rounds?: number 
   }
   print(rows);
   const file = writeResult('web-client', { bench: 'web-client', calls, rounds, machine: machine(), rows });
-  console.log(`wrote ${file}`);
+  updateReadme('web-client', table(rows, calls, rounds));
+  console.log(`wrote ${file} and the README's table`);
   return rows;
 }
 
@@ -84,4 +85,22 @@ function print(rows: Row[]): void {
       ].join(' '),
     );
   }
+}
+
+function table(rows: Row[], calls: number, rounds: number): string {
+  const out = [
+    `chat.postMessage against one local server, ${calls.toLocaleString('en')} calls per run, median of ${rounds} runs`,
+    '(`npm run bench web-client`; client pinned to one core, server to the other).',
+    '',
+    '| client | concurrency | calls/s | vs @slack/web-api | vs bare loop | CPU ms per 1,000 calls | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const peer = rows.find((r) => r.client === '@slack/web-api' && r.concurrency === row.concurrency)!;
+    const bare = rows.find((r) => r.client === 'bare' && r.concurrency === row.concurrency)!;
+    out.push(
+      `| ${row.client} | ${row.concurrency} | ${row.callsPerSec.toFixed(0)} | ${(row.callsPerSec / peer.callsPerSec).toFixed(2)}x | ${(row.callsPerSec / bare.callsPerSec).toFixed(2)}x | ${row.cpuMsPer1000.toFixed(0)} | ${row.peakRssMiB.toFixed(0)} |`,
+    );
+  }
+  return out.join('\n');
 }

@@ -1,11 +1,12 @@
 // Shared by every benchmark: child processes pinned to a core, medians, result files.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const DIST_BENCH = join(import.meta.dirname, '..');
 export const RESULTS_DIR = join(import.meta.dirname, '..', '..', '..', 'bench', 'results');
+const README = join(import.meta.dirname, '..', '..', '..', 'README.md');
 const HAS_TASKSET = existsSync('/usr/bin/taskset');
 
 /** Spawns `node script args` pinned to `core` (when taskset exists). */
@@ -43,4 +44,15 @@ export function writeResult(name: string, value: unknown): string {
 
 export function machine(): Record<string, unknown> {
   return { node: process.version, platform: process.platform, arch: process.arch, pinned: HAS_TASKSET };
+}
+
+/** Replaces the README's block between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`. */
+export function updateReadme(name: string, markdown: string): void {
+  const open = `<!-- bench:${name} -->`;
+  const close = `<!-- /bench:${name} -->`;
+  const text = readFileSync(README, 'utf8');
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${open} ... ${close} block`);
+  writeFileSync(README, `${text.slice(0, start + open.length)}\n${markdown.trim()}\n${text.slice(end)}`);
 }
