@@ -146,4 +146,6 @@ export interface Token {
   scopes: readonly string[];
   scopeSet: ReadonlySet<string>;
   revoked: boolean;
+  /** Epoch ms after which calls answer token_expired (rotating tokens only). */
+  expiresAt?: number;
 }

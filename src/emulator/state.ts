@@ -66,6 +66,8 @@ export interface TokenInput {
   botId?: string;
   scopes: readonly string[];
   value?: string;
+  /** The app the token belongs to; the default app when absent. */
+  appId?: string;
 }
 
 export class EmulatorState {
@@ -280,12 +282,12 @@ export class EmulatorState {
 
   issueToken(input: TokenInput): Token {
     const token: Token = {
-      value: input.value ?? makeTokenValue(input.kind, this.app.id),
+      value: input.value ?? makeTokenValue(input.kind, input.appId ?? this.app.id),
       kind: input.kind,
       teamId: input.teamId,
       userId: input.userId,
       botId: input.botId,
-      appId: this.app.id,
+      appId: input.appId ?? this.app.id,
       scopes: [...input.scopes],
       scopeSet: new Set(input.scopes),
       revoked: false,
