@@ -102,6 +102,14 @@ export function installKey(appId: string, teamId: string | undefined, enterprise
   return `${appId}:${teamId ?? enterpriseId ?? ''}`;
 }
 
+/** Drops the oldest entries that expired before `before`; Maps keep insertion (so expiry) order. */
+function sweep(map: Map<string, { expiresAt: number }>, before: number): void {
+  for (const [key, value] of map) {
+    if (value.expiresAt >= before) return;
+    map.delete(key);
+  }
+}
+
 export class OAuthState {
   readonly enterprises = new Map<string, Enterprise>();
   /** team id -> enterprise id for workspaces that belong to an org. */
@@ -120,6 +128,7 @@ export class OAuthState {
   }
 
   newTicket(fields: Omit<ConsentTicket, 'id'>): ConsentTicket {
+    sweep(this.tickets, fields.expiresAt - TICKET_TTL_MS);
     const ticket = { ...fields, id: randomHex(40) };
     this.tickets.set(ticket.id, ticket);
     return ticket;
@@ -135,6 +144,8 @@ export class OAuthState {
 
   /** Slack's codes look like `<digits>.<digits>.<hex>`. */
   newCode(grant: Grant, now: number): CodeRecord {
+    // Expired codes stay a while so a late reuse still reads code_already_used, then go.
+    sweep(this.codes, now - CODE_TTL_MS);
     const code = `${randomDigits(12)}.${randomDigits(13)}.${randomHex(64)}`;
     const record: CodeRecord = { ...grant, code, expiresAt: now + CODE_TTL_MS, used: false };
     this.codes.set(code, record);
