@@ -75,6 +75,8 @@ export function issueAccess(
     appId: app.id,
     value: reuse ? old.value : app.tokenRotation ? rotatingValue(kind) : undefined,
   });
+  token.enterpriseId = inst.enterpriseId;
+  token.isEnterpriseInstall = inst.isEnterpriseInstall;
   if (!app.tokenRotation) return { token, refresh: undefined };
   token.expiresAt = core.clock.now() + ROTATING_TTL_S * 1000;
   const refresh = refreshValue();

@@ -115,4 +115,61 @@ describe('emulator: the consent page at /oauth/v2/authorize', () => {
       emu.install.configureApp(emu.clientId, { name: 'Slackline Emulator App' });
     }
   });
+  it('never sends the browser off the registered origin, whatever redirect_uri says', async () => {
+    const base = new URL(REDIRECT);
+    const hostile = [
+      'http://localhost:3000@evil.example/slack/oauth_redirect',
+      'http://localhost:3000.evil.example/slack/oauth_redirect',
+      '//evil.example/slack/oauth_redirect',
+      'http://evil.example\\@localhost:3000/slack/oauth_redirect',
+      `${REDIRECT}/../../elsewhere`,
+      `${REDIRECT}/%2e%2e/%2e%2e/elsewhere`,
+      'javascript:alert(1)//localhost:3000/slack/oauth_redirect',
+      'data:text/html,hi',
+      'https://localhost:3000/slack/oauth_redirect',
+      'http://localhost/slack/oauth_redirect',
+      'HTTP://LOCALHOST:3000/slack/oauth_redirect',
+      `${REDIRECT}?next=https://evil.example`,
+      ` ${REDIRECT}`,
+      `${REDIRECT}\n`,
+      '',
+    ];
+    for (const uri of hostile) {
+      const url = authorizeUrl(emu, { scope: 'chat:write', redirect_uri: uri });
+      const page = await getPage(url);
+      assert.ok(page.status === 200 || page.status === 400, `${uri}: ${page.status}`);
+      assert.equal(page.headers.get('location'), null);
+      if (page.status !== 200) continue;
+      const { location } = await consent(url);
+      const target = new URL(location ?? '');
+      assert.equal(target.origin, base.origin, uri);
+      assert.ok(target.pathname.startsWith(base.pathname), uri);
+    }
+  });
+
+  it('answers garbage form posts with a 4xx page, never a 5xx or a redirect', async () => {
+    const bodies = [
+      '',
+      'ticket=',
+      'ticket=%zz',
+      `ticket=${'a'.repeat(5000)}`,
+      'decision=allow',
+      '\u0000\uffff',
+      '&&&=&=',
+    ];
+    for (const body of bodies) {
+      const res = await fetch(`${emu.url}oauth/v2/authorize`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      assert.equal(res.status, 400, body);
+      assert.equal(res.headers.get('location'), null);
+      await res.arrayBuffer();
+    }
+    const big = await fetch(`${emu.url}oauth/v2/authorize`, { method: 'POST', body: 'x'.repeat(100_000) });
+    assert.equal(big.status, 413);
+    await big.arrayBuffer();
+  });
 });

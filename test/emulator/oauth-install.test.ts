@@ -52,7 +52,7 @@ describe('emulator: enterprise, webhook and multi-app installs', () => {
     const mine = (installs.body.installations as Record<string, unknown>[]).find((i) => i.enterprise_id === orgId);
     assert.deepEqual([mine?.team_id, mine?.is_enterprise_install], [null, true]);
     const test = await api(emu, 'auth.test', {}, String(res.access_token));
-    assert.equal(test.body.ok, true);
+    assert.deepEqual([test.body.ok, test.body.enterprise_id, test.body.is_enterprise_install], [true, orgId, true]);
   });
 
   it('installs into one workspace of an org: team set, enterprise set, not org-wide', async () => {
