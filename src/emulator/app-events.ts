@@ -14,7 +14,7 @@ export interface EventTarget {
   authorization?: { userId: string; isBot: boolean; isEnterpriseInstall: boolean };
 }
 
-export function eventEnvelope(core: EmulatorCore, app: AppConfig, target: EventTarget, event: JsonObject): JsonObject {
+function eventEnvelope(core: EmulatorCore, app: AppConfig, target: EventTarget, event: JsonObject): JsonObject {
   const body: JsonObject = { token: app.verificationToken, team_id: target.teamId };
   if (target.enterpriseId !== undefined) body.enterprise_id = target.enterpriseId;
   Object.assign(body, {

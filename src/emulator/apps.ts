@@ -34,7 +34,7 @@ export interface AppOptions {
 
 export class AppError extends Error {}
 
-export const DEFAULT_REDIRECT_URL = 'http://localhost:3000/slack/oauth_redirect';
+const DEFAULT_REDIRECT_URL = 'http://localhost:3000/slack/oauth_redirect';
 
 function checkUrl(value: string, what: string): string {
   let url: URL;

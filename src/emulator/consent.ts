@@ -1,6 +1,6 @@
 // The authorize step, shared by the consent page and the headless approval: validate the request
 // (client_id, redirect_uri, scopes, team), then turn Allow or Cancel into the redirect Slack would send.
-import { type AppConfig, redirectAllowed } from './apps.js';
+import { redirectAllowed } from './apps.js';
 import type { EmulatorCore } from './core.js';
 import { type ConsentTicket, type Grant, TICKET_TTL_MS } from './oauth-state.js';
 import { DEFAULT_BOT_SCOPES, DEFAULT_USER_SCOPES } from './tokens.js';
@@ -50,7 +50,7 @@ function knownScopes(core: EmulatorCore): Set<string> {
   return known;
 }
 
-export function parseScopes(value: string | null | undefined): string[] {
+function parseScopes(value: string | null | undefined): string[] {
   if (value === null || value === undefined) return [];
   return [...new Set(value.split(/[\s,]+/).filter((s) => s !== ''))];
 }
@@ -185,8 +185,4 @@ export function decide(core: EmulatorCore, ticket: ConsentTicket, decision: Deci
   };
   const record = core.oauth.newCode(grant, core.clock.now());
   return { location: withParams(ticket.effectiveRedirect, { code: record.code, state }), code: record.code };
-}
-
-export function appOf(core: EmulatorCore, ticket: ConsentTicket): AppConfig | undefined {
-  return core.apps.find(ticket.appId);
 }

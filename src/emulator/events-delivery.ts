@@ -37,7 +37,7 @@ export interface DeliveryRecord {
 
 const MAX_RECORDS = 10_000;
 
-export function signature(secret: string, timestamp: number, body: string): string {
+function signature(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 

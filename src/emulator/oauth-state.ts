@@ -94,7 +94,7 @@ export interface ExchangeLogEntry {
   error: string | null;
 }
 
-export const CODE_TTL_MS = 10 * 60 * 1000;
+const CODE_TTL_MS = 10 * 60 * 1000;
 export const TICKET_TTL_MS = 10 * 60 * 1000;
 const MAX_LOG = 10_000;
 

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { api } from './helpers.js';
-import { access, codeFor, type Received, receiver } from './oauth-helpers.js';
+import { access, authorizeUrl, codeFor, type Received, receiver } from './oauth-helpers.js';
 
 type Receiver = Awaited<ReturnType<typeof receiver>>;
 
@@ -106,6 +106,26 @@ describe('emulator: auth.revoke, apps.uninstall and signed event delivery', () =
     // A fresh install works again afterwards.
     const again = await install(emu);
     assert.equal((await api(emu, 'auth.test', {}, again.bot)).body.ok, true);
+  });
+
+  it('an org-wide uninstall names the enterprise in its events', async () => {
+    const org = emu.install.addEnterprise({ name: 'Starship' });
+    const url = authorizeUrl(emu, { scope: 'chat:write', team: org.id });
+    const { code } = emu.install.approve(url);
+    const res = await access(emu, { code: code ?? '' });
+    assert.equal(res.is_enterprise_install, true);
+    app.received.length = 0;
+    const args = { client_id: emu.clientId, client_secret: emu.clientSecret };
+    assert.deepEqual((await api(emu, 'apps.uninstall', args, String(res.access_token))).body, { ok: true });
+    await emu.install.deliveriesIdle();
+    const events = app.received.map((r) => verify(emu, r));
+    assert.deepEqual(
+      events.map((e) => [e.team_id, e.enterprise_id, (e.event as { type: string }).type]),
+      [
+        [org.id, org.id, 'tokens_revoked'],
+        [org.id, org.id, 'app_uninstalled'],
+      ],
+    );
   });
 
   it('shows deliveries on the control API and sends url_verification and custom events on request', async () => {
