@@ -16,6 +16,8 @@ export interface AppConfig extends App {
   eventsUrl: string | undefined;
   /** Token rotation: access tokens expire after 12 hours and come with refresh tokens. */
   tokenRotation: boolean;
+  /** PKCE enabled: the app is a public client and may exchange codes with a code_verifier, no secret. */
+  pkce: boolean;
 }
 
 /** What can be set when registering or configuring an app (all optional). */
@@ -30,6 +32,7 @@ export interface AppOptions {
   /** null removes the events URL. */
   eventsUrl?: string | null;
   tokenRotation?: boolean;
+  pkce?: boolean;
 }
 
 export class AppError extends Error {}
@@ -82,6 +85,11 @@ function applyOptions(app: AppConfig, options: AppOptions): AppConfig {
     if (app.tokenRotation && !options.tokenRotation) throw new AppError('token rotation cannot be turned off');
     app.tokenRotation = options.tokenRotation;
   }
+  if (options.pkce !== undefined) {
+    // Slack: enabling PKCE marks the app as a public client, one way.
+    if (app.pkce && !options.pkce) throw new AppError('PKCE cannot be turned off');
+    app.pkce = options.pkce;
+  }
   return app;
 }
 
@@ -98,6 +106,7 @@ function newApp(id: string, options: AppOptions): AppConfig {
     userScopes: [],
     eventsUrl: undefined,
     tokenRotation: false,
+    pkce: false,
   };
   return applyOptions(app, options);
 }
@@ -122,7 +131,7 @@ export class AppRegistry {
     this.ids.reset();
     const d = this.defaultApp;
     Object.assign(d, { redirectUrls: [DEFAULT_REDIRECT_URL], botScopes: ['chat:write', 'channels:read'] });
-    Object.assign(d, { userScopes: [], eventsUrl: undefined, tokenRotation: false });
+    Object.assign(d, { userScopes: [], eventsUrl: undefined, tokenRotation: false, pkce: false });
     applyOptions(d, this.initialDefault);
     this.apps.set(d.id, d);
     for (const options of this.initialOthers) this.register(options);
@@ -181,8 +190,8 @@ export function parseAppOptions(body: unknown): AppOptions {
   if (events !== undefined && events !== null && typeof events !== 'string') {
     throw new AppError('events_url must be a string or null');
   }
-  if (body.token_rotation !== undefined && typeof body.token_rotation !== 'boolean') {
-    throw new AppError('token_rotation must be a boolean');
+  for (const flag of ['token_rotation', 'pkce']) {
+    if (body[flag] !== undefined && typeof body[flag] !== 'boolean') throw new AppError(`${flag} must be a boolean`);
   }
   return {
     name: text(body.name, 'name'),
@@ -194,6 +203,7 @@ export function parseAppOptions(body: unknown): AppOptions {
     userScopes: strings(body.user_scopes, 'user_scopes'),
     eventsUrl: events as string | null | undefined,
     tokenRotation: body.token_rotation as boolean | undefined,
+    pkce: body.pkce as boolean | undefined,
   };
 }
 
@@ -211,5 +221,6 @@ export function appJson(app: AppConfig): JsonObject {
     user_scopes: [...app.userScopes],
     events_url: app.eventsUrl ?? null,
     token_rotation: app.tokenRotation,
+    pkce: app.pkce,
   };
 }

@@ -94,6 +94,13 @@ export function openConsent(core: EmulatorCore, params: URLSearchParams): Consen
   const unknown = [...botScopes, ...userScopes].filter((s) => !scopes.has(s));
   if (unknown.length > 0)
     throw new ConsentError('invalid_scope', `Invalid permissions requested: ${unknown.join(', ')}`);
+  const codeChallenge = params.get('code_challenge') ?? undefined;
+  if (codeChallenge !== undefined) {
+    if (!app.pkce) throw new ConsentError('pkce_not_allowed', 'This app is not allowed to use PKCE.');
+    if (params.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(codeChallenge)) {
+      throw new ConsentError('invalid_code_challenge', 'code_challenge must be an S256 challenge.');
+    }
+  }
   const choices = choicesFor(core, params.get('team'));
   const state = params.get('state') ?? undefined;
   const expiresAt = core.clock.now() + TICKET_TTL_MS;
@@ -103,6 +110,7 @@ export function openConsent(core: EmulatorCore, params: URLSearchParams): Consen
     userScopes,
     redirectUri,
     effectiveRedirect,
+    codeChallenge,
     state,
     choices,
     expiresAt,
@@ -179,6 +187,7 @@ export function decide(core: EmulatorCore, ticket: ConsentTicket, decision: Deci
     userScopes: ticket.userScopes,
     redirectUri: ticket.redirectUri,
     effectiveRedirect: ticket.effectiveRedirect,
+    codeChallenge: ticket.codeChallenge,
     webhookChannelId: ticket.botScopes.includes('incoming-webhook')
       ? webhookChannel(core, teamId, decision.channel)
       : undefined,

@@ -33,16 +33,28 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
-/** The calling app, from Basic credentials (preferred, as Slack advises) or client_id/client_secret fields. */
-export function authenticateClient(call: InstallCall): AppConfig {
+/**
+ * The calling app, from Basic credentials (preferred, as Slack advises) or client_id/client_secret fields.
+ * `publicClient`: a PKCE app may leave the secret out (it proves itself with the code_verifier instead).
+ */
+export function authenticateClient(call: InstallCall, publicClient = false): AppConfig {
   const basic = basicCredentials(call.req.header('authorization'));
   if (basic === 'malformed') throw fail('invalid_client_id');
   const id = basic === 'absent' ? call.args.text('client_id') : basic.id;
   const secret = basic === 'absent' ? call.args.str('client_secret') : basic.secret;
   const app = id === undefined ? undefined : call.core.apps.byClientId(id);
   if (app === undefined) throw fail('invalid_client_id');
+  if (secret === undefined && publicClient && app.pkce) return app;
   if (secret === undefined || !sameSecret(secret, app.clientSecret)) throw fail('bad_client_secret');
   return app;
+}
+
+/** PKCE (S256): BASE64URL(SHA256(code_verifier)) must equal the challenge sent to authorize. */
+function checkVerifier(verifier: string | undefined, challenge: string | undefined): void {
+  if (verifier === undefined && challenge === undefined) return;
+  if (verifier === undefined || challenge === undefined) throw fail('invalid_code_verifier');
+  const computed = createHash('sha256').update(verifier).digest('base64url');
+  if (!sameSecret(computed, challenge)) throw fail('invalid_code_verifier');
 }
 
 function exchangeCode(call: InstallCall, app: AppConfig): JsonObject {
@@ -52,6 +64,7 @@ function exchangeCode(call: InstallCall, app: AppConfig): JsonObject {
   if (record === undefined || record.appId !== app.id) throw fail('invalid_code');
   if (record.used) throw fail('code_already_used');
   if (core.clock.now() >= record.expiresAt) throw fail('invalid_code');
+  checkVerifier(args.text('code_verifier'), record.codeChallenge);
   const redirect = args.text('redirect_uri');
   // Sent at authorize: the same value is required. Not sent then: Slack used the first configured URL.
   if (
@@ -101,8 +114,9 @@ export function oauthV2Access(call: InstallCall): JsonObject {
   const grantType = call.args.text('grant_type') ?? 'authorization_code';
   let clientId: string | null = null;
   try {
-    const app = authenticateClient(call);
+    const app = authenticateClient(call, call.args.has('code_verifier') || grantType === 'refresh_token');
     clientId = app.clientId;
+    if (call.args.has('code_verifier') && !app.pkce) throw fail('pkce_not_allowed');
     if (grantType === 'authorization_code') return ok(call, grantType, clientId, exchangeCode(call, app));
     if (grantType === 'refresh_token') return ok(call, grantType, clientId, refresh(call, app));
     throw fail('invalid_grant_type');

@@ -25,6 +25,8 @@ export interface Grant {
   redirectUri: string | undefined;
   /** The redirect URL actually used. */
   effectiveRedirect: string;
+  /** PKCE: the S256 code_challenge sent to authorize. */
+  codeChallenge: string | undefined;
   /** incoming-webhook: the channel the user picked. */
   webhookChannelId: string | undefined;
 }
@@ -43,6 +45,7 @@ export interface ConsentTicket {
   userScopes: string[];
   redirectUri: string | undefined;
   effectiveRedirect: string;
+  codeChallenge: string | undefined;
   state: string | undefined;
   /** Team or enterprise ids the user may pick from. */
   choices: string[];

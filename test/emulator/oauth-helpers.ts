@@ -64,13 +64,14 @@ export interface Exchange {
   redirect_uri?: string;
   grant_type?: string;
   refresh_token?: string;
+  code_verifier?: string;
   /** 'basic' (default), 'form', or explicit credentials sent as form fields. */
   auth?: 'basic' | 'form' | { client_id?: string; client_secret?: string };
 }
 
 export async function access(emu: Emulator, ex: Exchange): Promise<Record<string, unknown>> {
   const form = new URLSearchParams();
-  for (const key of ['code', 'redirect_uri', 'grant_type', 'refresh_token'] as const) {
+  for (const key of ['code', 'redirect_uri', 'grant_type', 'refresh_token', 'code_verifier'] as const) {
     const v = ex[key];
     if (v !== undefined) form.set(key, v);
   }
