@@ -50,6 +50,11 @@ export function sendEvent(
   return core.deliveries.send(app, eventEnvelope(core, app, target, event), type, target.teamId);
 }
 
+/** Slack's certificate check for slash command and interactivity URLs: `ssl_check=1`, form-encoded. */
+export function sendSslCheck(core: EmulatorCore, app: AppConfig): DeliveryRecord | undefined {
+  return core.deliveries.send(app, { ssl_check: '1', token: app.verificationToken }, 'ssl_check', null, 'form');
+}
+
 /** Slack's request URL check: the app must answer with the challenge. */
 export function sendUrlVerification(core: EmulatorCore, app: AppConfig): DeliveryRecord | undefined {
   const body: JsonObject = { token: app.verificationToken, challenge: randomHex(48), type: 'url_verification' };

@@ -33,6 +33,8 @@ export interface DeliveryRecord {
   state: 'pending' | 'delivered' | 'failed';
   attempts: DeliveryAttempt[];
   body: JsonObject;
+  /** 'form' for ssl_check, which Slack sends form-encoded; 'json' for everything else. */
+  encoding: 'json' | 'form';
 }
 
 const MAX_RECORDS = 10_000;
@@ -104,7 +106,13 @@ export class EventDelivery {
   }
 
   /** Queues a payload for the app's events URL; undefined when the app has none. */
-  send(app: AppConfig, body: JsonObject, type: string, teamId: string | null): DeliveryRecord | undefined {
+  send(
+    app: AppConfig,
+    body: JsonObject,
+    type: string,
+    teamId: string | null,
+    encoding: 'json' | 'form' = 'json',
+  ): DeliveryRecord | undefined {
     const url = app.eventsUrl;
     if (url === undefined) return undefined;
     const eventId = typeof body.event_id === 'string' ? body.event_id : '';
@@ -117,6 +125,7 @@ export class EventDelivery {
       state: 'pending',
       attempts: [],
       body,
+      encoding,
     };
     if (this.records.length >= MAX_RECORDS) this.records.shift();
     this.records.push(record);
@@ -126,10 +135,13 @@ export class EventDelivery {
   }
 
   private async attempt(app: AppConfig, record: DeliveryRecord, retryNum: number, reason: string | null, gen: number) {
-    const text = JSON.stringify(record.body);
+    const text =
+      record.encoding === 'form'
+        ? new URLSearchParams(Object.entries(record.body).map(([k, v]): [string, string] => [k, String(v)])).toString()
+        : JSON.stringify(record.body);
     const ts = this.clock.seconds();
     const headers: Record<string, string> = {
-      'content-type': 'application/json',
+      'content-type': record.encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json',
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
       'x-slack-request-timestamp': String(ts),
       'x-slack-signature': signature(app.signingSecret, ts, text),

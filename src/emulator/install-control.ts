@@ -1,6 +1,6 @@
 // The install side of the control API: apps, enterprise orgs, headless consent, the token-exchange log,
 // installations and the event delivery log. Answers undefined for routes that are not its own.
-import { sendEvent, sendUrlVerification } from './app-events.js';
+import { sendEvent, sendSslCheck, sendUrlVerification } from './app-events.js';
 import { AppError, appJson, parseAppOptions } from './apps.js';
 import { ConsentError, type Decision, decide, openConsent } from './consent.js';
 import type { EmulatorCore } from './core.js';
@@ -96,6 +96,7 @@ async function route(core: EmulatorCore, key: string, req: EmuRequest): Promise<
       if (app === undefined) throw new InstallControlError('unknown app');
       if (app.eventsUrl === undefined) throw new InstallControlError('the app has no events URL');
       if (b.type === 'url_verification') return jsonReply(200, { ok: true, delivery: sendUrlVerification(core, app) });
+      if (b.type === 'ssl_check') return jsonReply(200, { ok: true, delivery: sendSslCheck(core, app) });
       if (!isObject(b.event) || typeof b.event.type !== 'string')
         throw new InstallControlError('event.type is required');
       const teamId = opt(b.team_id) ?? core.workspace.teamId;

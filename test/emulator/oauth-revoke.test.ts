@@ -16,6 +16,9 @@ function verify(emu: Emulator, got: Received): Record<string, unknown> {
   const actual = String(got.headers['x-slack-signature']);
   assert.equal(actual.length, expected.length);
   assert.ok(timingSafeEqual(Buffer.from(actual), Buffer.from(expected)), 'signature must verify');
+  if (got.headers['content-type'] === 'application/x-www-form-urlencoded') {
+    return Object.fromEntries(new URLSearchParams(got.body));
+  }
   assert.equal(got.headers['content-type'], 'application/json');
   return JSON.parse(got.body) as Record<string, unknown>;
 }
@@ -139,8 +142,17 @@ describe('emulator: auth.revoke, apps.uninstall and signed event delivery', () =
     const challenge = verify(emu, app.received.at(-1)!);
     assert.equal(challenge.type, 'url_verification');
     assert.match(String(challenge.challenge), /^[0-9a-f]{48}$/);
+    await fetch(`${emu.url}_emulator/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'ssl_check' }),
+    });
+    await emu.install.deliveriesIdle();
+    const check = app.received.at(-1)!;
+    assert.equal(check.headers['content-type'], 'application/x-www-form-urlencoded');
+    assert.deepEqual(verify(emu, check), { ssl_check: '1', token: emu.install.app().verificationToken });
     const log = (await (await fetch(`${emu.url}_emulator/events`)).json()) as { deliveries: Record<string, unknown>[] };
-    const last = log.deliveries.at(-1)!;
+    const last = log.deliveries.at(-2)!;
     assert.equal(last.state, 'delivered');
     assert.deepEqual(
       (last.attempts as { status: number }[]).map((a) => a.status),
