@@ -7,6 +7,7 @@ import type { EmulatorCore } from './core.js';
 import { fail } from './failure.js';
 import { completeInstall, issueAccess, ROTATING_TTL_S } from './install-tokens.js';
 import type { JsonObject } from './json.js';
+import { installKey } from './oauth-state.js';
 import type { EmuRequest } from './transport.js';
 
 export interface InstallCall {
@@ -73,6 +74,11 @@ function exchangeCode(call: InstallCall, app: AppConfig): JsonObject {
       : redirect !== undefined && redirect !== record.effectiveRedirect
   ) {
     throw fail('bad_redirect_uri');
+  }
+  // An app installed org-wide cannot also be installed into one of the org's workspaces.
+  const orgWide = record.enterpriseId === undefined ? undefined : installKey(app.id, undefined, record.enterpriseId);
+  if (!record.isEnterpriseInstall && orgWide !== undefined && core.oauth.installations.has(orgWide)) {
+    throw fail('cannot_install_an_org_installed_app');
   }
   record.used = true;
   return completeInstall(core, app, record, call.req.baseUrl);

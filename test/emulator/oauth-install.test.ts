@@ -57,10 +57,20 @@ describe('emulator: enterprise, webhook and multi-app installs', () => {
 
   it('installs into one workspace of an org: team set, enterprise set, not org-wide', async () => {
     const { engineering } = org();
-    const res = await access(emu, { code: await codeFor(emu, { scope: 'chat:write', team: engineering.id }) });
+    const other = emu.install.registerApp({ name: 'Workspace App' });
+    const url = new URL(authorizeUrl(emu, { scope: 'chat:write', team: engineering.id }));
+    url.searchParams.set('client_id', other.clientId);
+    const code = emu.install.approve(url.href).code ?? '';
+    const res = await access(emu, { code, auth: { client_id: other.clientId, client_secret: other.clientSecret } });
     assert.deepEqual(res.team, { id: engineering.id, name: 'Engineering' });
     assert.equal((res.enterprise as { name: string }).name, 'Starship');
     assert.equal(res.is_enterprise_install, false);
+  });
+
+  it('refuses a workspace install of an app that is installed org-wide', async () => {
+    const { engineering } = org();
+    const code = await codeFor(emu, { scope: 'chat:write', team: engineering.id });
+    assert.deepEqual(await access(emu, { code }), { ok: false, error: 'cannot_install_an_org_installed_app' });
   });
 
   it('incoming-webhook installs return a webhook that posts into the chosen channel', async () => {
