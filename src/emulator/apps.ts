@@ -16,6 +16,8 @@ export interface AppConfig extends App {
   eventsUrl: string | undefined;
   /** Token rotation: access tokens expire after 12 hours and come with refresh tokens. */
   tokenRotation: boolean;
+  /** Bot events the app subscribes to: message.channels, message.groups, message.im, message.mpim, app_mention. */
+  botEvents: string[];
   /** PKCE enabled: the app is a public client and may exchange codes with a code_verifier, no secret. */
   pkce: boolean;
 }
@@ -33,6 +35,7 @@ export interface AppOptions {
   eventsUrl?: string | null;
   tokenRotation?: boolean;
   pkce?: boolean;
+  botEvents?: string[];
 }
 
 export class AppError extends Error {}
@@ -85,6 +88,7 @@ function applyOptions(app: AppConfig, options: AppOptions): AppConfig {
     if (app.tokenRotation && !options.tokenRotation) throw new AppError('token rotation cannot be turned off');
     app.tokenRotation = options.tokenRotation;
   }
+  if (options.botEvents !== undefined) app.botEvents = [...options.botEvents];
   if (options.pkce !== undefined) {
     // Slack: enabling PKCE marks the app as a public client, one way.
     if (app.pkce && !options.pkce) throw new AppError('PKCE cannot be turned off');
@@ -106,6 +110,7 @@ function newApp(id: string, options: AppOptions): AppConfig {
     userScopes: [],
     eventsUrl: undefined,
     tokenRotation: false,
+    botEvents: [],
     pkce: false,
   };
   return applyOptions(app, options);
@@ -131,7 +136,7 @@ export class AppRegistry {
     this.ids.reset();
     const d = this.defaultApp;
     Object.assign(d, { redirectUrls: [DEFAULT_REDIRECT_URL], botScopes: ['chat:write', 'channels:read'] });
-    Object.assign(d, { userScopes: [], eventsUrl: undefined, tokenRotation: false, pkce: false });
+    Object.assign(d, { userScopes: [], eventsUrl: undefined, tokenRotation: false, pkce: false, botEvents: [] });
     applyOptions(d, this.initialDefault);
     this.apps.set(d.id, d);
     for (const options of this.initialOthers) this.register(options);
@@ -204,6 +209,7 @@ export function parseAppOptions(body: unknown): AppOptions {
     eventsUrl: events as string | null | undefined,
     tokenRotation: body.token_rotation as boolean | undefined,
     pkce: body.pkce as boolean | undefined,
+    botEvents: strings(body.bot_events, 'bot_events'),
   };
 }
 
@@ -222,5 +228,6 @@ export function appJson(app: AppConfig): JsonObject {
     events_url: app.eventsUrl ?? null,
     token_rotation: app.tokenRotation,
     pkce: app.pkce,
+    bot_events: [...app.botEvents],
   };
 }

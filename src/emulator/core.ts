@@ -6,6 +6,7 @@ import { type DeliveryOptions, EventDelivery } from './events-delivery.js';
 import { Faults } from './faults.js';
 import { IdFactory } from './ids.js';
 import type { JsonObject } from './json.js';
+import { deliverMessageEvents } from './message-events.js';
 import type { App, Channel, Token, TokenKind } from './model.js';
 import { OAuthState } from './oauth-state.js';
 import { addEnterprise, type EnterpriseSpec } from './orgs.js';
@@ -73,6 +74,7 @@ export class EmulatorCore {
     this.workspace = seedDefault(this.state, this.defaultTokens);
     for (const spec of this.install.enterprises ?? []) addEnterprise(this, spec);
     if (this.initialSeed !== undefined) this.seed(this.initialSeed);
+    this.state.onMessage = (message, channel) => deliverMessageEvents(this, message, channel);
   }
 
   /** Throws SeedError for a spec it cannot apply. */

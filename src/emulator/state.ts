@@ -81,6 +81,8 @@ export class EmulatorState {
   readonly ephemeral: EphemeralMessage[] = [];
   /** Bot user and bot id of the app in each team it is installed in. */
   readonly installs = new Map<string, { botUserId: string; botId: string }>();
+  /** Told of every stored message (the install side delivers message events from it). */
+  onMessage: ((message: Message, channel: Channel) => void) | undefined;
   private lastTsMicros = 0;
 
   constructor(
@@ -265,6 +267,7 @@ export class EmulatorState {
       channel.messages.push(message);
     }
     channel.byTs.set(message.ts, message);
+    this.onMessage?.(message, channel);
     return message;
   }
 
