@@ -92,6 +92,19 @@ describe('the install flow against the emulator, through serve', () => {
     assert.equal(h.exchanges(), exchanges + 1);
   });
 
+  test('apps.uninstall on the emulator: signed app_uninstalled reaches /slack/events and the rows go', async () => {
+    const started = await startInstall(h);
+    assert.equal((await callback(consent(h, started), started.cookie)).status, 200);
+    const q = { enterpriseId: undefined, teamId: h.emulator.workspace.teamId, isEnterpriseInstall: false };
+    const client = await h.server.installer.clientFor(q);
+    await client.apps.uninstall({ client_id: h.emulator.clientId, client_secret: h.emulator.clientSecret });
+    await h.emulator.install.deliveriesIdle();
+    const deliveries = h.emulator.install.deliveries();
+    assert.ok(deliveries.length >= 1);
+    assert.equal(await h.store.findBot(q), undefined);
+    await assert.rejects(h.server.installer.authorize(q), /no installation/);
+  });
+
   test('a Slack error other than access_denied is a 400 page with nothing reflected', async () => {
     const started = await startInstall(h);
     const url = new URL(consent(h, started, false));
