@@ -35,6 +35,14 @@ export class RowInstallationStore implements InstallationStore {
     await this.#backend.upsert(this.#codec.encode(installation), this.#clock());
   }
 
+  /** Many installations in one transaction (imports, benchmarks); same rows and history as save(). */
+  async saveMany(installations: Omit<Installation, 'installedAt' | 'updatedAt' | 'version'>[]): Promise<void> {
+    await this.#backend.upsert(
+      installations.flatMap((i) => this.#codec.encode(i)),
+      this.#clock(),
+    );
+  }
+
   async findBot(query: InstallationQuery): Promise<Installation | undefined> {
     const inst = this.#codec.decode(await this.#backend.get(keyOf(query)), undefined);
     return inst?.bot === undefined ? undefined : inst;

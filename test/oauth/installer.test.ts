@@ -92,6 +92,31 @@ describe('the install flow against the emulator, through serve', () => {
     assert.equal(h.exchanges(), exchanges + 1);
   });
 
+  test('scope drift: authorize() names the missing scopes, the install page offers "Update permissions"', async () => {
+    const started = await startInstall(h);
+    assert.equal((await callback(consent(h, started), started.cookie)).status, 200);
+    const teamId = h.emulator.workspace.teamId;
+    const wider = new Installer({
+      clientId: h.emulator.clientId,
+      clientSecret: h.emulator.clientSecret,
+      scopes: ['chat:write', 'channels:read', 'users:read'],
+      redirectUri: new URL('/slack/oauth_redirect', h.server.url).href,
+      installationStore: h.store,
+      client: h.server.client,
+    });
+    const auth = await wider.authorize({ enterpriseId: undefined, teamId, isEnterpriseInstall: false });
+    assert.deepEqual(auth.missingScopes, ['users:read']);
+    assert.match(auth.botToken ?? '', /^xoxb-/); // drift is reported, the call does not fail
+    const page = await (await wider.handleInstall(new Request(`${h.server.url}slack/install?team=${teamId}`))).text();
+    assert.match(page, /Update permissions/);
+    assert.match(page, /users:read/);
+    assert.match(page, new RegExp(`team=${teamId}`));
+    const plain = await (
+      await h.server.installer.handleInstall(new Request(`${h.server.url}slack/install?team=${teamId}`))
+    ).text();
+    assert.match(plain, /Add to Slack/);
+  });
+
   test('apps.uninstall on the emulator: signed app_uninstalled reaches /slack/events and the rows go', async () => {
     const started = await startInstall(h);
     assert.equal((await callback(consent(h, started), started.cookie)).status, 200);
