@@ -123,17 +123,31 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
 async function bookkeeping(envelope: EventEnvelope, authority: InstallationAuthority | undefined): Promise<void> {
   const event = obj(envelope.event);
   if (authority === undefined || event === undefined) return;
-  const auth = obj(Array.isArray(envelope.authorizations) ? envelope.authorizations[0] : undefined);
-  const isEnterpriseInstall = auth?.is_enterprise_install === true || envelope.is_enterprise_install === true;
-  const query: InstallationQuery = {
-    enterpriseId: typeof envelope.enterprise_id === 'string' ? envelope.enterprise_id : null,
-    teamId: typeof envelope.team_id === 'string' ? envelope.team_id : null,
-    isEnterpriseInstall,
-  };
+  if (event.type !== 'app_uninstalled' && event.type !== 'tokens_revoked') return;
+  const query = await installationOf(envelope, authority);
   if (event.type === 'app_uninstalled') await authority.forget(query, 'all');
   if (event.type === 'tokens_revoked') {
     const tokens = obj(event.tokens);
     if (strings(tokens?.bot).length > 0) await authority.forget(query, 'bot');
     for (const userId of strings(tokens?.oauth)) await authority.forget({ ...query, userId }, 'user');
   }
+}
+
+/**
+ * Which installation an uninstall or revocation is about. Slack leaves `authorizations` out of these
+ * two events, so an org-wide install shows as the enterprise id (team_id = enterprise_id, or a
+ * workspace of the org with no install of its own): then the org-wide row is meant.
+ */
+async function installationOf(envelope: EventEnvelope, authority: InstallationAuthority): Promise<InstallationQuery> {
+  const auth = obj(Array.isArray(envelope.authorizations) ? envelope.authorizations[0] : undefined);
+  const enterpriseId = typeof envelope.enterprise_id === 'string' ? envelope.enterprise_id : null;
+  const teamId = typeof envelope.team_id === 'string' ? envelope.team_id : null;
+  const flagged = auth?.is_enterprise_install === true || envelope.is_enterprise_install === true;
+  const workspace: InstallationQuery = { enterpriseId, teamId, isEnterpriseInstall: false };
+  if (flagged || (enterpriseId !== null && (teamId === null || teamId === enterpriseId))) {
+    return { ...workspace, isEnterpriseInstall: true };
+  }
+  if (enterpriseId === null || auth !== undefined) return workspace;
+  const own = await authority.store?.findInstallation(workspace);
+  return own === undefined ? { ...workspace, isEnterpriseInstall: true } : workspace;
 }

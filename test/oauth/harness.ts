@@ -1,6 +1,6 @@
 // The emulator plus a real `serve` (node:http) pointed at it, and the steps of a browser install
 // done with fetch: the install page (cookie + link), the emulator's consent, the callback.
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 import type { InstallationStore } from '../../src/oauth/types.js';
 import { type RunningServer, startServer } from '../../src/server/index.js';
 
@@ -14,8 +14,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: NodeJS.ProcessEnv = {}): Promise<Harness> {
-  const emulator = await startEmulator({});
+export async function startHarness(env: NodeJS.ProcessEnv = {}, options: EmulatorOptions = {}): Promise<Harness> {
+  const emulator = await startEmulator(options);
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -75,8 +75,8 @@ export async function startInstall(h: Harness, query = ''): Promise<Started> {
 }
 
 /** Allow (or Cancel) on the emulator's consent, returning the callback URL Slack would redirect to. */
-export function consent(h: Harness, started: Started, allow = true): string {
-  return h.emulator.install.approve(started.authorizeUrl, { allow }).location;
+export function consent(h: Harness, started: Started, allow = true, team?: string): string {
+  return h.emulator.install.approve(started.authorizeUrl, { allow, ...(team === undefined ? {} : { team }) }).location;
 }
 
 export async function callback(url: string, cookie: string | undefined) {
