@@ -7,6 +7,10 @@ import { openStores } from '../server/stores.js';
 const HELP = `usage: slackline installations list [--json] [--limit N]
        slackline installations show <T... | E...>
        slackline installations delete <T... | E...> --yes
+       slackline installations reseal
+
+reseal: after putting a new key first in SLACKLINE_ENCRYPTION_KEYS (old keys after it), seals every
+stored token again under the new key; then the old key can be removed.
 
 Reads SLACKLINE_DATABASE_URL (default sqlite:./slackline.db) and SLACKLINE_ENCRYPTION_KEYS.
 An E... id means the org-wide install of that enterprise. "missing" lists SLACK_SCOPES the
@@ -56,7 +60,7 @@ export async function installationsCommand(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const query = id === undefined ? undefined : queryFor(id);
-  if (action !== 'list' && query === undefined) {
+  if (action !== 'list' && action !== 'reseal' && query === undefined) {
     process.stderr.write(`slackline installations ${action}: give a team id (T...) or an enterprise id (E...)\n`);
     return 2;
   }
@@ -75,6 +79,11 @@ export async function installationsCommand(argv: string[]): Promise<number> {
         left -= page.items.length;
         cursor = page.nextCursor;
       } while (cursor !== undefined && left > 0);
+      return 0;
+    }
+    if (action === 'reseal') {
+      const count = await stores.installations.reseal();
+      process.stdout.write(`resealed ${count} row(s) under key '${stores.keyId}'\n`);
       return 0;
     }
     if (action === 'show' && query !== undefined) {

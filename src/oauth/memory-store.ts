@@ -57,6 +57,14 @@ export class MemoryRowBackend implements RowBackend {
       .slice(0, limit);
   }
 
+  async listAll(after: RowKey | undefined, limit: number): Promise<Row[]> {
+    const all = (a: RowKey, b: RowKey) => order(a, b) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
+    return [...this.rows.values()]
+      .filter((r) => after === undefined || all(r, after) > 0)
+      .sort(all)
+      .slice(0, limit);
+  }
+
   async history(key: RowKey): Promise<Row[]> {
     return this.historyRows.filter((r) => id(r) === id(key)).reverse();
   }

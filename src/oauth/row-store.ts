@@ -1,7 +1,7 @@
 // The InstallationStore interface built once on a RowBackend, so memory, file, SQLite and PostgreSQL
 // differ only in how they keep rows (and all pass one conformance suite).
 import { KeyRing } from '../crypto/index.js';
-import { ALL_ROWS, ALL_USERS, keyOf, type RowBackend, RowCodec, summaryOf } from './rows.js';
+import { ALL_ROWS, ALL_USERS, keyOf, type Row, type RowBackend, RowCodec, type RowKey, summaryOf } from './rows.js';
 import type {
   Installation,
   InstallationPage,
@@ -81,6 +81,28 @@ export class RowInstallationStore implements InstallationStore {
 
   async history(query: InstallationQuery): Promise<InstallationSummary[]> {
     return (await this.#backend.history(keyOf(query))).map(summaryOf);
+  }
+
+  /**
+   * Seals every row's tokens again under the current key (the first in SLACKLINE_ENCRYPTION_KEYS),
+   * so the old key can be dropped afterwards. Returns how many rows were rewritten.
+   */
+  async reseal(): Promise<number> {
+    let count = 0;
+    let after: RowKey | undefined;
+    for (;;) {
+      const rows = await this.#backend.listAll(after, 500);
+      if (rows.length === 0) return count;
+      const stale = rows.filter((r) => KeyRing.keyIdOf(r.secrets) !== this.#codec.keys.currentKeyId);
+      if (stale.length > 0)
+        await this.#backend.upsert(
+          stale.map((r) => this.#codec.reseal(r)),
+          this.#clock(),
+        );
+      count += stale.length;
+      const last = rows[rows.length - 1] as Row;
+      after = { enterpriseId: last.enterpriseId, teamId: last.teamId, userId: last.userId };
+    }
   }
 
   close(): Promise<void> {

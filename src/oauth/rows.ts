@@ -34,6 +34,8 @@ export interface RowBackend {
   delete(key: RowKey): Promise<void>;
   /** Bot rows after `after` in (enterpriseId, teamId) order. */
   listBots(after: RowKey | undefined, limit: number): Promise<Row[]>;
+  /** Every row (bots and users) after `after` in (enterpriseId, teamId, userId) order. */
+  listAll(after: RowKey | undefined, limit: number): Promise<Row[]>;
   /** History entries of one key, newest first (secrets are not kept in history). */
   history(key: RowKey): Promise<Row[]>;
   close(): Promise<void>;
@@ -177,6 +179,12 @@ export class RowCodec {
       updatedAt: main.updatedAt,
       version: main.version,
     });
+  }
+
+  /** The same row with its secrets sealed again under the current key (key rotation). */
+  reseal(row: Row): NewRow {
+    const aad = aadOf(row);
+    return { ...row, secrets: this.keys.seal(this.keys.open(row.secrets, aad), aad) };
   }
 
   #open(row: Row): Secrets {

@@ -15,6 +15,8 @@ export interface OpenStores {
   states: StateStore;
   /** What was opened, without credentials, for the startup banner. */
   description: string;
+  /** The key id new values are sealed with. */
+  keyId: string;
   /** Set when the key was generated into a file next to the database (the embedded default). */
   keyFile: string | undefined;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<
       installations: new MemoryInstallationStore({ keys }),
       states: new MemoryStateStore(),
       description: 'memory (nothing is kept after exit)',
+      keyId: keys.currentKeyId,
       keyFile: undefined,
       close: async () => {},
     };
@@ -63,6 +66,7 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<
       installations: new sqlite.SqliteInstallationStore(db, { keys }),
       states: new sqlite.SqliteStateStore(db),
       description: `SQLite ${path}`,
+      keyId: keys.currentKeyId,
       keyFile,
       close: async () => {
         db.close();
@@ -79,6 +83,7 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<
     return {
       installations: new postgres.PostgresInstallationStore(db, { keys }),
       states: new postgres.PostgresStateStore(db),
+      keyId: keys.currentKeyId,
       description: `PostgreSQL ${host}${schema === undefined ? '' : ` schema ${schema}`}`,
       keyFile: undefined,
       close: () => db.close(),

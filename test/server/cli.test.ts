@@ -1,10 +1,11 @@
 // The commands as users run them: `slackline dev --headless`, `serve` in single-workspace mode,
 // `installations`, and the refusals that protect tokens.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { KeyRing } from '../../src/crypto/index.js';
 import { runCli, spawnCli, stop } from '../e2e/helpers.js';
 
 test('slackline dev --headless installs through the real flow; installations list/show/delete never print a token', {
@@ -27,6 +28,22 @@ test('slackline dev --headless installs through the real flow; installations lis
     assert.deepEqual(row.missingScopes, ['reactions:write']);
     const text = await runCli(['installations', 'list'], env);
     assert.match(text.stdout, /missing: reactions:write/);
+    // Key rotation: a new key first, the generated one after it; reseal; then the old key can go.
+    const oldKey = readFileSync(join(dir, 'dev.db.key'), 'utf8').trim();
+    const newKey = KeyRing.generateSpec('rotated');
+    const resealed = await runCli(['installations', 'reseal'], {
+      ...env,
+      SLACKLINE_ENCRYPTION_KEYS: `${newKey},${oldKey}`,
+    });
+    assert.equal(resealed.code, 0, resealed.stderr);
+    assert.match(resealed.stdout, /resealed 1 row\(s\) under key 'rotated'/);
+    const onlyNew = await runCli(['installations', 'show', info.teamId], { ...env, SLACKLINE_ENCRYPTION_KEYS: newKey });
+    assert.equal(onlyNew.code, 0, onlyNew.stderr);
+    assert.match(onlyNew.stdout, /"version": 2/);
+    const onlyOld = await runCli(['installations', 'show', info.teamId], { ...env, SLACKLINE_ENCRYPTION_KEYS: oldKey });
+    assert.equal(onlyOld.code, 1);
+    assert.match(onlyOld.stderr, /no key 'rotated'/);
+
     const refused = await runCli(['installations', 'delete', info.teamId], env);
     assert.equal(refused.code, 2);
     const deleted = await runCli(['installations', 'delete', info.teamId, '--yes'], env);

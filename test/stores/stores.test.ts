@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,9 +6,10 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { KeyRing } from '../../src/crypto/index.js';
 import { FileInstallationStore, MemoryInstallationStore } from '../../src/oauth/memory-store.js';
+import type { RowInstallationStore } from '../../src/oauth/row-store.js';
 import { PostgresDatabase, PostgresInstallationStore } from '../../src/stores/postgres/index.js';
 import { openSqlite, SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
-import { storeConformance } from './conformance.js';
+import { install, storeConformance } from './conformance.js';
 
 const keys = () => new KeyRing([{ id: 'test', key: randomBytes(32) }]);
 const dir = mkdtempSync(join(tmpdir(), 'slackline-stores-'));
@@ -80,3 +82,72 @@ function bind(store: SqliteInstallationStore | PostgresInstallationStore) {
     history: store.history.bind(store),
   };
 }
+
+describe('reseal under a rotated key', () => {
+  const backends: [string, () => Promise<{ make: (k: KeyRing) => RowInstallationStore; done: () => Promise<void> }>][] =
+    [
+      [
+        'sqlite',
+        async () => {
+          const db = openSqlite(join(dir, `reseal-${n++}.sqlite`));
+          return { make: (k) => new SqliteInstallationStore(db, { keys: k }), done: async () => void db.close() };
+        },
+      ],
+    ];
+  if (pgUrl !== undefined) {
+    backends.push([
+      'postgres',
+      async () => {
+        const schema = `slackline_reseal_${process.pid}_${randomBytes(3).toString('hex')}`;
+        const db = new PostgresDatabase({ connectionString: pgUrl, schema });
+        return {
+          make: (k) => new PostgresInstallationStore(db, { keys: k }),
+          done: async () => {
+            await db.query(`DROP SCHEMA ${schema} CASCADE`, []);
+            await db.close();
+          },
+        };
+      },
+    ]);
+  }
+  for (const [name, open] of backends) {
+    test(`${name}: every bot and user row is sealed again; the old key can then go`, async () => {
+      const { make, done } = await open();
+      try {
+        const oldKey = { id: 'old', key: randomBytes(32) };
+        const newKey = { id: 'new', key: randomBytes(32) };
+        const before = make(new KeyRing([oldKey]));
+        const teams = ['T0R1', 'T0R2', 'T0R3'];
+        for (const team of teams) {
+          const user = {
+            id: `U${team}`,
+            token: `xoxp-canary-${team}`,
+            scopes: ['a'],
+            refreshToken: undefined,
+            expiresAt: undefined,
+          };
+          await before.save(install({ team, token: `xoxb-canary-${team}`, user }));
+        }
+        assert.equal(await make(new KeyRing([newKey, oldKey])).reseal(), 6);
+        assert.equal(await make(new KeyRing([newKey, oldKey])).reseal(), 0); // nothing left under 'old'
+        const after = make(new KeyRing([newKey]));
+        for (const team of teams) {
+          const found = await after.findInstallation({
+            enterpriseId: null,
+            teamId: team,
+            userId: `U${team}`,
+            isEnterpriseInstall: false,
+          });
+          assert.equal(found?.bot?.token, `xoxb-canary-${team}`);
+          assert.equal(found?.user.token, `xoxp-canary-${team}`);
+        }
+        await assert.rejects(
+          make(new KeyRing([oldKey])).findBot({ enterpriseId: null, teamId: 'T0R1', isEnterpriseInstall: false }),
+          /no key 'new'/,
+        );
+      } finally {
+        await done();
+      }
+    });
+  }
+});

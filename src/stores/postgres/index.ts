@@ -165,6 +165,17 @@ class PostgresRowBackend implements RowBackend {
     return rows.map(toRow);
   }
 
+  async listAll(after: RowKey | undefined, limit: number): Promise<Row[]> {
+    const k = after ?? { enterpriseId: '', teamId: '', userId: '' };
+    const rows = await this.db.query<DbRow>(
+      `SELECT * FROM $schema.slackline_installations
+       WHERE (enterprise_id COLLATE "C", team_id COLLATE "C", user_id COLLATE "C") > ($1, $2, $3)
+       ORDER BY enterprise_id COLLATE "C", team_id COLLATE "C", user_id COLLATE "C" LIMIT $4`,
+      [k.enterpriseId, k.teamId, k.userId, limit],
+    );
+    return rows.map(toRow);
+  }
+
   async history(k: RowKey): Promise<Row[]> {
     const rows = await this.db.query<DbRow>(
       `SELECT *, '' AS secrets FROM $schema.slackline_installation_history

@@ -66,6 +66,7 @@ class SqliteRowBackend implements RowBackend {
   readonly #upsert: (rows: NewRow[], now: number) => void;
   readonly #get: Database.Statement<[string, string, string], DbRow>;
   readonly #list: Database.Statement<[string, string, string, number], DbRow>;
+  readonly #listAll: Database.Statement<[string, string, string, number], DbRow>;
   readonly #history: Database.Statement<[string, string, string], DbRow>;
   readonly #deleteOne: Database.Statement<[string, string, string]>;
   readonly #deleteUsers: Database.Statement<[string, string]>;
@@ -105,6 +106,10 @@ class SqliteRowBackend implements RowBackend {
       `SELECT * FROM slackline_installations WHERE user_id = '' AND (enterprise_id > ? OR (enterprise_id = ? AND team_id > ?))
        ORDER BY enterprise_id, team_id LIMIT ?`,
     );
+    this.#listAll = db.prepare(
+      `SELECT * FROM slackline_installations WHERE (enterprise_id, team_id, user_id) > (?, ?, ?)
+       ORDER BY enterprise_id, team_id, user_id LIMIT ?`,
+    );
     this.#history = db.prepare(
       `SELECT *, '' AS secrets FROM slackline_installation_history WHERE enterprise_id = ? AND team_id = ? AND user_id = ? ORDER BY id DESC`,
     );
@@ -137,6 +142,11 @@ class SqliteRowBackend implements RowBackend {
     const e = after?.enterpriseId ?? '';
     const t = after?.teamId ?? '';
     return this.#list.all(e, e, t, limit).map(toRow);
+  }
+
+  async listAll(after: RowKey | undefined, limit: number): Promise<Row[]> {
+    const k = after ?? { enterpriseId: '', teamId: '', userId: '' };
+    return this.#listAll.all(k.enterpriseId, k.teamId, k.userId, limit).map(toRow);
   }
 
   async history(k: RowKey): Promise<Row[]> {
