@@ -173,6 +173,34 @@ describe('Installer without a socket', () => {
     client.core.close();
   });
 
+  test('directInstall redirects straight to Slack with the state cookie; pkce adds an S256 challenge', async () => {
+    const client = new WebClient();
+    const installer = new Installer({
+      clientId: '1.2',
+      clientSecret: 'canary-secret',
+      scopes: ['chat:write', 'users:read'],
+      userScopes: ['search:read'],
+      redirectUri: 'https://app.example/slack/oauth_redirect',
+      installationStore: new MemoryInstallationStore(),
+      client,
+      directInstall: true,
+      pkce: true,
+    });
+    const res = await installer.handleInstall(new Request('https://app.example/slack/install'));
+    assert.equal(res.status, 302);
+    const location = new URL(res.headers.get('location') ?? '');
+    assert.equal(location.origin + location.pathname, 'https://slack.com/oauth/v2/authorize');
+    assert.equal(location.searchParams.get('scope'), 'chat:write,users:read');
+    assert.equal(location.searchParams.get('user_scope'), 'search:read');
+    assert.equal(location.searchParams.get('redirect_uri'), 'https://app.example/slack/oauth_redirect');
+    assert.equal(location.searchParams.get('code_challenge_method'), 'S256');
+    assert.match(location.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
+    const state = location.searchParams.get('state') ?? '';
+    assert.match(res.headers.get('set-cookie') ?? '', new RegExp(`^__Host-slackline_state=${state};`));
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    client.core.close();
+  });
+
   test('single-workspace mode: authorize() answers from the token, install routes say OAuth is off', async () => {
     const client = new WebClient();
     const installer = new Installer({ botToken: 'xoxb-canary-env', client });
