@@ -2,7 +2,7 @@
 // done with fetch: the install page (cookie + link), the emulator's consent, the callback.
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 import type { InstallationStore } from '../../src/oauth/types.js';
-import { type RunningServer, startServer } from '../../src/server/index.js';
+import { type RunningServer, type ServeOptions, startServer } from '../../src/server/index.js';
 
 export interface Harness {
   emulator: Emulator;
@@ -14,9 +14,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: NodeJS.ProcessEnv = {}, options: EmulatorOptions = {}): Promise<Harness> {
+export async function startHarness(
+  env: NodeJS.ProcessEnv = {},
+  options: EmulatorOptions = {},
+  serve: Pick<ServeOptions, 'onEvent'> = {},
+): Promise<Harness> {
   const emulator = await startEmulator(options);
   const server = await startServer({
+    ...serve,
     port: 0,
     host: '127.0.0.1',
     env: {
