@@ -3,13 +3,17 @@
 // never from the command line, where it would land in shell history and process listings.
 import { parseArgs } from 'node:util';
 import { PlatformError, SlacklineError } from '../http/errors.js';
+import { openStores } from '../server/stores.js';
 import { WebClient } from '../web/client.js';
+import { queryFor } from './installations.js';
 
-const HELP = `usage: slackline api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--api-url URL]
+const HELP = `usage: slackline api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--team T...] [--api-url URL]
 
   key=value        one argument; a value that is JSON (an object, array, number, true/false) is parsed
   --json '{...}'   arguments as one JSON object (merged under key=value pairs)
   --token-env NAME the environment variable holding the token (default SLACK_BOT_TOKEN)
+  --team T...      use the stored bot token of this workspace (E...: an org-wide install), from
+                   SLACKLINE_DATABASE_URL and SLACKLINE_ENCRYPTION_KEYS
   --api-url URL    the Web API base URL (default $SLACK_API_URL or https://slack.com/api/)
 Prints the JSON response. Exits 1 when Slack answers ok:false (the error code goes to stderr).
 `;
@@ -26,6 +30,23 @@ function parseValue(raw: string): unknown {
 }
 
 class UsageError extends Error {}
+
+/** The stored bot token of a team, or null (after saying why) when there is none. */
+async function storedToken(team: string): Promise<string | null> {
+  const query = queryFor(team);
+  if (query === undefined) {
+    process.stderr.write('slackline api: --team takes a team id (T...) or an enterprise id (E...)\n');
+    return null;
+  }
+  const stores = await openStores();
+  try {
+    const inst = await stores.installations.findBot(query);
+    if (inst?.bot === undefined) process.stderr.write(`slackline api: no stored installation for ${team}\n`);
+    return inst?.bot?.token ?? null;
+  } finally {
+    await stores.close();
+  }
+}
 
 export async function apiCommand(argv: string[]): Promise<number> {
   try {
@@ -60,6 +81,7 @@ async function run(argv: string[]): Promise<number> {
       json: { type: 'string' },
       'token-env': { type: 'string' },
       'api-url': { type: 'string' },
+      team: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,7 +102,8 @@ async function run(argv: string[]): Promise<number> {
     throw new UsageError('pass the token through the environment (--token-env), not as an argument');
   }
   const tokenEnv = values['token-env'] ?? 'SLACK_BOT_TOKEN';
-  const token = process.env[tokenEnv] || undefined;
+  const token = values.team === undefined ? process.env[tokenEnv] || undefined : await storedToken(values.team);
+  if (token === null) return 1;
   const client = new WebClient(token, { slackApiUrl: values['api-url'] ?? process.env.SLACK_API_URL });
   try {
     const result = await client.apiCall(method, args);

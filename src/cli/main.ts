@@ -1,20 +1,33 @@
 #!/usr/bin/env node
 // The `slackline` command line: one word picks the command, the rest is its arguments.
 import { apiCommand } from './api.js';
+import { devCommand } from './dev.js';
 import { emulatorCommand } from './emulator.js';
+import { installationsCommand } from './installations.js';
+import { serveCommand } from './serve.js';
 
 const USAGE = `usage: slackline <command> [options]
 
 commands:
-  api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--api-url URL]
+  dev [--port N] [--emulator-port N] [--headless] [--json]
+                      the local Slack plus the install server, with a demo app (what npm start runs)
+  serve [--port N] [--host H]
+                      the install + events server (configured from the environment)
+  installations list|show|delete
+                      the stored installations (tokens are never printed)
+  api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--team T...] [--api-url URL]
                       call any Web API method with a token from the environment (SLACK_BOT_TOKEN)
+                      or, with --team, the stored installation's bot token
   emulator [--port N] [--host H] [--json]
                       start the local Slack emulator
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   api: apiCommand,
+  dev: devCommand,
   emulator: emulatorCommand,
+  installations: installationsCommand,
+  serve: serveCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

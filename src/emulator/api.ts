@@ -10,6 +10,7 @@ import { applyFault } from './faults.js';
 import { randomHex } from './ids.js';
 import type { JsonObject } from './json.js';
 import { handlers, publicHandlers } from './methods/index.js';
+import { installMethods } from './revoke.js';
 import { type EmuRequest, jsonReply, type Outcome, type Reply, readBody } from './transport.js';
 
 const MAX_API_BODY = 1024 * 1024;
@@ -46,6 +47,8 @@ function answer(core: EmulatorCore, name: string, req: EmuRequest, body: Buffer,
     });
   }
   const args = new Args(parsed.fields);
+  const install = installMethods.get(name);
+  if (install !== undefined) return install({ core, req, args, json: parsed.json });
   const call = { spec, args, state: core.state, baseUrl: req.baseUrl };
   if (NO_AUTH_METHODS.has(name)) {
     const handler = publicHandlers.get(name);

@@ -2,6 +2,7 @@
 import { handleApi } from './api.js';
 import { handleControl } from './control.js';
 import type { EmulatorCore } from './core.js';
+import { installRoute } from './install-routes.js';
 import { renderPage } from './page.js';
 import { type EmuRequest, jsonReply, type Outcome, textReply } from './transport.js';
 import { handleUpload } from './upload.js';
@@ -19,6 +20,8 @@ export async function route(core: EmulatorCore, req: EmuRequest): Promise<Outcom
   if (path.startsWith('/api/')) return handleApi(core, decode(path.slice(5)), req);
   if (path.startsWith('/_upload/')) return handleUpload(core, decode(path.slice(9)), req);
   if (path.startsWith('/_emulator/')) return handleControl(core, path.slice(11), req);
+  const install = installRoute(core, req);
+  if (install !== undefined) return install;
   if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
     return textReply(200, renderPage(core), 'text/html; charset=utf-8');
   }

@@ -32,6 +32,7 @@ export function authenticate(state: EmulatorState, value: string | undefined): T
   const token = state.tokens.get(value);
   if (token === undefined) throw fail('invalid_auth');
   if (token.revoked) throw fail('token_revoked');
+  if (token.expiresAt !== undefined && state.clock.now() >= token.expiresAt) throw fail('token_expired');
   return token;
 }
 

@@ -1,6 +1,7 @@
 // The control API under /_emulator/: seed data, read what was posted, tokens, faults, clock, reset.
 import type { EmulatorCore } from './core.js';
 import { FaultError, parseFaultRule } from './faults.js';
+import { handleInstallControl } from './install-control.js';
 import { isObject, type JsonObject, tryParseJson } from './json.js';
 import type { TokenKind } from './model.js';
 import { SeedError } from './seed.js';
@@ -150,7 +151,10 @@ async function route(core: EmulatorCore, path: string, req: EmuRequest): Promise
       return jsonReply(200, { ok: true, now: core.clock.now(), offset_ms: core.clock.offsetMs });
     }
     default:
-      return jsonReply(404, { ok: false, error: 'unknown_control_route', route: key });
+      return (
+        (await handleInstallControl(core, path, req)) ??
+        jsonReply(404, { ok: false, error: 'unknown_control_route', route: key })
+      );
   }
 }
 

@@ -1,10 +1,15 @@
 // The emulator's state and the operations on it that both the control API and the Emulator object offer.
+import { type AppOptions, AppRegistry } from './apps.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { Clock } from './clock.js';
+import { type DeliveryOptions, EventDelivery } from './events-delivery.js';
 import { Faults } from './faults.js';
-import { IdFactory, randomDigits, randomHex } from './ids.js';
+import { IdFactory } from './ids.js';
 import type { JsonObject } from './json.js';
+import { deliverMessageEvents } from './message-events.js';
 import type { App, Channel, Token, TokenKind } from './model.js';
+import { OAuthState } from './oauth-state.js';
+import { addEnterprise, type EnterpriseSpec } from './orgs.js';
 import { messageJson } from './render.js';
 import { applySeed, type DefaultTokens, SeedError, type SeedResult, seedDefault, type WorkspaceInfo } from './seed.js';
 import { EmulatorState } from './state.js';
@@ -19,6 +24,14 @@ export interface TokenRequest {
   user?: string;
 }
 
+/** The install side's start options (see EmulatorOptions). */
+export interface InstallOptions {
+  app?: AppOptions;
+  apps?: readonly AppOptions[];
+  enterprises?: readonly EnterpriseSpec[];
+  events?: DeliveryOptions;
+}
+
 export class EmulatorCore {
   readonly catalog: Catalog = loadCatalog();
   readonly faults = new Faults();
@@ -26,21 +39,21 @@ export class EmulatorCore {
   readonly ids = new IdFactory();
   readonly app: App;
   readonly defaultTokens: DefaultTokens;
+  readonly apps: AppRegistry;
+  readonly deliveries: EventDelivery;
+  oauth!: OAuthState;
   state!: EmulatorState;
   workspace!: WorkspaceInfo;
 
   constructor(
     clock: (() => number) | undefined,
     private readonly initialSeed: unknown,
+    private readonly install: InstallOptions = {},
   ) {
     this.clock = new Clock(clock);
-    this.app = {
-      id: 'A0EMULATOR1',
-      name: 'Slackline Emulator App',
-      clientId: `${randomDigits(12)}.${randomDigits(13)}`,
-      clientSecret: randomHex(32),
-      signingSecret: randomHex(32),
-    };
+    this.apps = new AppRegistry(install.app, install.apps);
+    this.app = this.apps.defaultApp;
+    this.deliveries = new EventDelivery(this.clock, install.events);
     this.defaultTokens = {
       bot: makeTokenValue('bot', this.app.id),
       user: makeTokenValue('user', this.app.id),
@@ -54,9 +67,14 @@ export class EmulatorCore {
     this.ids.reset();
     this.faults.clear();
     this.clock.offsetMs = 0;
+    this.apps.reset();
+    this.deliveries.clear();
+    this.oauth = new OAuthState();
     this.state = new EmulatorState(this.ids, this.clock, this.app);
     this.workspace = seedDefault(this.state, this.defaultTokens);
+    for (const spec of this.install.enterprises ?? []) addEnterprise(this, spec);
     if (this.initialSeed !== undefined) this.seed(this.initialSeed);
+    this.state.onMessage = (message, channel) => deliverMessageEvents(this, message, channel);
   }
 
   /** Throws SeedError for a spec it cannot apply. */

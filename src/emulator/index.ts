@@ -1,17 +1,23 @@
 // slackline/emulator: a local Slack for tests, benchmarks and `slackline emulator`.
+
+import type { AppOptions } from './apps.js';
 import { emulatorInfo } from './control.js';
 import { EmulatorCore, type TokenRequest } from './core.js';
+import type { DeliveryOptions } from './events-delivery.js';
 import type { FaultRule } from './faults.js';
 import { parseFaultRule } from './faults.js';
 import { fetchHandler } from './fetch-adapter.js';
+import { type InstallControls, installControls } from './install-api.js';
 import type { JsonObject } from './json.js';
 import type { Token } from './model.js';
 import { listen } from './node-server.js';
+import type { EnterpriseSpec } from './orgs.js';
 import type { SeedResult, WorkspaceInfo } from './seed.js';
 import type { EmulatorState } from './state.js';
 
 export type { TokenRequest } from './core.js';
 export type { FaultKind, FaultRule } from './faults.js';
+export type * from './install-api.js';
 export type { Json, JsonObject } from './json.js';
 export type { Bot, Channel, ChannelKind, FileRecord, Message, Team, Token, TokenKind, User, View } from './model.js';
 export type { SeedResult, WorkspaceInfo } from './seed.js';
@@ -28,6 +34,14 @@ export interface EmulatorOptions {
   clock?: () => number;
   /** false: do not open a port; only `fetch()` serves. Default true. */
   listen?: boolean;
+  /** The default app's OAuth settings: redirect URLs, scopes, events URL, token rotation. Re-applied on reset. */
+  app?: AppOptions;
+  /** More apps, each with its own credentials. Re-applied on reset. */
+  apps?: AppOptions[];
+  /** Enterprise Grid orgs to create (for org-wide installs). Re-applied on reset. */
+  enterprises?: EnterpriseSpec[];
+  /** Event delivery: per-attempt timeout (default 3000 ms) and retry delays (default [0, 60000, 300000]). */
+  events?: DeliveryOptions;
 }
 
 export interface Emulator {
@@ -51,13 +65,15 @@ export interface Emulator {
   clearFaults(): void;
   /** Back to the default workspace; tokens and IDs stay the same. */
   reset(): void;
+  /** Apps, orgs, headless consent, and the logs of token exchanges and event deliveries. */
+  readonly install: InstallControls;
   /** The emulator as a web-standard fetch handler. */
   fetch(request: Request): Promise<Response>;
   close(): Promise<void>;
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const core = new EmulatorCore(options.clock, options.seed);
+  const core = new EmulatorCore(options.clock, options.seed, options);
   const host = options.host ?? '127.0.0.1';
   const server = options.listen === false ? undefined : await listen(core, options.port ?? 0, host);
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -84,8 +100,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     addFault: (rule) => core.faults.add(parseFaultRule(rule)),
     clearFaults: () => core.faults.clear(),
     reset: () => core.reset(),
+    install: installControls(core),
     fetch: (request) => fetchHandler(core, request),
     close: async () => {
+      core.deliveries.clear();
       await server?.close();
     },
   };

@@ -146,4 +146,9 @@ export interface Token {
   scopes: readonly string[];
   scopeSet: ReadonlySet<string>;
   revoked: boolean;
+  /** Epoch ms after which calls answer token_expired (rotating tokens only). */
+  expiresAt?: number;
+  /** Set for tokens of Enterprise Grid installs (org-wide or into one of the org's workspaces). */
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
 }

@@ -66,6 +66,8 @@ export interface TokenInput {
   botId?: string;
   scopes: readonly string[];
   value?: string;
+  /** The app the token belongs to; the default app when absent. */
+  appId?: string;
 }
 
 export class EmulatorState {
@@ -79,6 +81,8 @@ export class EmulatorState {
   readonly ephemeral: EphemeralMessage[] = [];
   /** Bot user and bot id of the app in each team it is installed in. */
   readonly installs = new Map<string, { botUserId: string; botId: string }>();
+  /** Told of every stored message (the install side delivers message events from it). */
+  onMessage: ((message: Message, channel: Channel) => void) | undefined;
   private lastTsMicros = 0;
 
   constructor(
@@ -263,6 +267,7 @@ export class EmulatorState {
       channel.messages.push(message);
     }
     channel.byTs.set(message.ts, message);
+    this.onMessage?.(message, channel);
     return message;
   }
 
@@ -280,12 +285,12 @@ export class EmulatorState {
 
   issueToken(input: TokenInput): Token {
     const token: Token = {
-      value: input.value ?? makeTokenValue(input.kind, this.app.id),
+      value: input.value ?? makeTokenValue(input.kind, input.appId ?? this.app.id),
       kind: input.kind,
       teamId: input.teamId,
       userId: input.userId,
       botId: input.botId,
-      appId: this.app.id,
+      appId: input.appId ?? this.app.id,
       scopes: [...input.scopes],
       scopeSet: new Set(input.scopes),
       revoked: false,

@@ -27,7 +27,8 @@ export const basicHandlers: Record<string, Handler> = {
       team_id: token.teamId,
       user_id: token.userId,
       bot_id: token.kind === 'bot' ? token.botId : undefined,
-      is_enterprise_install: false,
+      enterprise_id: token.enterpriseId,
+      is_enterprise_install: token.isEnterpriseInstall === true,
     };
   },
 

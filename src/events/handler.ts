@@ -1,0 +1,153 @@
+// The HTTP events endpoint as a web-standard handler: ssl_check, signature, url_verification,
+// uninstall and revocation bookkeeping, retry de-duplication, and the user's handler after the ack.
+import type { InstallationAuthority } from '../oauth/authorize.js';
+import type { InstallationQuery } from '../oauth/types.js';
+import { DEFAULT_MAX_BODY_BYTES, readLimitedBody, SignatureError, verifySlackRequest } from './verify.js';
+
+export type EventEnvelope = Record<string, unknown> & { type: string };
+
+export interface EventsHandlerOptions {
+  signingSecret: string | readonly string[];
+  /** Where app_uninstalled and tokens_revoked delete rows (the Installer's authority). */
+  authority?: InstallationAuthority;
+  /** Runs after Slack has its 200, so slow work never causes a retry. Errors go to onError. */
+  onEvent?: (envelope: EventEnvelope) => unknown;
+  onError?: (error: unknown) => void;
+  maxBodyBytes?: number;
+  /** Seconds since the epoch. */
+  clock?: () => number;
+  /** Event ids remembered for de-duplication (default 10,000). */
+  dedupeSize?: number;
+}
+
+export interface EventsHandler {
+  (request: Request): Promise<Response>;
+  /** Resolves when every user handler started so far has finished (tests, graceful shutdown). */
+  idle(): Promise<void>;
+}
+
+const text = (status: number, body = '') =>
+  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+
+function isSslCheck(url: URL, body: Uint8Array, contentType: string | null): boolean {
+  const query = url.searchParams.getAll('ssl_check');
+  if (query.length === 1 && query[0] === '1') return true;
+  if (contentType?.split(';')[0]?.trim().toLowerCase() !== 'application/x-www-form-urlencoded') return false;
+  const form = new URLSearchParams(Buffer.from(body).toString('utf8')).getAll('ssl_check');
+  return form.length === 1 && form[0] === '1';
+}
+
+const obj = (v: unknown) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+export function createEventsHandler(options: EventsHandlerOptions): EventsHandler {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+  const seen = new Set<string>();
+  const dedupeSize = options.dedupeSize ?? 10_000;
+  const pending = new Set<Promise<void>>();
+  const onError = options.onError ?? (() => {});
+
+  const handler = async (request: Request): Promise<Response> => {
+    if (request.method !== 'POST') return text(405);
+    let body: Uint8Array;
+    try {
+      body = await readLimitedBody(request, limit);
+    } catch (err) {
+      return text(err instanceof SignatureError ? err.status : 400);
+    }
+    // Slack's certificate check: answered and dropped, whatever else came with it.
+    if (isSslCheck(new URL(request.url), body, request.headers.get('content-type'))) return text(200);
+    try {
+      verifySlackRequest({
+        signingSecret: options.signingSecret,
+        timestamp: request.headers.get('x-slack-request-timestamp'),
+        signature: request.headers.get('x-slack-signature'),
+        body,
+        now: clock(),
+        maxBodyBytes: limit,
+      });
+    } catch (err) {
+      return text(err instanceof SignatureError ? err.status : 401);
+    }
+    let envelope: EventEnvelope;
+    try {
+      const parsed = obj(JSON.parse(Buffer.from(body).toString('utf8')));
+      if (parsed === undefined || typeof parsed.type !== 'string') return text(400);
+      envelope = parsed as EventEnvelope;
+    } catch {
+      return text(400);
+    }
+    if (envelope.type === 'url_verification') {
+      const challenge = envelope.challenge;
+      if (typeof challenge !== 'string' || challenge.length > 200) return text(400);
+      return new Response(JSON.stringify({ challenge }), { headers: { 'content-type': 'application/json' } });
+    }
+    const eventId = typeof envelope.event_id === 'string' ? envelope.event_id : undefined;
+    if (eventId !== undefined) {
+      if (seen.has(eventId)) return text(200); // a retry of something already acknowledged
+      if (seen.size >= dedupeSize) seen.delete(seen.values().next().value as string);
+      seen.add(eventId);
+    }
+    if (envelope.type === 'event_callback') {
+      try {
+        await bookkeeping(envelope, options.authority);
+      } catch (err) {
+        if (eventId !== undefined) seen.delete(eventId); // let Slack's retry try again
+        onError(err);
+        return text(500);
+      }
+    }
+    const onEvent = options.onEvent;
+    if (onEvent !== undefined) {
+      const run = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => onEvent(envelope))
+        .then(
+          () => {},
+          (err: unknown) => onError(err),
+        )
+        .finally(() => pending.delete(run));
+      pending.add(run);
+    }
+    return text(200);
+  };
+  return Object.assign(handler, {
+    idle: async () => {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  });
+}
+
+/** app_uninstalled removes every row of the install; tokens_revoked removes the named tokens' rows. */
+async function bookkeeping(envelope: EventEnvelope, authority: InstallationAuthority | undefined): Promise<void> {
+  const event = obj(envelope.event);
+  if (authority === undefined || event === undefined) return;
+  if (event.type !== 'app_uninstalled' && event.type !== 'tokens_revoked') return;
+  const query = await installationOf(envelope, authority);
+  if (event.type === 'app_uninstalled') await authority.forget(query, 'all');
+  if (event.type === 'tokens_revoked') {
+    const tokens = obj(event.tokens);
+    if (strings(tokens?.bot).length > 0) await authority.forget(query, 'bot');
+    for (const userId of strings(tokens?.oauth)) await authority.forget({ ...query, userId }, 'user');
+  }
+}
+
+/**
+ * Which installation an uninstall or revocation is about. Slack leaves `authorizations` out of these
+ * two events, so an org-wide install shows as the enterprise id (team_id = enterprise_id, or a
+ * workspace of the org with no install of its own): then the org-wide row is meant.
+ */
+async function installationOf(envelope: EventEnvelope, authority: InstallationAuthority): Promise<InstallationQuery> {
+  const auth = obj(Array.isArray(envelope.authorizations) ? envelope.authorizations[0] : undefined);
+  const enterpriseId = typeof envelope.enterprise_id === 'string' ? envelope.enterprise_id : null;
+  const teamId = typeof envelope.team_id === 'string' ? envelope.team_id : null;
+  const flagged = auth?.is_enterprise_install === true || envelope.is_enterprise_install === true;
+  const workspace: InstallationQuery = { enterpriseId, teamId, isEnterpriseInstall: false };
+  if (flagged || (enterpriseId !== null && (teamId === null || teamId === enterpriseId))) {
+    return { ...workspace, isEnterpriseInstall: true };
+  }
+  if (enterpriseId === null || auth !== undefined) return workspace;
+  const own = await authority.store?.findInstallation(workspace);
+  return own === undefined ? { ...workspace, isEnterpriseInstall: true } : workspace;
+}

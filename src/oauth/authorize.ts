@@ -1,0 +1,150 @@
+// authorize(): the tokens for an incoming event, on the hot path, so answered from an in-process
+// cache that every write through this process invalidates (other processes' writes show within ttlMs).
+import type { WebClient } from '../web/client.js';
+import { hideSecrets } from './inspect.js';
+import { keyOf } from './rows.js';
+import type { Installation, InstallationQuery, InstallationStore, InstallationSummary } from './types.js';
+
+export class AuthorizationError extends Error {
+  readonly code = 'slackline_no_installation';
+  constructor() {
+    super('no installation for this workspace (install the app first)');
+    this.name = 'AuthorizationError';
+  }
+}
+
+export interface AuthorizeResult {
+  botToken: string | undefined;
+  botId: string | undefined;
+  botUserId: string | undefined;
+  /** Only the asking user's own token, when they granted user scopes. */
+  userToken: string | undefined;
+  enterpriseId: string | null;
+  teamId: string | null;
+  isEnterpriseInstall: boolean;
+  /** Configured bot scopes this installation lacks: it needs "Update permissions" (a reinstall). */
+  missingScopes: string[];
+}
+
+export interface AuthorityOptions {
+  /** Configured bot scopes, for scope drift. */
+  scopes: readonly string[];
+  /** The client whose transport every clientFor() shares. */
+  client: WebClient;
+  /** Cache entry lifetime in ms (default 60 s); 0 disables the cache. */
+  cacheTtlMs?: number;
+  /** Most cached installations (default 10,000; least recently used go first). */
+  cacheSize?: number;
+  clock?: () => number;
+}
+
+export class InstallationAuthority {
+  readonly #cache = new Map<string, { value: AuthorizeResult; expires: number }>();
+  readonly #ttl: number;
+  readonly #size: number;
+  readonly #clock: () => number;
+
+  constructor(
+    readonly store: InstallationStore | undefined,
+    private readonly options: AuthorityOptions,
+    private readonly envToken?: string,
+  ) {
+    this.#ttl = options.cacheTtlMs ?? 60_000;
+    this.#size = options.cacheSize ?? 10_000;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  async authorize(query: InstallationQuery): Promise<AuthorizeResult> {
+    if (this.store === undefined) return this.#fromEnv(query);
+    const key = cacheKey(query);
+    const now = this.#clock();
+    const hit = this.#cache.get(key);
+    if (hit !== undefined && hit.expires > now) {
+      this.#cache.delete(key);
+      this.#cache.set(key, hit); // most recently used last
+      return hit.value;
+    }
+    const inst = await this.store.findInstallation(query);
+    if (inst === undefined || (inst.bot === undefined && inst.user.token === undefined)) throw new AuthorizationError();
+    const value = this.#result(inst, query.userId);
+    if (this.#ttl > 0) {
+      if (this.#cache.size >= this.#size) this.#cache.delete(this.#cache.keys().next().value as string);
+      const tokenExpiry = Math.min(inst.bot?.expiresAt ?? Infinity, inst.user.expiresAt ?? Infinity);
+      this.#cache.set(key, { value, expires: Math.min(now + this.#ttl, tokenExpiry) });
+    }
+    return value;
+  }
+
+  /** A WebClient bound to the installation's bot token (or the user's, with `as: 'user'`), on one transport. */
+  async clientFor(query: InstallationQuery, as: 'bot' | 'user' = 'bot'): Promise<WebClient> {
+    const auth = await this.authorize(query);
+    const token = as === 'bot' ? auth.botToken : auth.userToken;
+    if (token === undefined) throw new AuthorizationError();
+    return this.options.client.withToken(token);
+  }
+
+  /** Every bot installation, page by page, for fan-out jobs (pair with clientFor). */
+  async *eachInstallation(pageSize = 500): AsyncGenerator<InstallationSummary> {
+    if (this.store === undefined) return;
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.list({ limit: pageSize, cursor });
+      yield* page.items;
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+  }
+
+  /** Deletes rows after an uninstall or a revocation, and drops them from the cache. */
+  async forget(query: InstallationQuery, what: 'all' | 'bot' | 'user'): Promise<void> {
+    if (this.store === undefined) return;
+    try {
+      if (what === 'all') await this.store.deleteAll(query);
+      else if (what === 'bot') await this.store.deleteBot(query);
+      else if (query.userId !== undefined && query.userId !== '') await this.store.deleteInstallation(query);
+    } finally {
+      this.invalidate(query);
+    }
+  }
+
+  /** Drops every cached entry of a workspace or org (after a save or delete). */
+  invalidate(query: Pick<InstallationQuery, 'enterpriseId' | 'teamId' | 'isEnterpriseInstall'>): void {
+    const prefix = cacheKey({ ...query, userId: undefined }).slice(0, -3); // `["E","T",`
+    for (const key of this.#cache.keys()) if (key.startsWith(prefix)) this.#cache.delete(key);
+  }
+
+  missingScopes(granted: readonly string[] | undefined): string[] {
+    const have = new Set(granted ?? []);
+    return this.options.scopes.filter((s) => !have.has(s));
+  }
+
+  #result(inst: Installation, userId: string | undefined): AuthorizeResult {
+    return hideSecrets({
+      botToken: inst.bot?.token,
+      botId: inst.bot?.id,
+      botUserId: inst.bot?.userId,
+      userToken: userId !== undefined && inst.user.id === userId ? inst.user.token : undefined,
+      enterpriseId: inst.enterpriseId,
+      teamId: inst.teamId,
+      isEnterpriseInstall: inst.isEnterpriseInstall,
+      missingScopes: inst.bot === undefined ? [] : this.missingScopes(inst.bot.scopes),
+    });
+  }
+
+  #fromEnv(query: InstallationQuery): AuthorizeResult {
+    return hideSecrets({
+      botToken: this.envToken,
+      botId: undefined,
+      botUserId: undefined,
+      userToken: undefined,
+      enterpriseId: query.enterpriseId ?? null,
+      teamId: query.teamId ?? null,
+      isEnterpriseInstall: query.isEnterpriseInstall === true,
+      missingScopes: [],
+    });
+  }
+}
+
+function cacheKey(query: InstallationQuery): string {
+  const k = keyOf(query);
+  return JSON.stringify([k.enterpriseId, k.teamId, query.userId ?? '']);
+}

@@ -1,0 +1,226 @@
+// The Installer: the install page and the OAuth callback as web-standard handlers, plus authorize(),
+// clientFor() and eachInstallation(). The callback checks state and its cookie before it reads
+// anything else, answers every failure with a fixed page, and stores nothing unless Slack said ok.
+import { PlatformError } from '../http/errors.js';
+import type { WebClient } from '../web/client.js';
+import { type AuthorizeResult, InstallationAuthority } from './authorize.js';
+import { installationFromOAuth } from './from-oauth.js';
+import { defaultPages, type FailureReason, type Pages, pageResponse } from './pages.js';
+import { generateState, isWellFormedState, MemoryStateStore, STATE_TTL_MS, StateCookie, sameState } from './state.js';
+import type { InstallationQuery, InstallationStore, InstallationSummary, StateStore } from './types.js';
+import { authorizeUrl, pkcePair } from './url.js';
+
+interface Common {
+  /** The client oauth.v2.access and every clientFor() use (one transport). */
+  client: WebClient;
+  pages?: Partial<Pages>;
+  cacheTtlMs?: number;
+  cacheSize?: number;
+  clock?: () => number;
+}
+
+export interface OAuthInstallerOptions extends Common {
+  clientId: string;
+  clientSecret: string;
+  scopes: readonly string[];
+  userScopes?: readonly string[];
+  /** Absolute URL of the callback, as configured in the app's Redirect URLs. */
+  redirectUri: string;
+  installationStore: InstallationStore;
+  /** Default: in memory (one process only; use the SQL stores behind a load balancer). */
+  stateStore?: StateStore;
+  stateTtlMs?: number;
+  /** Default https://slack.com/oauth/v2/authorize. */
+  authorizeUrl?: string;
+  /** Redirect straight to Slack instead of showing an "Add to Slack" page. */
+  directInstall?: boolean;
+  /** After a completed install, redirect here (same origin as redirectUri only) instead of the success page. */
+  successUrl?: string;
+  /** PKCE (off by default: Slack turns an app that uses it into a public client for good). */
+  pkce?: boolean;
+}
+
+/** Single-workspace mode: one token from the environment; the install routes say OAuth is off. */
+export interface SingleWorkspaceOptions extends Common {
+  botToken: string;
+}
+
+export type InstallerOptions = OAuthInstallerOptions | SingleWorkspaceOptions;
+
+const CODE_FORMAT = /^[A-Za-z0-9._-]{1,256}$/;
+const TEAM_FORMAT = /^[TE][A-Z0-9]{1,30}$/;
+
+export class Installer {
+  readonly authority: InstallationAuthority;
+  readonly #o: OAuthInstallerOptions | undefined;
+  readonly #pages: Pages;
+  readonly #states: StateStore;
+  readonly #cookie: StateCookie | undefined;
+  readonly #successUrl: string | undefined;
+  readonly #clock: () => number;
+
+  constructor(options: InstallerOptions) {
+    this.#pages = { ...defaultPages, ...options.pages };
+    this.#clock = options.clock ?? Date.now;
+    const cache = {
+      client: options.client,
+      ...(options.cacheTtlMs === undefined ? {} : { cacheTtlMs: options.cacheTtlMs }),
+      ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
+      clock: this.#clock,
+    };
+    if ('botToken' in options) {
+      this.authority = new InstallationAuthority(undefined, { ...cache, scopes: [] }, options.botToken);
+      this.#states = new MemoryStateStore(1);
+      return;
+    }
+    for (const k of ['clientId', 'clientSecret', 'redirectUri'] as const) {
+      if (typeof options[k] !== 'string' || options[k] === '') throw new TypeError(`Installer: ${k} is required`);
+    }
+    const redirect = new URL(options.redirectUri);
+    this.#cookie = new StateCookie(redirect);
+    this.#successUrl = options.successUrl === undefined ? undefined : sameOriginUrl(options.successUrl, redirect);
+    this.#o = options;
+    this.#states = options.stateStore ?? new MemoryStateStore();
+    this.authority = new InstallationAuthority(options.installationStore, { ...cache, scopes: options.scopes });
+  }
+
+  get oauthConfigured(): boolean {
+    return this.#o !== undefined;
+  }
+
+  authorize(query: InstallationQuery): Promise<AuthorizeResult> {
+    return this.authority.authorize(query);
+  }
+
+  clientFor(query: InstallationQuery, as: 'bot' | 'user' = 'bot'): Promise<WebClient> {
+    return this.authority.clientFor(query, as);
+  }
+
+  eachInstallation(pageSize?: number): AsyncGenerator<InstallationSummary> {
+    return this.authority.eachInstallation(pageSize);
+  }
+
+  /** GET /slack/install: a fresh state, its cookie, and the "Add to Slack" page (or a redirect). */
+  handleInstall = async (request: Request): Promise<Response> => {
+    const o = this.#o;
+    const cookie = this.#cookie;
+    if (o === undefined || cookie === undefined) return pageResponse(404, this.#pages.notConfigured());
+    if (request.method !== 'GET' && request.method !== 'HEAD') return this.#fail(405, 'bad_request');
+    const teamParam = new URL(request.url).searchParams.get('team');
+    const team = teamParam !== null && TEAM_FORMAT.test(teamParam) ? teamParam : undefined;
+    const state = generateState();
+    const ttl = o.stateTtlMs ?? STATE_TTL_MS;
+    const pkce = o.pkce === true ? pkcePair() : undefined;
+    await this.#states.put(state, {
+      expiresAt: this.#clock() + ttl,
+      data: pkce === undefined ? {} : { v: pkce.verifier },
+    });
+    const url = authorizeUrl({
+      clientId: o.clientId,
+      scopes: o.scopes,
+      ...(o.userScopes === undefined ? {} : { userScopes: o.userScopes }),
+      state,
+      redirectUri: o.redirectUri,
+      team,
+      authorizeUrl: o.authorizeUrl,
+      codeChallenge: pkce?.challenge,
+    });
+    const setCookie = { 'set-cookie': cookie.set(state, ttl) };
+    if (o.directInstall === true && team === undefined) {
+      return pageResponse(302, '', { ...setCookie, location: url });
+    }
+    const missingScopes = team === undefined ? undefined : await this.#missingFor(team);
+    return pageResponse(200, this.#pages.install({ url, missingScopes }), setCookie);
+  };
+
+  /** GET /slack/oauth_redirect: state and cookie first, then Slack's error, then the code. */
+  handleCallback = async (request: Request): Promise<Response> => {
+    const o = this.#o;
+    const cookie = this.#cookie;
+    if (o === undefined || cookie === undefined) return pageResponse(404, this.#pages.notConfigured());
+    if (request.method !== 'GET' || request.url.length > 4096) return this.#fail(400, 'bad_request');
+    const params = new URL(request.url).searchParams;
+    const states = params.getAll('state');
+    const state = states.length === 1 ? states[0] : undefined;
+    if (!isWellFormedState(state)) return this.#fail(400, 'state_invalid');
+    const bound = cookie.read(request);
+    if (bound === undefined || !sameState(bound, state)) return this.#fail(400, 'state_cookie_mismatch');
+    const record = await this.#states.consume(state, this.#clock()).catch(() => null);
+    if (record === null) return this.#fail(503, 'store_failed');
+    const clear = { 'set-cookie': cookie.clear() };
+    if (record === undefined) return this.#fail(400, 'state_unknown', clear);
+
+    if (params.has('error')) {
+      return params.get('error') === 'access_denied' && params.getAll('error').length === 1
+        ? pageResponse(200, this.#pages.cancelled(), clear)
+        : this.#fail(400, 'slack_error', clear);
+    }
+    const codes = params.getAll('code');
+    const code = codes.length === 1 ? (codes[0] as string) : '';
+    if (!CODE_FORMAT.test(code)) return this.#fail(400, 'bad_request', clear);
+
+    let installation: ReturnType<typeof installationFromOAuth>;
+    try {
+      const verifier = record.data.v;
+      const answer = await o.client.oauth.v2.access({
+        client_id: o.clientId,
+        client_secret: o.clientSecret,
+        code,
+        redirect_uri: o.redirectUri,
+        ...(verifier === undefined ? {} : { code_verifier: verifier }),
+      });
+      installation = installationFromOAuth(answer as unknown as Record<string, unknown>);
+    } catch (err) {
+      return err instanceof PlatformError || err instanceof TypeError
+        ? this.#fail(400, 'slack_error', clear)
+        : this.#fail(502, 'exchange_failed', clear);
+    }
+    try {
+      await o.installationStore.save(installation);
+    } catch {
+      return this.#fail(500, 'store_failed', clear);
+    } finally {
+      this.authority.invalidate(installation);
+    }
+    if (this.#successUrl !== undefined) return pageResponse(302, '', { ...clear, location: this.#successUrl });
+    return pageResponse(
+      200,
+      this.#pages.success({ teamName: installation.teamName ?? installation.enterpriseName }),
+      clear,
+    );
+  };
+
+  async #missingFor(team: string): Promise<string[] | undefined> {
+    const store = this.#o?.installationStore;
+    const query = team.startsWith('E')
+      ? { enterpriseId: team, teamId: null, isEnterpriseInstall: true }
+      : { enterpriseId: undefined, teamId: team, isEnterpriseInstall: false };
+    const inst = await store?.findBot(query).catch(() => undefined);
+    if (inst?.bot === undefined) return undefined;
+    const missing = this.authority.missingScopes(inst.bot.scopes);
+    return missing.length === 0 ? undefined : missing;
+  }
+
+  #fail(status: number, reason: FailureReason, extra: Record<string, string> = {}): Response {
+    return pageResponse(status, this.#pages.failure(reason), extra);
+  }
+}
+
+/** Resolves `target` against the redirect URL and refuses anything that leaves its origin. */
+export function sameOriginUrl(target: string, base: URL): string {
+  // Backslashes and control characters are read as '/' or dropped by browsers: refuse them outright.
+  const unsafe = [...target].some((c) => c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  if (unsafe || target.trim() !== target) {
+    throw new TypeError('successUrl must be a plain URL on the redirect URL origin');
+  }
+  let url: URL;
+  try {
+    url = new URL(target, base);
+  } catch {
+    throw new TypeError('successUrl is not a URL');
+  }
+  if (url.origin !== base.origin || url.username !== '' || url.password !== '') {
+    throw new TypeError('successUrl must be on the same origin as redirectUri');
+  }
+  return url.href;
+}

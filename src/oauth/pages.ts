@@ -1,0 +1,100 @@
+// The pages the install flow shows. Every page is fixed text plus escaped values that came from
+// Slack or the configuration, never from the request; each is overridable through InstallerOptions.pages.
+
+export type FailureReason =
+  | 'bad_request'
+  | 'state_invalid'
+  | 'state_cookie_mismatch'
+  | 'state_unknown'
+  | 'slack_error'
+  | 'exchange_failed'
+  | 'store_failed';
+
+export interface InstallPageContext {
+  /** The authorize URL (with state) the button points at. */
+  url: string;
+  /** Set when the workspace is installed but lacks configured scopes: offer "Update permissions". */
+  missingScopes: string[] | undefined;
+}
+
+export interface Pages {
+  install(context: InstallPageContext): string;
+  success(context: { teamName: string | undefined }): string;
+  cancelled(): string;
+  failure(reason: FailureReason): string;
+  notConfigured(): string;
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const FAILURES: Record<FailureReason, string> = {
+  bad_request: 'This installation link is not valid.',
+  state_invalid: 'This installation link is not valid. Start again from the install page.',
+  state_cookie_mismatch:
+    'This installation was started in another browser (or its cookie was lost). Start again from the install page.',
+  state_unknown: 'This installation link has expired or was already used. Start again from the install page.',
+  slack_error: 'Slack did not complete the installation. Start again from the install page.',
+  exchange_failed: 'Slack could not be reached to finish the installation. Try again in a moment.',
+  store_failed: 'The installation could not be saved. Try again in a moment.',
+};
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1d1c1d}
+a.button{display:inline-block;padding:.7rem 1.2rem;border-radius:6px;background:#4a154b;color:#fff;text-decoration:none;font-weight:600}
+code{background:#f4f4f4;padding:0 .2rem}</style></head>
+<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+export const defaultPages: Pages = {
+  install({ url, missingScopes }) {
+    if (missingScopes !== undefined) {
+      return page(
+        'Update permissions',
+        `<p>This app needs new permissions: ${missingScopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ')}.</p>
+<p><a class="button" id="add-to-slack" href="${escapeHtml(url)}">Update permissions</a></p>`,
+      );
+    }
+    return page(
+      'Install this app',
+      `<p><a class="button" id="add-to-slack" href="${escapeHtml(url)}">Add to Slack</a></p>`,
+    );
+  },
+  success({ teamName }) {
+    const where = teamName === undefined ? '' : ` to <strong>${escapeHtml(teamName)}</strong>`;
+    return page('Installation completed', `<p id="result">The app was installed${where}. You can close this page.</p>`);
+  },
+  cancelled() {
+    return page('Installation cancelled', '<p id="result">Nothing was installed. You can close this page.</p>');
+  },
+  failure(reason) {
+    return page('Installation failed', `<p id="result">${escapeHtml(FAILURES[reason])}</p>`);
+  },
+  notConfigured() {
+    return page(
+      'OAuth is not configured',
+      '<p id="result">This app runs with one workspace token (SLACK_BOT_TOKEN) and has no SLACK_CLIENT_ID, so it cannot be installed from here.</p>',
+    );
+  },
+};
+
+/** Headers every page of the flow carries. */
+export function pageResponse(status: number, html: string, extra: Record<string, string> = {}): Response {
+  return new Response(html, {
+    status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'",
+      ...extra,
+    },
+  });
+}

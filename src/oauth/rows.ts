@@ -1,0 +1,215 @@
+// How an installation is laid out in rows, shared by every store: a bot row per workspace (user_id '')
+// and one row per user who granted user scopes. Keys use '' for "none" (no enterprise; org-wide team)
+// so that unique keys work the same in SQLite and PostgreSQL. Secrets go in one sealed column whose
+// additional data is the row key, so a sealed blob moved to another row does not open.
+import type { KeyRing } from '../crypto/index.js';
+import { hideSecrets } from './inspect.js';
+import type { Installation, InstallationQuery, InstallationSummary } from './types.js';
+
+export interface RowKey {
+  enterpriseId: string;
+  teamId: string;
+  userId: string;
+}
+
+export interface Row extends RowKey {
+  appId: string | null;
+  /** JSON of the non-secret fields. */
+  meta: string;
+  /** Sealed JSON of the secret fields. */
+  secrets: string;
+  installedAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export type NewRow = Omit<Row, 'installedAt' | 'updatedAt' | 'version'>;
+
+/** The storage primitives a database offers; RowInstallationStore builds the store interface on them. */
+export interface RowBackend {
+  /** Insert or update each row (version + 1, installed_at kept) and append history, in one transaction. */
+  upsert(rows: NewRow[], now: number): Promise<void>;
+  get(key: RowKey): Promise<Row | undefined>;
+  /** userId: a user id, '' (the bot row), '*users' (every user row) or '*' (every row). */
+  delete(key: RowKey): Promise<void>;
+  /** Bot rows after `after` in (enterpriseId, teamId) order. */
+  listBots(after: RowKey | undefined, limit: number): Promise<Row[]>;
+  /** Every row (bots and users) after `after` in (enterpriseId, teamId, userId) order. */
+  listAll(after: RowKey | undefined, limit: number): Promise<Row[]>;
+  /** History entries of one key, newest first (secrets are not kept in history). */
+  history(key: RowKey): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+export const ALL_USERS = '*users';
+export const ALL_ROWS = '*';
+
+interface Meta {
+  enterpriseName?: string;
+  enterpriseUrl?: string;
+  teamName?: string;
+  isEnterpriseInstall: boolean;
+  tokenType?: string;
+  bot?: { id?: string; userId: string; scopes: string[]; expiresAt?: number };
+  user: { id: string; scopes: string[]; expiresAt?: number };
+  webhook?: { channel?: string; channelId?: string; configurationUrl?: string };
+}
+
+interface Secrets {
+  botToken?: string;
+  botRefreshToken?: string;
+  userToken?: string;
+  userRefreshToken?: string;
+  webhookUrl?: string;
+}
+
+/** The row key a query addresses: org-wide installs live at team ''. */
+export function keyOf(query: InstallationQuery, userId = ''): RowKey {
+  const enterpriseId = query.enterpriseId ?? '';
+  const teamId = query.isEnterpriseInstall === true ? '' : (query.teamId ?? '');
+  return { enterpriseId, teamId, userId };
+}
+
+export function aadOf(key: RowKey): string {
+  return `installation:${key.enterpriseId}:${key.teamId}:${key.userId}`;
+}
+
+export class RowCodec {
+  constructor(readonly keys: KeyRing) {}
+
+  /** The rows one save writes: the bot row, plus the user's row when a user token was granted. */
+  encode(inst: Omit<Installation, 'installedAt' | 'updatedAt' | 'version'>): NewRow[] {
+    const base = keyOf(inst);
+    if (base.enterpriseId === '' && base.teamId === '')
+      throw new TypeError('an installation needs a team or an enterprise');
+    const shared = {
+      ...(inst.enterpriseName === undefined ? {} : { enterpriseName: inst.enterpriseName }),
+      ...(inst.enterpriseUrl === undefined ? {} : { enterpriseUrl: inst.enterpriseUrl }),
+      ...(inst.teamName === undefined ? {} : { teamName: inst.teamName }),
+      isEnterpriseInstall: inst.isEnterpriseInstall,
+      ...(inst.tokenType === undefined ? {} : { tokenType: inst.tokenType }),
+    };
+    const rows: NewRow[] = [];
+    const userMeta = { id: inst.user.id, scopes: inst.user.scopes, ...opt('expiresAt', inst.user.expiresAt) };
+    if (inst.bot !== undefined) {
+      const { bot, incomingWebhook: hook } = inst;
+      const meta: Meta = {
+        ...shared,
+        bot: { ...opt('id', bot.id), userId: bot.userId, scopes: bot.scopes, ...opt('expiresAt', bot.expiresAt) },
+        user: { id: inst.user.id, scopes: inst.user.scopes },
+        ...(hook === undefined
+          ? {}
+          : {
+              webhook: {
+                ...opt('channel', hook.channel),
+                ...opt('channelId', hook.channelId),
+                ...opt('configurationUrl', hook.configurationUrl),
+              },
+            }),
+      };
+      const secrets: Secrets = {
+        botToken: bot.token,
+        ...opt('botRefreshToken', bot.refreshToken),
+        ...opt('webhookUrl', hook?.url),
+      };
+      rows.push(this.#row(base, inst.appId, meta, secrets));
+    }
+    if (inst.user.token !== undefined) {
+      const secrets: Secrets = { userToken: inst.user.token, ...opt('userRefreshToken', inst.user.refreshToken) };
+      rows.push(this.#row({ ...base, userId: inst.user.id }, inst.appId, { ...shared, user: userMeta }, secrets));
+    }
+    return rows;
+  }
+
+  #row(key: RowKey, appId: string | undefined, meta: Meta, secrets: Secrets): NewRow {
+    return {
+      ...key,
+      appId: appId ?? null,
+      meta: JSON.stringify(meta),
+      secrets: this.keys.seal(JSON.stringify(secrets), aadOf(key)),
+    };
+  }
+
+  /** A bot row (and optionally the asking user's own row) back into an installation. */
+  decode(botRow: Row | undefined, userRow: Row | undefined): Installation | undefined {
+    const main = botRow ?? userRow;
+    if (main === undefined) return undefined;
+    const meta = JSON.parse(main.meta) as Meta;
+    const secrets = botRow === undefined ? {} : this.#open(botRow);
+    const userMeta = userRow === undefined ? undefined : (JSON.parse(userRow.meta) as Meta).user;
+    const userSecrets = userRow === undefined ? {} : this.#open(userRow);
+    const user = userMeta ?? meta.user;
+    return hideSecrets({
+      appId: main.appId ?? undefined,
+      enterpriseId: main.enterpriseId === '' ? null : main.enterpriseId,
+      enterpriseName: meta.enterpriseName,
+      enterpriseUrl: meta.enterpriseUrl,
+      teamId: main.teamId === '' ? null : main.teamId,
+      teamName: meta.teamName,
+      isEnterpriseInstall: meta.isEnterpriseInstall,
+      tokenType: meta.tokenType,
+      bot:
+        meta.bot === undefined || secrets.botToken === undefined
+          ? undefined
+          : {
+              token: secrets.botToken,
+              id: meta.bot.id,
+              userId: meta.bot.userId,
+              scopes: meta.bot.scopes,
+              refreshToken: secrets.botRefreshToken,
+              expiresAt: meta.bot.expiresAt,
+            },
+      user: {
+        id: user.id,
+        scopes: user.scopes,
+        token: userSecrets.userToken,
+        refreshToken: userSecrets.userRefreshToken,
+        expiresAt: userMeta?.expiresAt,
+      },
+      incomingWebhook:
+        secrets.webhookUrl === undefined
+          ? undefined
+          : {
+              url: secrets.webhookUrl,
+              channel: meta.webhook?.channel,
+              channelId: meta.webhook?.channelId,
+              configurationUrl: meta.webhook?.configurationUrl,
+            },
+      installedAt: main.installedAt,
+      updatedAt: main.updatedAt,
+      version: main.version,
+    });
+  }
+
+  /** The same row with its secrets sealed again under the current key (key rotation). */
+  reseal(row: Row): NewRow {
+    const aad = aadOf(row);
+    return { ...row, secrets: this.keys.seal(this.keys.open(row.secrets, aad), aad) };
+  }
+
+  #open(row: Row): Secrets {
+    return JSON.parse(this.keys.open(row.secrets, aadOf(row))) as Secrets;
+  }
+}
+
+export function summaryOf(row: Row): InstallationSummary {
+  const meta = JSON.parse(row.meta) as Meta;
+  return {
+    enterpriseId: row.enterpriseId === '' ? null : row.enterpriseId,
+    teamId: row.teamId === '' ? null : row.teamId,
+    teamName: meta.teamName,
+    enterpriseName: meta.enterpriseName,
+    isEnterpriseInstall: meta.isEnterpriseInstall,
+    appId: row.appId ?? undefined,
+    botUserId: meta.bot?.userId,
+    botScopes: meta.bot?.scopes ?? [],
+    hasBotToken: meta.bot !== undefined && row.secrets !== '',
+    installedAt: row.installedAt,
+    updatedAt: row.updatedAt,
+    version: row.version,
+  };
+}
+
+function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,114 @@
+// The installation data model (DESIGN.md) and the store interfaces that stores/* implement.
+
+export interface BotCredentials {
+  token: string;
+  id: string | undefined;
+  userId: string;
+  scopes: string[];
+  refreshToken: string | undefined;
+  /** Epoch ms; undefined when the token does not expire. */
+  expiresAt: number | undefined;
+}
+
+export interface UserCredentials {
+  id: string;
+  token: string | undefined;
+  scopes: string[];
+  refreshToken: string | undefined;
+  expiresAt: number | undefined;
+}
+
+export interface IncomingWebhook {
+  url: string;
+  channel: string | undefined;
+  channelId: string | undefined;
+  configurationUrl: string | undefined;
+}
+
+export interface Installation {
+  appId: string | undefined;
+  enterpriseId: string | null;
+  enterpriseName: string | undefined;
+  enterpriseUrl: string | undefined;
+  /** null for an org-wide (enterprise) install. */
+  teamId: string | null;
+  teamName: string | undefined;
+  isEnterpriseInstall: boolean;
+  tokenType: string | undefined;
+  bot: BotCredentials | undefined;
+  /** The installing user; `token` only when user scopes were granted. */
+  user: UserCredentials;
+  incomingWebhook: IncomingWebhook | undefined;
+  /** Epoch ms, set by the store. */
+  installedAt: number;
+  updatedAt: number;
+  /** Bumped by every write. */
+  version: number;
+}
+
+/** What a lookup is keyed on. For an org-wide install, teamId is ignored. */
+export interface InstallationQuery {
+  enterpriseId: string | null | undefined;
+  teamId: string | null | undefined;
+  userId?: string | undefined;
+  isEnterpriseInstall: boolean | undefined;
+}
+
+/** One page of `list()`: no tokens, only who and what. */
+export interface InstallationSummary {
+  enterpriseId: string | null;
+  teamId: string | null;
+  teamName: string | undefined;
+  enterpriseName: string | undefined;
+  isEnterpriseInstall: boolean;
+  appId: string | undefined;
+  botUserId: string | undefined;
+  botScopes: string[];
+  hasBotToken: boolean;
+  installedAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export interface ListOptions {
+  limit?: number;
+  cursor?: string | undefined;
+}
+
+export interface InstallationPage {
+  items: InstallationSummary[];
+  nextCursor: string | undefined;
+}
+
+export interface InstallationStore {
+  /** Upsert the bot row and (with a user token) the installing user's row; keeps history; bumps version. */
+  save(installation: Omit<Installation, 'installedAt' | 'updatedAt' | 'version'>): Promise<void>;
+  /** The workspace's (or org's) bot installation, without any user token. */
+  findBot(query: InstallationQuery): Promise<Installation | undefined>;
+  /** Bot-only without userId; with userId, that user's token (never another user's) plus the bot. */
+  findInstallation(query: InstallationQuery): Promise<Installation | undefined>;
+  deleteBot(query: InstallationQuery): Promise<void>;
+  /** With userId: that user's row; without: every user row of the team (the bot stays). */
+  deleteInstallation(query: InstallationQuery): Promise<void>;
+  /** Every row of a team, or of an org-wide install (teamId null). */
+  deleteAll(query: InstallationQuery): Promise<void>;
+  /** Bot installations, ordered by (enterpriseId, teamId). */
+  list(options?: ListOptions): Promise<InstallationPage>;
+  /** Saved versions of a team's bot row, newest first (no tokens). */
+  history(query: InstallationQuery): Promise<InstallationSummary[]>;
+  close(): Promise<void>;
+}
+
+/** What the state store keeps for one install attempt. */
+export interface StateRecord {
+  expiresAt: number;
+  /** Extra data the install step wants back at the callback (kept small). */
+  data: Record<string, string>;
+}
+
+export interface StateStore {
+  put(state: string, record: StateRecord): Promise<void>;
+  /** Atomically removes and returns the record; undefined when unknown, already used or expired. */
+  consume(state: string, now: number): Promise<StateRecord | undefined>;
+  close(): Promise<void>;
+}

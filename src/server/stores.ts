@@ -1,0 +1,93 @@
+// Opening the configured stores: SLACKLINE_DATABASE_URL picks the database (sqlite:./slackline.db
+// by default, postgres://... for many processes, memory: for throwaway runs) and
+// SLACKLINE_ENCRYPTION_KEYS the sealing keys. Drivers are imported only when their URL is used.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { KeyRing } from '../crypto/index.js';
+import { MemoryInstallationStore } from '../oauth/memory-store.js';
+import type { RowInstallationStore } from '../oauth/row-store.js';
+import { MemoryStateStore } from '../oauth/state.js';
+import type { StateStore } from '../oauth/types.js';
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./slackline.db';
+
+export interface OpenStores {
+  installations: RowInstallationStore;
+  states: StateStore;
+  /** What was opened, without credentials, for the startup banner. */
+  description: string;
+  /** The key id new values are sealed with. */
+  keyId: string;
+  /** Set when the key was generated into a file next to the database (the embedded default). */
+  keyFile: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Keys: SLACKLINE_ENCRYPTION_KEYS when set. Otherwise, for a SQLite file only (the one-machine
+ * default of `npm start`), a key generated once into `<database>.key` (mode 0600) beside it, so a
+ * copied database alone does not reveal tokens; memory stores use a random key; PostgreSQL refuses
+ * to start without keys, because every process must share them.
+ */
+function keysFor(kind: 'sqlite' | 'postgres' | 'memory', path: string, env: NodeJS.ProcessEnv) {
+  const spec = env.SLACKLINE_ENCRYPTION_KEYS;
+  if (spec !== undefined && spec !== '') return { keys: KeyRing.parse(spec), keyFile: undefined };
+  if (kind === 'postgres') {
+    throw new Error(
+      'SLACKLINE_ENCRYPTION_KEYS is required with PostgreSQL (every process must share the key); `slackline keys new` makes one',
+    );
+  }
+  if (kind === 'memory' || path === ':memory:')
+    return { keys: KeyRing.parse(KeyRing.generateSpec('mem')), keyFile: undefined };
+  const keyFile = `${path}.key`;
+  if (!existsSync(keyFile)) writeFileSync(keyFile, `${KeyRing.generateSpec('local')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(keyFile, 0o600);
+  return { keys: KeyRing.parse(readFileSync(keyFile, 'utf8').trim()), keyFile };
+}
+
+export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<OpenStores> {
+  const url = env.SLACKLINE_DATABASE_URL || DEFAULT_DATABASE_URL;
+  if (url === 'memory:') {
+    const { keys } = keysFor('memory', '', env);
+    return {
+      installations: new MemoryInstallationStore({ keys }),
+      states: new MemoryStateStore(),
+      description: 'memory (nothing is kept after exit)',
+      keyId: keys.currentKeyId,
+      keyFile: undefined,
+      close: async () => {},
+    };
+  }
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length) || './slackline.db';
+    const { keys, keyFile } = keysFor('sqlite', path, env);
+    const sqlite = await import('../stores/sqlite/index.js');
+    const db = sqlite.openSqlite(path);
+    return {
+      installations: new sqlite.SqliteInstallationStore(db, { keys }),
+      states: new sqlite.SqliteStateStore(db),
+      description: `SQLite ${path}`,
+      keyId: keys.currentKeyId,
+      keyFile,
+      close: async () => {
+        db.close();
+      },
+    };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { keys } = keysFor('postgres', '', env);
+    const postgres = await import('../stores/postgres/index.js');
+    const schema = env.SLACKLINE_DATABASE_SCHEMA || undefined;
+    const db = new postgres.PostgresDatabase({ connectionString: url, ...(schema === undefined ? {} : { schema }) });
+    await db.ready();
+    const host = new URL(url).host;
+    return {
+      installations: new postgres.PostgresInstallationStore(db, { keys }),
+      states: new postgres.PostgresStateStore(db),
+      keyId: keys.currentKeyId,
+      description: `PostgreSQL ${host}${schema === undefined ? '' : ` schema ${schema}`}`,
+      keyFile: undefined,
+      close: () => db.close(),
+    };
+  }
+  throw new Error('SLACKLINE_DATABASE_URL must start with sqlite:, postgres://, postgresql:// or be memory:');
+}

@@ -1,0 +1,231 @@
+// slackline/stores/postgres: installations and OAuth state in PostgreSQL (`pg`, pooled), for many
+// `serve` processes behind a load balancer. Tables are created on first use, under an advisory lock
+// so that processes starting together do not race; an upsert is one statement, so concurrent
+// installs of one team end in one current row.
+import type pg from 'pg';
+import type { KeyRing } from '../../crypto/index.js';
+import { RowInstallationStore } from '../../oauth/row-store.js';
+import { ALL_ROWS, ALL_USERS, type NewRow, type Row, type RowBackend, type RowKey } from '../../oauth/rows.js';
+import type { StateRecord, StateStore } from '../../oauth/types.js';
+import { loadDriver } from '../driver.js';
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function schemaSql(s: string): string {
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.slackline_installations (
+  enterprise_id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL,
+  app_id TEXT, meta TEXT NOT NULL, secrets TEXT NOT NULL,
+  installed_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, version INTEGER NOT NULL,
+  PRIMARY KEY (enterprise_id, team_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS ${s}.slackline_installation_history (
+  id BIGSERIAL PRIMARY KEY,
+  enterprise_id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL,
+  app_id TEXT, meta TEXT NOT NULL, installed_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, version INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS slackline_installation_history_key
+  ON ${s}.slackline_installation_history (enterprise_id, team_id, user_id, id);
+CREATE TABLE IF NOT EXISTS ${s}.slackline_oauth_states (
+  state TEXT PRIMARY KEY, expires_at BIGINT NOT NULL, data TEXT NOT NULL
+);`;
+}
+
+interface DbRow {
+  enterprise_id: string;
+  team_id: string;
+  user_id: string;
+  app_id: string | null;
+  meta: string;
+  secrets: string;
+  installed_at: string;
+  updated_at: string;
+  version: number;
+}
+
+const toRow = (r: DbRow): Row => ({
+  enterpriseId: r.enterprise_id,
+  teamId: r.team_id,
+  userId: r.user_id,
+  appId: r.app_id,
+  meta: r.meta,
+  secrets: r.secrets,
+  installedAt: Number(r.installed_at),
+  updatedAt: Number(r.updated_at),
+  version: r.version,
+});
+
+export interface PostgresOptions {
+  /** postgres://... */
+  connectionString: string;
+  /** Schema for the tables (created if missing); default 'public'. */
+  schema?: string;
+  /** Pool size; default 10. */
+  max?: number;
+}
+
+/** One pool and the migrations, shared by the installation and state stores of one process. */
+export class PostgresDatabase {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  #ready: Promise<void> | undefined;
+
+  constructor(options: PostgresOptions) {
+    this.schema = options.schema ?? 'public';
+    if (!IDENT.test(this.schema)) throw new TypeError('schema must be a lower-case SQL identifier');
+    this.pool = new (loadDriver<typeof pg>('pg', '8.x').Pool)({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+    });
+    this.pool.on('error', () => {}); // an idle client lost its connection; the next query reconnects
+  }
+
+  ready(): Promise<void> {
+    this.#ready ??= (async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('slackline_migrations'))");
+        await client.query(schemaSql(this.schema));
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        this.#ready = undefined;
+        throw err;
+      } finally {
+        client.release();
+      }
+    })();
+    return this.#ready;
+  }
+
+  async query<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
+    await this.ready();
+    return (await this.pool.query<T>(text.replaceAll('$schema', this.schema), values)).rows;
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+class PostgresRowBackend implements RowBackend {
+  constructor(
+    private readonly db: PostgresDatabase,
+    private readonly owned: boolean,
+  ) {}
+
+  async upsert(rows: NewRow[], now: number): Promise<void> {
+    // One statement: the upserts and their history rows commit together.
+    const values: unknown[] = [];
+    const tuples = rows.map((r, i) => {
+      values.push(r.enterpriseId, r.teamId, r.userId, r.appId, r.meta, r.secrets, now);
+      const b = i * 7;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::bigint, $${b + 7}::bigint, 1)`;
+    });
+    await this.db.query(
+      `WITH up AS (
+         INSERT INTO $schema.slackline_installations VALUES ${tuples.join(', ')}
+         ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET app_id = excluded.app_id, meta = excluded.meta,
+           secrets = excluded.secrets, updated_at = excluded.updated_at, version = slackline_installations.version + 1
+         RETURNING enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version)
+       INSERT INTO $schema.slackline_installation_history
+         (enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version) SELECT * FROM up`,
+      values,
+    );
+  }
+
+  async get(k: RowKey): Promise<Row | undefined> {
+    const rows = await this.db.query<DbRow>(
+      'SELECT * FROM $schema.slackline_installations WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3',
+      [k.enterpriseId, k.teamId, k.userId],
+    );
+    return rows[0] === undefined ? undefined : toRow(rows[0]);
+  }
+
+  async delete(k: RowKey): Promise<void> {
+    const which = k.userId === ALL_ROWS ? '' : k.userId === ALL_USERS ? " AND user_id <> ''" : ' AND user_id = $3';
+    const values =
+      k.userId === ALL_ROWS || k.userId === ALL_USERS
+        ? [k.enterpriseId, k.teamId]
+        : [k.enterpriseId, k.teamId, k.userId];
+    await this.db.query(
+      `DELETE FROM $schema.slackline_installations WHERE enterprise_id = $1 AND team_id = $2${which}`,
+      values,
+    );
+  }
+
+  async listBots(after: RowKey | undefined, limit: number): Promise<Row[]> {
+    const rows = await this.db.query<DbRow>(
+      `SELECT * FROM $schema.slackline_installations WHERE user_id = '' AND (enterprise_id COLLATE "C", team_id COLLATE "C") > ($1, $2)
+       ORDER BY enterprise_id COLLATE "C", team_id COLLATE "C" LIMIT $3`,
+      [after?.enterpriseId ?? '', after?.teamId ?? '', limit],
+    );
+    return rows.map(toRow);
+  }
+
+  async listAll(after: RowKey | undefined, limit: number): Promise<Row[]> {
+    const k = after ?? { enterpriseId: '', teamId: '', userId: '' };
+    const rows = await this.db.query<DbRow>(
+      `SELECT * FROM $schema.slackline_installations
+       WHERE (enterprise_id COLLATE "C", team_id COLLATE "C", user_id COLLATE "C") > ($1, $2, $3)
+       ORDER BY enterprise_id COLLATE "C", team_id COLLATE "C", user_id COLLATE "C" LIMIT $4`,
+      [k.enterpriseId, k.teamId, k.userId, limit],
+    );
+    return rows.map(toRow);
+  }
+
+  async history(k: RowKey): Promise<Row[]> {
+    const rows = await this.db.query<DbRow>(
+      `SELECT *, '' AS secrets FROM $schema.slackline_installation_history
+       WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 ORDER BY id DESC`,
+      [k.enterpriseId, k.teamId, k.userId],
+    );
+    return rows.map(toRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.db.close();
+  }
+}
+
+export interface PostgresStoreOptions {
+  keys: KeyRing;
+  clock?: () => number;
+}
+
+export class PostgresInstallationStore extends RowInstallationStore {
+  /** `database`: connection options (the store owns the pool) or a shared PostgresDatabase. */
+  constructor(database: PostgresOptions | PostgresDatabase, options: PostgresStoreOptions) {
+    const owned = !(database instanceof PostgresDatabase);
+    super(new PostgresRowBackend(owned ? new PostgresDatabase(database) : database, owned), options);
+  }
+}
+
+export class PostgresStateStore implements StateStore {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async put(state: string, record: StateRecord): Promise<void> {
+    await this.db.query('INSERT INTO $schema.slackline_oauth_states VALUES ($1, $2, $3)', [
+      state,
+      record.expiresAt,
+      JSON.stringify(record.data),
+    ]);
+    if (Math.random() < 1 / 256) {
+      await this.db.query('DELETE FROM $schema.slackline_oauth_states WHERE expires_at < $1', [Date.now()]);
+    }
+  }
+
+  async consume(state: string, now: number): Promise<StateRecord | undefined> {
+    const rows = await this.db.query<{ expires_at: string; data: string }>(
+      'DELETE FROM $schema.slackline_oauth_states WHERE state = $1 RETURNING expires_at, data',
+      [state],
+    );
+    const row = rows[0];
+    if (row === undefined || Number(row.expires_at) <= now) return undefined;
+    return { expiresAt: Number(row.expires_at), data: JSON.parse(row.data) as Record<string, string> };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,205 @@
+// slackline/stores/sqlite: installations and OAuth state in one SQLite file (better-sqlite3 12.x).
+// WAL so readers never wait for the writer, synchronous=FULL so a completed install survives power
+// loss, and BEGIN IMMEDIATE for every read-then-write so two processes cannot interleave one.
+import type Database from 'better-sqlite3';
+import type { KeyRing } from '../../crypto/index.js';
+import { RowInstallationStore } from '../../oauth/row-store.js';
+import { ALL_ROWS, ALL_USERS, type NewRow, type Row, type RowBackend, type RowKey } from '../../oauth/rows.js';
+import type { StateRecord, StateStore } from '../../oauth/types.js';
+import { loadDriver } from '../driver.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS slackline_installations (
+  enterprise_id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL,
+  app_id TEXT, meta TEXT NOT NULL, secrets TEXT NOT NULL,
+  installed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, version INTEGER NOT NULL,
+  PRIMARY KEY (enterprise_id, team_id, user_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS slackline_installation_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  enterprise_id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL,
+  app_id TEXT, meta TEXT NOT NULL, installed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, version INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS slackline_installation_history_key
+  ON slackline_installation_history (enterprise_id, team_id, user_id, id);
+CREATE TABLE IF NOT EXISTS slackline_oauth_states (
+  state TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, data TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
+interface DbRow {
+  enterprise_id: string;
+  team_id: string;
+  user_id: string;
+  app_id: string | null;
+  meta: string;
+  secrets: string;
+  installed_at: number;
+  updated_at: number;
+  version: number;
+}
+
+const toRow = (r: DbRow): Row => ({
+  enterpriseId: r.enterprise_id,
+  teamId: r.team_id,
+  userId: r.user_id,
+  appId: r.app_id,
+  meta: r.meta,
+  secrets: r.secrets,
+  installedAt: r.installed_at,
+  updatedAt: r.updated_at,
+  version: r.version,
+});
+
+/** Opens (and creates) the database; `path` may be ':memory:'. */
+export function openSqlite(path: string): Database.Database {
+  const Driver = loadDriver<typeof Database>('better-sqlite3', '12.x');
+  const db = new Driver(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  return db;
+}
+
+class SqliteRowBackend implements RowBackend {
+  readonly #upsert: (rows: NewRow[], now: number) => void;
+  readonly #get: Database.Statement<[string, string, string], DbRow>;
+  readonly #list: Database.Statement<[string, string, string, number], DbRow>;
+  readonly #listAll: Database.Statement<[string, string, string, number], DbRow>;
+  readonly #history: Database.Statement<[string, string, string], DbRow>;
+  readonly #deleteOne: Database.Statement<[string, string, string]>;
+  readonly #deleteUsers: Database.Statement<[string, string]>;
+  readonly #deleteAll: Database.Statement<[string, string]>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly owned: boolean,
+  ) {
+    const upsert = db.prepare<
+      [string, string, string, string | null, string, string, number, number],
+      { installed_at: number; version: number }
+    >(
+      `INSERT INTO slackline_installations VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+       ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET app_id = excluded.app_id, meta = excluded.meta,
+         secrets = excluded.secrets, updated_at = excluded.updated_at, version = slackline_installations.version + 1
+       RETURNING installed_at, version`,
+    );
+    const history = db.prepare(
+      `INSERT INTO slackline_installation_history (enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const tx = db.transaction((rows: NewRow[], now: number) => {
+      for (const r of rows) {
+        const done = upsert.get(r.enterpriseId, r.teamId, r.userId, r.appId, r.meta, r.secrets, now, now) as {
+          installed_at: number;
+          version: number;
+        };
+        history.run(r.enterpriseId, r.teamId, r.userId, r.appId, r.meta, done.installed_at, now, done.version);
+      }
+    });
+    this.#upsert = (rows, now) => tx.immediate(rows, now);
+    this.#get = db.prepare(
+      'SELECT * FROM slackline_installations WHERE enterprise_id = ? AND team_id = ? AND user_id = ?',
+    );
+    this.#list = db.prepare(
+      `SELECT * FROM slackline_installations WHERE user_id = '' AND (enterprise_id > ? OR (enterprise_id = ? AND team_id > ?))
+       ORDER BY enterprise_id, team_id LIMIT ?`,
+    );
+    this.#listAll = db.prepare(
+      `SELECT * FROM slackline_installations WHERE (enterprise_id, team_id, user_id) > (?, ?, ?)
+       ORDER BY enterprise_id, team_id, user_id LIMIT ?`,
+    );
+    this.#history = db.prepare(
+      `SELECT *, '' AS secrets FROM slackline_installation_history WHERE enterprise_id = ? AND team_id = ? AND user_id = ? ORDER BY id DESC`,
+    );
+    this.#deleteOne = db.prepare(
+      'DELETE FROM slackline_installations WHERE enterprise_id = ? AND team_id = ? AND user_id = ?',
+    );
+    this.#deleteUsers = db.prepare(
+      "DELETE FROM slackline_installations WHERE enterprise_id = ? AND team_id = ? AND user_id <> ''",
+    );
+    this.#deleteAll = db.prepare('DELETE FROM slackline_installations WHERE enterprise_id = ? AND team_id = ?');
+  }
+
+  async upsert(rows: NewRow[], now: number): Promise<void> {
+    this.#upsert(rows, now);
+  }
+
+  async get(k: RowKey): Promise<Row | undefined> {
+    const r = this.#get.get(k.enterpriseId, k.teamId, k.userId);
+    return r === undefined ? undefined : toRow(r);
+  }
+
+  async delete(k: RowKey): Promise<void> {
+    if (k.userId === ALL_ROWS) this.#deleteAll.run(k.enterpriseId, k.teamId);
+    else if (k.userId === ALL_USERS) this.#deleteUsers.run(k.enterpriseId, k.teamId);
+    else this.#deleteOne.run(k.enterpriseId, k.teamId, k.userId);
+  }
+
+  async listBots(after: RowKey | undefined, limit: number): Promise<Row[]> {
+    // ('', '') is never a key, so "after nothing" is after ('', '').
+    const e = after?.enterpriseId ?? '';
+    const t = after?.teamId ?? '';
+    return this.#list.all(e, e, t, limit).map(toRow);
+  }
+
+  async listAll(after: RowKey | undefined, limit: number): Promise<Row[]> {
+    const k = after ?? { enterpriseId: '', teamId: '', userId: '' };
+    return this.#listAll.all(k.enterpriseId, k.teamId, k.userId, limit).map(toRow);
+  }
+
+  async history(k: RowKey): Promise<Row[]> {
+    return this.#history.all(k.enterpriseId, k.teamId, k.userId).map(toRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.owned && this.db.open) this.db.close();
+  }
+}
+
+export interface SqliteStoreOptions {
+  /** Required: tokens are sealed at rest. */
+  keys: KeyRing;
+  clock?: () => number;
+}
+
+export class SqliteInstallationStore extends RowInstallationStore {
+  /** `database`: a path (opened and closed by the store) or an open better-sqlite3 handle (shared). */
+  constructor(database: string | Database.Database, options: SqliteStoreOptions) {
+    const owned = typeof database === 'string';
+    super(new SqliteRowBackend(owned ? openSqlite(database) : database, owned), options);
+  }
+}
+
+export class SqliteStateStore implements StateStore {
+  readonly #db: Database.Database;
+  readonly #owned: boolean;
+  readonly #put: Database.Statement<[string, number, string]>;
+  readonly #consume: Database.Statement<[string], { expires_at: number; data: string }>;
+  readonly #purge: Database.Statement<[number]>;
+  #puts = 0;
+
+  constructor(database: string | Database.Database) {
+    this.#owned = typeof database === 'string';
+    this.#db = typeof database === 'string' ? openSqlite(database) : database;
+    this.#put = this.#db.prepare('INSERT INTO slackline_oauth_states VALUES (?, ?, ?)');
+    this.#consume = this.#db.prepare('DELETE FROM slackline_oauth_states WHERE state = ? RETURNING expires_at, data');
+    this.#purge = this.#db.prepare('DELETE FROM slackline_oauth_states WHERE expires_at < ?');
+  }
+
+  async put(state: string, record: StateRecord): Promise<void> {
+    if (++this.#puts % 256 === 0) this.#purge.run(Date.now());
+    this.#put.run(state, record.expiresAt, JSON.stringify(record.data));
+  }
+
+  async consume(state: string, now: number): Promise<StateRecord | undefined> {
+    const row = this.#consume.get(state);
+    if (row === undefined || row.expires_at <= now) return undefined;
+    return { expiresAt: row.expires_at, data: JSON.parse(row.data) as Record<string, string> };
+  }
+
+  async close(): Promise<void> {
+    if (this.#owned && this.#db.open) this.#db.close();
+  }
+}

@@ -1,0 +1,72 @@
+// One suite for the OAuth state stores: single use under concurrency, expiry, unknown states.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { generateState, MemoryStateStore } from '../../src/oauth/state.js';
+import type { StateStore } from '../../src/oauth/types.js';
+import { PostgresDatabase, PostgresStateStore } from '../../src/stores/postgres/index.js';
+import { openSqlite, SqliteStateStore } from '../../src/stores/sqlite/index.js';
+
+const NOW = 1_800_000_000_000;
+
+function stateConformance(name: string, open: () => Promise<{ store: StateStore; done: () => Promise<void> }>) {
+  test(`${name}: a state is consumed once, even by 50 concurrent callers`, async () => {
+    const { store, done } = await open();
+    try {
+      const state = generateState();
+      await store.put(state, { expiresAt: NOW + 600_000, data: { v: 'verifier' } });
+      const results = await Promise.all(Array.from({ length: 50 }, () => store.consume(state, NOW)));
+      const winners = results.filter((r) => r !== undefined);
+      assert.equal(winners.length, 1);
+      assert.deepEqual(winners[0]?.data, { v: 'verifier' });
+      assert.equal(await store.consume(state, NOW), undefined);
+    } finally {
+      await done();
+    }
+  });
+
+  test(`${name}: expired and unknown states are refused, and an expired one is gone`, async () => {
+    const { store, done } = await open();
+    try {
+      const state = generateState();
+      await store.put(state, { expiresAt: NOW, data: {} });
+      assert.equal(await store.consume(state, NOW), undefined);
+      assert.equal(await store.consume(state, NOW - 1000), undefined);
+      assert.equal(await store.consume(generateState(), NOW), undefined);
+    } finally {
+      await done();
+    }
+  });
+}
+
+describe('state stores', () => {
+  stateConformance('memory', async () => ({ store: new MemoryStateStore(), done: async () => {} }));
+  stateConformance('sqlite', async () => {
+    const db = openSqlite(':memory:');
+    return { store: new SqliteStateStore(db), done: async () => void db.close() };
+  });
+  const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
+  if (url === undefined) {
+    test('postgres state store', (t) => t.skip('SLACKLINE_TEST_POSTGRES_URL is not set'));
+    return;
+  }
+  stateConformance('postgres', async () => {
+    const schema = `slackline_state_${process.pid}_${randomBytes(3).toString('hex')}`;
+    const db = new PostgresDatabase({ connectionString: url, schema });
+    return {
+      store: new PostgresStateStore(db),
+      done: async () => {
+        await db.query(`DROP SCHEMA ${schema} CASCADE`, []);
+        await db.close();
+      },
+    };
+  });
+});
+
+test('the memory state store is bounded: a flood of install-page hits evicts the oldest', async () => {
+  const store = new MemoryStateStore(100);
+  const first = generateState();
+  await store.put(first, { expiresAt: NOW + 1000, data: {} });
+  for (let i = 0; i < 100; i++) await store.put(generateState(), { expiresAt: NOW + 1000, data: {} });
+  assert.equal(await store.consume(first, NOW), undefined);
+});
