@@ -10,6 +10,7 @@ import { applyFault } from './faults.js';
 import { randomHex } from './ids.js';
 import type { JsonObject } from './json.js';
 import { handlers, publicHandlers } from './methods/index.js';
+import { RateLimitedFailure } from './rate-limits.js';
 import { type EmuRequest, jsonReply, type Outcome, type Reply, readBody } from './transport.js';
 
 const MAX_API_BODY = 1024 * 1024;
@@ -57,6 +58,7 @@ function answer(core: EmulatorCore, name: string, req: EmuRequest, body: Buffer,
   headers['x-oauth-scopes'] = token.scopes.join(',');
   headers['x-accepted-oauth-scopes'] = acceptedScopes(spec, token).join(',');
   authorize(spec, token);
+  core.rateLimits.check(name, token, args.text('channel'));
   checkRequired(spec, args);
   const handler = handlers.get(name);
   if (handler !== undefined) return handler({ ...call, token });
@@ -70,6 +72,7 @@ export function dispatch(core: EmulatorCore, name: string, req: EmuRequest, body
   try {
     result = answer(core, name, req, body, headers);
   } catch (error) {
+    if (error instanceof RateLimitedFailure) return error.reply(headers, core.rateLimits.format);
     if (!(error instanceof ApiFailure)) {
       // A bug in the emulator: say so loudly rather than pretend Slack answered.
       const detail = error instanceof Error ? error.message : String(error);

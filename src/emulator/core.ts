@@ -5,6 +5,7 @@ import { Faults } from './faults.js';
 import { IdFactory, randomDigits, randomHex } from './ids.js';
 import type { JsonObject } from './json.js';
 import type { App, Channel, Token, TokenKind } from './model.js';
+import { RateLimits } from './rate-limits.js';
 import { messageJson } from './render.js';
 import { applySeed, type DefaultTokens, SeedError, type SeedResult, seedDefault, type WorkspaceInfo } from './seed.js';
 import { EmulatorState } from './state.js';
@@ -23,6 +24,7 @@ export class EmulatorCore {
   readonly catalog: Catalog = loadCatalog();
   readonly faults = new Faults();
   readonly clock: Clock;
+  readonly rateLimits: RateLimits;
   readonly ids = new IdFactory();
   readonly app: App;
   readonly defaultTokens: DefaultTokens;
@@ -34,6 +36,7 @@ export class EmulatorCore {
     private readonly initialSeed: unknown,
   ) {
     this.clock = new Clock(clock);
+    this.rateLimits = new RateLimits(this.clock);
     this.app = {
       id: 'A0EMULATOR1',
       name: 'Slackline Emulator App',
@@ -54,6 +57,7 @@ export class EmulatorCore {
     this.ids.reset();
     this.faults.clear();
     this.clock.offsetMs = 0;
+    this.rateLimits.reset();
     this.state = new EmulatorState(this.ids, this.clock, this.app);
     this.workspace = seedDefault(this.state, this.defaultTokens);
     if (this.initialSeed !== undefined) this.seed(this.initialSeed);
