@@ -83,6 +83,12 @@ export class RateLimits {
   format: 'seconds' | 'date' = 'seconds';
   /** 429s answered since the last reset. */
   limited = 0;
+  /**
+   * Real milliseconds of network and scheduling jitter forgiven: a call that would be allowed that
+   * much later is allowed now (borrowing from the next token, so the rate still holds). In real
+   * time, so that a scaled clock does not turn a few ms of jitter into seconds of Slack time.
+   */
+  graceMs = 25;
   readonly #rules = loadRules();
   #overrides = new Map<string, Limit | null>();
   #buckets = new Map<string, Bucket>();
@@ -121,7 +127,7 @@ export class RateLimits {
     const rate = limit.perMinute / 60_000;
     bucket.tokens = Math.min(limit.burst, bucket.tokens + Math.max(0, now - bucket.at) * rate);
     bucket.at = Math.max(bucket.at, now);
-    if (bucket.tokens >= 1) {
+    if (bucket.tokens >= 1 || (1 - bucket.tokens) / rate <= this.graceMs * this.clock.scale) {
       bucket.tokens -= 1;
       return;
     }
@@ -130,7 +136,7 @@ export class RateLimits {
     throw new RateLimitedFailure(Math.max(1, Math.ceil(waitMs / 1000)), now + waitMs);
   }
 
-  /** POST /_emulator/rate-limits: `{ enabled?, format?, limits?: { method: {perMinute, burst} | null } }`. */
+  /** POST /_emulator/rate-limits: `{ enabled?, format?, graceMs?, reset?, limits?: { method: {perMinute, burst} | null } }`. */
   configure(body: Record<string, unknown>): string | undefined {
     if (body.enabled !== undefined) {
       if (typeof body.enabled !== 'boolean') return 'enabled must be a boolean';
@@ -152,12 +158,17 @@ export class RateLimits {
         this.#overrides.set(method, { perMinute: Number(raw.perMinute), burst: Number(raw.burst) });
       }
     }
+    if (body.graceMs !== undefined) {
+      if (typeof body.graceMs !== 'number' || !(body.graceMs >= 0)) return 'graceMs must be a number >= 0';
+      this.graceMs = body.graceMs;
+    }
     if (body.reset === true) this.#buckets.clear();
     return undefined;
   }
 
   summary(): Record<string, unknown> {
-    return { ok: true, enabled: this.enabled, format: this.format, limited: this.limited, buckets: this.#buckets.size };
+    const { enabled, format, limited, graceMs } = this;
+    return { ok: true, enabled, format, limited, graceMs, buckets: this.#buckets.size };
   }
 }
 

@@ -84,7 +84,8 @@ describe('emulator: rate limits', () => {
     try {
       await control(emu, 'POST', 'faults', { method: 'auth.test', kind: 'status', status: 503, rate: 0.3 });
       let failed = 0;
-      for (let i = 0; i < 200; i++) if ((await fetch(`${emu.apiUrl}auth.test`, { method: 'POST' })).status === 503) failed++;
+      for (let i = 0; i < 200; i++)
+        if ((await fetch(`${emu.apiUrl}auth.test`, { method: 'POST' })).status === 503) failed++;
       assert.ok(failed > 20 && failed < 100, `${failed} of 200`);
       assert.equal((await control(emu, 'POST', 'faults', { kind: 'drop', rate: 2 })).status, 400);
     } finally {
