@@ -113,7 +113,11 @@ export class RateLimiter {
   /** Slack answered 429 for this bucket: close it (and only it) for `ms` of clock time. */
   async close(bucket: BucketRef, ms: number): Promise<void> {
     const now = this.clock.now();
-    await this.store.close(bucket.key, bucket.limit, now + ms, now);
+    try {
+      await this.store.close(bucket.key, bucket.limit, now + ms, now);
+    } catch {
+      // A store that fails (Redis down) leaves the bucket open; the retry handler still waits.
+    }
   }
 
   // Serves one queue in order: the first live waiter takes the next grant from the store.

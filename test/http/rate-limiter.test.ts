@@ -56,7 +56,7 @@ describe('rate limiter against the emulator', () => {
     }
   });
 
-  it('isolation: a 429 on one method, team or channel leaves the others’ p95 latency unchanged', async () => {
+  it('isolation: a 429 on one method, team or channel leaves the others’ p95 latency unchanged', async (t) => {
     const otherToken = String(r.emu.seed({ workspaces: [{ name: 'other' }] }).workspaces[0]?.bot_token);
     // The probes' own budgets are widened, so that only another bucket's closure could slow them.
     const wide = { perMinute: 600_000, burst: 10_000 };
@@ -72,7 +72,7 @@ describe('rate limiter against the emulator', () => {
     };
     const measure = async (probe: () => Promise<unknown>) => {
       const samples: number[] = [];
-      for (let i = 0; i < 60; i++) samples.push((await timed(probe())).ms);
+      for (let i = 0; i < 110; i++) samples.push((await timed(probe())).ms);
       return p95(samples.slice(10));
     };
     const baseline: Record<string, number> = {};
@@ -104,8 +104,11 @@ describe('rate limiter against the emulator', () => {
       for (const [name, probe] of Object.entries(probes)) {
         const during = await measure(probe);
         const before = baseline[name] ?? 0;
-        // Within 20%, plus 5 ms for scheduler noise on a shared machine (a leak would cost 60 s).
-        assert.ok(during <= before * 1.2 + 5, `${name}: p95 ${during.toFixed(2)} ms vs ${before.toFixed(2)} ms before`);
+        const line = `${name}: p95 ${during.toFixed(2)} ms while closed vs ${before.toFixed(2)} ms before`;
+        t.diagnostic(line);
+        // Within 20%, plus 10 ms for scheduler noise on a shared 2-core machine (sub-ms loopback
+        // latencies jitter by more than 20%); a leak between buckets would cost the 60 s window.
+        assert.ok(during <= before * 1.2 + 10, line);
       }
     } finally {
       stop.abort();

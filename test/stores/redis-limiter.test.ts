@@ -9,6 +9,7 @@ import { createClient } from 'redis';
 import { startEmulator } from '../../src/emulator/index.js';
 import { SPECIAL_LIMITS, TIER_LIMITS } from '../../src/http/tiers.js';
 import { redisLimiterStore } from '../../src/stores/redis/index.js';
+import { WebClient } from '../../src/web/index.js';
 import type { WorkerInput } from './redis-limiter-worker.js';
 
 const REDIS_URL = process.env.SLACKLINE_TEST_REDIS_URL;
@@ -59,6 +60,25 @@ test('redis limiter store: take and close are atomic budgets shared by key', asy
     assert.equal(await store.take('c', limit, now), 0, 'reloads its script after SCRIPT FLUSH');
   } finally {
     await redis.quit();
+  }
+});
+
+test('redis limiter store: when Redis is gone, calls go through instead of hanging', async (t) => {
+  if (!REDIS_URL) return t.skip('SLACKLINE_TEST_REDIS_URL is not set: no Redis to test against');
+  const emu = await startEmulator();
+  const redis = createClient({ url: REDIS_URL });
+  await redis.connect();
+  const client = new WebClient(emu.tokens.bot, {
+    slackApiUrl: emu.apiUrl,
+    rateLimits: { store: redisLimiterStore(redis, { prefix: `slackline-test:${randomBytes(6).toString('hex')}:` }) },
+  });
+  try {
+    assert.equal((await client.auth.test()).ok, true);
+    redis.destroy();
+    assert.equal((await client.auth.test()).ok, true);
+  } finally {
+    client.core.close();
+    await emu.close();
   }
 });
 

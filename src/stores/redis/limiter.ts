@@ -56,6 +56,20 @@ return 0
 export interface RedisLimiterStoreOptions {
   /** Prefix for every key (default `slackline:rl:`); give each app or environment its own. */
   prefix?: string;
+  /**
+   * Real ms to wait for Redis (default 1,000). A client that lost its connection queues commands
+   * until it is back; past this the limiter lets the call through rather than hang it (Slack's 429
+   * and the retry handler still guard the budget).
+   */
+  timeoutMs?: number;
+}
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 class Script {
@@ -81,6 +95,7 @@ class Script {
 /** A LimiterStore on a connected Redis client (you own the client: connect and close it). */
 export function redisLimiterStore(client: RedisScriptClient, options: RedisLimiterStoreOptions = {}): LimiterStore {
   const prefix = options.prefix ?? 'slackline:rl:';
+  const timeoutMs = options.timeoutMs ?? 1000;
   const take = new Script(client, TAKE);
   const close = new Script(client, CLOSE);
   const args = (limit: BucketLimit, now: number): string[] => [
@@ -90,10 +105,10 @@ export function redisLimiterStore(client: RedisScriptClient, options: RedisLimit
   ];
   return {
     async take(key, limit, now) {
-      return Number(await take.run([prefix + key], args(limit, now)));
+      return Number(await within(take.run([prefix + key], args(limit, now)), timeoutMs));
     },
     async close(key, limit, until, now) {
-      await close.run([prefix + key], [...args(limit, now), String(until)]);
+      await within(close.run([prefix + key], [...args(limit, now), String(until)]), timeoutMs);
     },
   };
 }
