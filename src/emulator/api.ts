@@ -84,10 +84,12 @@ export function dispatch(core: EmulatorCore, name: string, req: EmuRequest, body
 }
 
 export async function handleApi(core: EmulatorCore, name: string, req: EmuRequest): Promise<Outcome> {
+  const rule = core.faults.take(name);
+  // `drop` closes the connection before the request is even read: Slack never saw it.
+  if (rule?.kind === 'drop') return { kind: 'drop' };
   const body = await readBody(req.body, MAX_API_BODY);
   if (body === 'drop') return { kind: 'drop' };
   if (body === 'too_large') return jsonReply(413, { ok: false, error: 'request_too_large' });
-  const rule = core.faults.take(name);
   const run = async () => dispatch(core, name, req, body);
   return rule === undefined ? run() : applyFault(rule, run);
 }

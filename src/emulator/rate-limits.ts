@@ -72,7 +72,9 @@ export class RateLimitedFailure extends ApiFailure {
   }
 
   reply(headers: Record<string, string>, format: 'seconds' | 'date'): Reply {
-    const value = format === 'date' ? new Date(this.retryAt).toUTCString() : String(this.retryAfterSeconds);
+    // An HTTP-date has whole seconds: round up, so that a client waiting until then is not early.
+    const date = new Date(Math.ceil(this.retryAt / 1000) * 1000);
+    const value = format === 'date' ? date.toUTCString() : String(this.retryAfterSeconds);
     return jsonReply(429, this.body(), { ...headers, 'retry-after': value });
   }
 }
