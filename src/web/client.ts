@@ -154,7 +154,7 @@ export class WebClient {
     }
     const spec: CallSpec = {
       method,
-      bucket: this.#bucket(method, info?.tier, token, rest.channel),
+      bucket: this.#bucket(method, info?.tier, callToken === undefined ? this.#team : undefined, token, rest.channel),
       read: info?.read ?? false,
       retryWrites: options.retryWrites ?? this.#retryWrites,
       url: this.#url(method),
@@ -174,9 +174,16 @@ export class WebClient {
   }
 
   /** The rate-limit bucket a call draws from: keyed by team (or token fingerprint) and method. */
-  #bucket(method: string, tier: string | undefined, token: unknown, channel: unknown): BucketRef | undefined {
+  #bucket(
+    method: string,
+    tier: string | undefined,
+    team: string | undefined,
+    token: unknown,
+    channel: unknown,
+  ): BucketRef | undefined {
     if (!this.#core.limiter) return undefined;
-    const identity = this.#team ?? (typeof token === 'string' ? fingerprint(token) : undefined);
+    // `team` names the client's own token's budget; a per-call token has its own.
+    const identity = team ?? (typeof token === 'string' ? fingerprint(token) : undefined);
     if (identity === undefined) return undefined;
     return bucketFor({ method, tier, identity, channel }, this.#limits);
   }
