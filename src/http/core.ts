@@ -92,7 +92,10 @@ export class HttpCore {
     const started = clock.now();
     const deadline = spec.deadlineMs === undefined ? Number.POSITIVE_INFINITY : started + spec.deadlineMs;
     for (let attempt = 1; ; attempt++) {
-      if (limiter && bucket) await limiter.acquire(bucket, { method, signal, deadline, front: attempt > 1 });
+      if (limiter && bucket) {
+        const wait = limiter.acquire(bucket, { method, signal, deadline, front: attempt > 1 });
+        if (wait) await wait;
+      }
       try {
         const response = await this.#attempt(spec, attempt, deadline);
         return interpret(response);

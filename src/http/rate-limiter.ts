@@ -57,8 +57,29 @@ export class RateLimiter {
     return this.#queues.get(key)?.waiters.length ?? 0;
   }
 
-  /** Resolves when the call may be sent; rejects (typed, nothing sent) on abort, deadline or a full queue. */
-  acquire(bucket: BucketRef, options: AcquireOptions): Promise<void> {
+  /**
+   * Resolves when the call may be sent; rejects (typed, nothing sent) on abort, deadline or a full
+   * queue. Returns undefined when the call may go at once (the hot path: no queue, no promise).
+   */
+  acquire(bucket: BucketRef, options: AcquireOptions): Promise<void> | undefined {
+    const { method, signal } = options;
+    if (signal?.aborted) return Promise.reject(aborted(method));
+    if (!this.#queues.has(bucket.key)) {
+      // Nobody waits: a synchronous store (memory) can grant right here.
+      const granted = this.store.take(bucket.key, bucket.limit, this.clock.now());
+      if (granted === 0) return undefined;
+      if (typeof granted !== 'number') {
+        // A failing store lets the call through (see #pump).
+        return granted.then(
+          (wait) => (wait === 0 ? undefined : this.#enqueue(bucket, options)),
+          () => undefined,
+        );
+      }
+    }
+    return this.#enqueue(bucket, options);
+  }
+
+  #enqueue(bucket: BucketRef, options: AcquireOptions): Promise<void> {
     const { method, signal, deadline } = options;
     if (signal?.aborted) return Promise.reject(aborted(method));
     let queue = this.#queues.get(bucket.key);
