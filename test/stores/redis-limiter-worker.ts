@@ -27,8 +27,10 @@ const client = new WebClient(input.token, {
   rateLimits: { store: redisLimiterStore(redis, { prefix: input.prefix }) },
 });
 let limited = 0;
-client.on('rateLimited', () => {
+const limitedBuckets: string[] = [];
+client.on('rateLimited', (e) => {
   limited += 1;
+  limitedBuckets.push(String(e.bucket));
 });
 const started = clock.now();
 let ok = 0;
@@ -43,6 +45,6 @@ await Promise.all(
     }
   }),
 );
-process.stdout.write(`${JSON.stringify({ ok, limited, failures, started, ended: clock.now() })}\n`);
+process.stdout.write(`${JSON.stringify({ ok, limited, limitedBuckets, failures, started, ended: clock.now() })}\n`);
 client.core.close();
 await redis.quit();
