@@ -10,6 +10,7 @@ import { applyFault } from './faults.js';
 import { randomHex } from './ids.js';
 import type { JsonObject } from './json.js';
 import { handlers, publicHandlers } from './methods/index.js';
+import { RateLimitedFailure } from './rate-limits.js';
 import { installMethods } from './revoke.js';
 import { type EmuRequest, jsonReply, type Outcome, type Reply, readBody } from './transport.js';
 
@@ -60,6 +61,7 @@ function answer(core: EmulatorCore, name: string, req: EmuRequest, body: Buffer,
   headers['x-oauth-scopes'] = token.scopes.join(',');
   headers['x-accepted-oauth-scopes'] = acceptedScopes(spec, token).join(',');
   authorize(spec, token);
+  core.rateLimits.check(name, token, args.text('channel'));
   checkRequired(spec, args);
   const handler = handlers.get(name);
   if (handler !== undefined) return handler({ ...call, token });
@@ -73,6 +75,7 @@ export function dispatch(core: EmulatorCore, name: string, req: EmuRequest, body
   try {
     result = answer(core, name, req, body, headers);
   } catch (error) {
+    if (error instanceof RateLimitedFailure) return error.reply(headers, core.rateLimits.format);
     if (!(error instanceof ApiFailure)) {
       // A bug in the emulator: say so loudly rather than pretend Slack answered.
       const detail = error instanceof Error ? error.message : String(error);
@@ -84,10 +87,12 @@ export function dispatch(core: EmulatorCore, name: string, req: EmuRequest, body
 }
 
 export async function handleApi(core: EmulatorCore, name: string, req: EmuRequest): Promise<Outcome> {
+  const rule = core.faults.take(name);
+  // `drop` closes the connection before the request is even read: Slack never saw it.
+  if (rule?.kind === 'drop') return { kind: 'drop' };
   const body = await readBody(req.body, MAX_API_BODY);
   if (body === 'drop') return { kind: 'drop' };
   if (body === 'too_large') return jsonReply(413, { ok: false, error: 'request_too_large' });
-  const rule = core.faults.take(name);
   const run = async () => dispatch(core, name, req, body);
   return rule === undefined ? run() : applyFault(rule, run);
 }

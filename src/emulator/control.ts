@@ -4,6 +4,7 @@ import { FaultError, parseFaultRule } from './faults.js';
 import { handleInstallControl } from './install-control.js';
 import { isObject, type JsonObject, tryParseJson } from './json.js';
 import type { TokenKind } from './model.js';
+import { rateLimitControl } from './rate-limits.js';
 import { SeedError } from './seed.js';
 import { type EmuRequest, jsonReply, type Outcome, readBody } from './transport.js';
 
@@ -142,17 +143,29 @@ async function route(core: EmulatorCore, path: string, req: EmuRequest): Promise
       core.faults.clear();
       return jsonReply(200, { ok: true });
     case 'GET clock':
-      return jsonReply(200, { ok: true, now: core.clock.now(), offset_ms: core.clock.offsetMs });
+      return jsonReply(200, {
+        ok: true,
+        now: core.clock.now(),
+        offset_ms: core.clock.offsetMs,
+        scale: core.clock.scale,
+      });
     case 'POST clock': {
       const body = await jsonBody(req);
       if (typeof body.offset_ms === 'number') core.clock.offsetMs = body.offset_ms;
       if (typeof body.advance_ms === 'number') core.clock.offsetMs += body.advance_ms;
       if (typeof body.now === 'number') core.clock.offsetMs += body.now - core.clock.now();
-      return jsonReply(200, { ok: true, now: core.clock.now(), offset_ms: core.clock.offsetMs });
+      if (body.scale !== undefined) core.clock.setScale(Number(body.scale));
+      return jsonReply(200, {
+        ok: true,
+        now: core.clock.now(),
+        offset_ms: core.clock.offsetMs,
+        scale: core.clock.scale,
+      });
     }
     default:
       return (
         (await handleInstallControl(core, path, req)) ??
+        (await rateLimitControl(core.rateLimits, key, req)) ??
         jsonReply(404, { ok: false, error: 'unknown_control_route', route: key })
       );
   }
@@ -162,7 +175,12 @@ export async function handleControl(core: EmulatorCore, path: string, req: EmuRe
   try {
     return await route(core, path, req);
   } catch (error) {
-    if (error instanceof ControlError || error instanceof SeedError || error instanceof FaultError) {
+    if (
+      error instanceof RangeError ||
+      error instanceof ControlError ||
+      error instanceof SeedError ||
+      error instanceof FaultError
+    ) {
       return jsonReply(400, { ok: false, error: 'invalid_request', detail: error.message });
     }
     throw error;

@@ -10,6 +10,7 @@ import { deliverMessageEvents } from './message-events.js';
 import type { App, Channel, Token, TokenKind } from './model.js';
 import { OAuthState } from './oauth-state.js';
 import { addEnterprise, type EnterpriseSpec } from './orgs.js';
+import { RateLimits } from './rate-limits.js';
 import { messageJson } from './render.js';
 import { applySeed, type DefaultTokens, SeedError, type SeedResult, seedDefault, type WorkspaceInfo } from './seed.js';
 import { EmulatorState } from './state.js';
@@ -36,6 +37,7 @@ export class EmulatorCore {
   readonly catalog: Catalog = loadCatalog();
   readonly faults = new Faults();
   readonly clock: Clock;
+  readonly rateLimits: RateLimits;
   readonly ids = new IdFactory();
   readonly app: App;
   readonly defaultTokens: DefaultTokens;
@@ -54,6 +56,7 @@ export class EmulatorCore {
     this.apps = new AppRegistry(install.app, install.apps);
     this.app = this.apps.defaultApp;
     this.deliveries = new EventDelivery(this.clock, install.events);
+    this.rateLimits = new RateLimits(this.clock);
     this.defaultTokens = {
       bot: makeTokenValue('bot', this.app.id),
       user: makeTokenValue('user', this.app.id),
@@ -70,6 +73,7 @@ export class EmulatorCore {
     this.apps.reset();
     this.deliveries.clear();
     this.oauth = new OAuthState();
+    this.rateLimits.reset();
     this.state = new EmulatorState(this.ids, this.clock, this.app);
     this.workspace = seedDefault(this.state, this.defaultTokens);
     for (const spec of this.install.enterprises ?? []) addEnterprise(this, spec);

@@ -19,6 +19,8 @@ export interface FaultRule {
   method?: string;
   /** How many matching calls the rule affects; unlimited when absent. */
   times?: number;
+  /** The chance (0..1) that a matching call is affected; every one when absent. */
+  rate?: number;
   kind: FaultKind;
   /** `status`: the HTTP status (default 500). */
   status?: number;
@@ -58,6 +60,13 @@ function optionalString(raw: Record<string, unknown>, key: string): string | und
   return value;
 }
 
+function optionalRate(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+    throw new FaultError('rate must be a number from 0 to 1');
+  return value;
+}
+
 export function parseFaultRule(raw: unknown): FaultRule {
   if (!isObject(raw)) throw new FaultError('a fault rule must be an object');
   const kind = FAULT_KINDS.find((k) => k === raw.kind);
@@ -66,6 +75,7 @@ export function parseFaultRule(raw: unknown): FaultRule {
     kind,
     method: optionalString(raw, 'method'),
     times: optionalInt(raw, 'times', 1, 1_000_000_000),
+    rate: optionalRate(raw.rate),
     status: optionalInt(raw, 'status', 200, 599),
     body: optionalString(raw, 'body'),
     contentType: optionalString(raw, 'contentType') ?? optionalString(raw, 'content_type'),
@@ -95,7 +105,11 @@ export class Faults {
   /** The first rule matching `method`, counting one use of it. */
   take(method: string): FaultRule | undefined {
     if (this.rules.length === 0) return undefined;
-    const index = this.rules.findIndex((r) => r.method === undefined || r.method === '*' || r.method === method);
+    const index = this.rules.findIndex(
+      (r) =>
+        (r.method === undefined || r.method === '*' || r.method === method) &&
+        (r.rate === undefined || Math.random() < r.rate),
+    );
     const rule = this.rules[index];
     if (rule === undefined) return undefined;
     rule.remaining -= 1;

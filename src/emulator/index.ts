@@ -12,6 +12,7 @@ import type { JsonObject } from './json.js';
 import type { Token } from './model.js';
 import { listen } from './node-server.js';
 import type { EnterpriseSpec } from './orgs.js';
+import type { RateLimits } from './rate-limits.js';
 import type { SeedResult, WorkspaceInfo } from './seed.js';
 import type { EmulatorState } from './state.js';
 
@@ -20,6 +21,7 @@ export type { FaultKind, FaultRule } from './faults.js';
 export type * from './install-api.js';
 export type { Json, JsonObject } from './json.js';
 export type { Bot, Channel, ChannelKind, FileRecord, Message, Team, Token, TokenKind, User, View } from './model.js';
+export type { Limit, RateLimits } from './rate-limits.js';
 export type { SeedResult, WorkspaceInfo } from './seed.js';
 export type { EmulatorState } from './state.js';
 
@@ -30,8 +32,13 @@ export interface EmulatorOptions {
   host?: string;
   /** Extra data on top of the default workspace, same shape as POST /_emulator/seed. Re-applied on reset. */
   seed?: JsonObject;
-  /** Time source in epoch milliseconds; default Date.now. */
-  clock?: () => number;
+  /**
+   * Time source in epoch milliseconds (default Date.now), or `{ scale }` to run Slack time faster:
+   * `{ scale: 60 }` makes a minute of rate limits, timestamps and Retry-After pass in a second.
+   */
+  clock?: (() => number) | { scale: number };
+  /** Enforce Slack's rate limits from data/ (429 + Retry-After). Default false; see rate-limits.ts. */
+  rateLimits?: boolean;
   /** false: do not open a port; only `fetch()` serves. Default true. */
   listen?: boolean;
   /** The default app's OAuth settings: redirect URLs, scopes, events URL, token rotation. Re-applied on reset. */
@@ -54,6 +61,10 @@ export interface Emulator {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly signingSecret: string;
+  /** The emulator's clock: `now()` in Slack time and its `scale`. */
+  readonly clock: { now(): number; readonly scale: number };
+  /** Rate-limit enforcement: `enabled`, `format`, `limited` (429s answered), `configure({...})`. */
+  readonly rateLimits: RateLimits;
   /** The live state, for assertions. */
   readonly state: EmulatorState;
   /** Every message of a conversation (id or name), replies included, oldest first, as Slack's JSON. */
@@ -73,7 +84,9 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const core = new EmulatorCore(options.clock, options.seed, options);
+  const core = new EmulatorCore(typeof options.clock === 'function' ? options.clock : undefined, options.seed, options);
+  if (typeof options.clock === 'object') core.clock.setScale(options.clock.scale);
+  core.rateLimits.enabled = options.rateLimits ?? false;
   const host = options.host ?? '127.0.0.1';
   const server = options.listen === false ? undefined : await listen(core, options.port ?? 0, host);
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -90,6 +103,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clientId: core.app.clientId,
     clientSecret: core.app.clientSecret,
     signingSecret: core.app.signingSecret,
+    clock: core.clock,
+    rateLimits: core.rateLimits,
     get state() {
       return core.state;
     },

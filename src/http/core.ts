@@ -2,10 +2,14 @@
 // same for all of them: the transport, the per-attempt timeout and the overall deadline, the
 // caller's AbortSignal, the retry loop, redacted logging, and turning HTTP failures into typed errors.
 // What a body means (Slack's `ok`) is each client's business, passed in as `interpret`.
+import { type Clock, sleep, systemClock } from './clock.js';
 import { HTTPError, RateLimitedError, RequestError, SlacklineError } from './errors.js';
+import { CoreEventHub } from './events.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import { decideRetry, type RetryHandler } from './retry.js';
+import type { BucketRef } from './tiers.js';
 import { type Body, fetchTransport, nodeTransport, type Transport, type TransportResponse } from './transport.js';
 
 export interface HttpCoreOptions {
@@ -21,6 +25,13 @@ export interface HttpCoreOptions {
   logger?: Logger;
   /** Shared with the client that owns this core, so secrets it registers are redacted here too. */
   redactor?: Redactor;
+  /**
+   * Holds calls back until their bucket has budget (see rate-limiter.ts). Its clock is the core's.
+   * Without one, calls go out at once and only Slack's 429s slow them down.
+   */
+  limiter?: RateLimiter;
+  /** The clock deadlines and waits are measured on (default: the system clock, or the limiter's). */
+  clock?: Clock;
 }
 
 export interface CallSpec {
@@ -40,6 +51,8 @@ export interface CallSpec {
   deadlineMs?: number;
   /** Overrides the core's per-attempt timeout. */
   timeoutMs?: number;
+  /** The rate-limit bucket the call draws from; none means the limiter lets it straight through. */
+  bucket?: BucketRef;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -49,6 +62,10 @@ export class HttpCore {
   readonly transport: Transport;
   readonly redactor: Redactor;
   readonly logger: Logger;
+  readonly clock: Clock;
+  readonly limiter: RateLimiter | undefined;
+  /** `events.on('retry' | 'rateLimited', fn)` for metrics; `events.stats` counts them. */
+  readonly events = new CoreEventHub();
   readonly #timeoutMs: number;
   readonly #retryHandlers: readonly RetryHandler[];
   readonly #logging: boolean;
@@ -61,21 +78,32 @@ export class HttpCore {
     this.#retryHandlers = options.retryHandlers ?? [];
     this.logger = redactingLogger(options.logger ?? silentLogger, this.redactor);
     this.#logging = this.logger !== silentLogger;
+    this.limiter = options.limiter;
+    this.clock = options.clock ?? options.limiter?.clock ?? systemClock;
+    if (this.limiter && this.limiter.clock !== this.clock) {
+      throw new TypeError('the rate limiter and the core must share one clock');
+    }
   }
 
   /** Sends `spec`, retrying as the handlers decide, and returns what `interpret` makes of the answer. */
   async call<T>(spec: CallSpec, interpret: (response: TransportResponse) => T): Promise<T> {
-    const started = Date.now();
+    const { clock, limiter } = this;
+    const { bucket, method, signal } = spec;
+    const started = clock.now();
     const deadline = spec.deadlineMs === undefined ? Number.POSITIVE_INFINITY : started + spec.deadlineMs;
     for (let attempt = 1; ; attempt++) {
+      if (limiter && bucket) {
+        const wait = limiter.acquire(bucket, { method, signal, deadline, front: attempt > 1 });
+        if (wait) await wait;
+      }
       try {
         const response = await this.#attempt(spec, attempt, deadline);
         return interpret(response);
       } catch (err) {
         if (!(err instanceof SlacklineError)) throw err;
-        const now = Date.now();
+        const now = clock.now();
         const decision = decideRetry(this.#retryHandlers, {
-          method: spec.method,
+          method,
           attempt,
           read: spec.read,
           retryWrites: spec.retryWrites ?? false,
@@ -83,21 +111,36 @@ export class HttpCore {
           elapsedMs: now - started,
           remainingMs: deadline - now,
         });
-        if (!decision.retry || now + decision.delayMs >= deadline) throw err;
-        if (this.#logging) {
-          this.logger.warn(
-            { method: spec.method, attempt, delayMs: decision.delayMs, error: err.code },
-            decision.reason,
-          );
+        let delayMs = decision.retry ? decision.delayMs : 0;
+        if (err instanceof RateLimitedError) {
+          this.events.emit('rateLimited', { method, retryAfter: err.retryAfter, bucket: bucket?.key });
+          // Only this call's bucket closes, for the longer of this and any window already in force;
+          // the bucket then holds the retry back, so the core does not wait a second time.
+          if (limiter && bucket) {
+            await limiter.close(bucket, Math.max(err.retryAfter * 1000, delayMs));
+            delayMs = 0;
+          }
         }
-        await sleep(decision.delayMs, spec.signal, spec.method);
+        if (!decision.retry || now + decision.delayMs >= deadline) throw err;
+        this.events.emit('retry', {
+          method,
+          attempt,
+          delayMs: decision.delayMs,
+          reason: decision.reason,
+          code: err.code,
+        });
+        if (this.#logging) {
+          this.logger.warn({ method, attempt, delayMs: decision.delayMs, error: err.code }, decision.reason);
+        }
+        if (delayMs > 0) await sleep(clock, delayMs, signal, method);
       }
     }
   }
 
   async #attempt(spec: CallSpec, attempt: number, deadline: number): Promise<TransportResponse> {
-    const remaining = deadline - Date.now();
+    const remaining = (deadline - this.clock.now()) / this.clock.scale;
     if (remaining <= 0) throw new RequestError('deadline', 'deadline passed', false, { method: spec.method });
+    // The per-attempt timeout is real time (it guards the network); the deadline is clock time.
     const budget = Math.min(spec.timeoutMs ?? this.#timeoutMs, remaining);
     const byDeadline = budget < (spec.timeoutMs ?? this.#timeoutMs);
     const t0 = this.#logging ? performance.now() : 0;
@@ -140,7 +183,8 @@ export class HttpCore {
   httpError(method: string, response: TransportResponse): SlacklineError {
     const requestId = response.headers['x-slack-req-id'];
     if (response.status === 429) {
-      return new RateLimitedError(parseRetryAfter(response.headers['retry-after']), { method, requestId, status: 429 });
+      const retryAfter = parseRetryAfter(response.headers['retry-after'], this.clock.now());
+      return new RateLimitedError(retryAfter, { method, requestId, status: 429 });
     }
     return new HTTPError(response.status, response.headers['content-type'], this.snippet(response.body), {
       method,
@@ -166,21 +210,4 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return 1;
   return Math.max(0, Math.ceil((date - now) / 1000));
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined, method: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = (): RequestError =>
-      new RequestError('aborted', 'aborted while waiting to retry', false, { method });
-    if (signal?.aborted) return reject(aborted());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

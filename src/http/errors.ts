@@ -9,6 +9,7 @@ export const ErrorCode = {
   InvalidResponse: 'slack_invalid_response',
   Request: 'slack_request_error',
   InvalidArgument: 'slack_invalid_argument',
+  QueueFull: 'slack_rate_limit_queue_full',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -141,5 +142,20 @@ export class RequestError extends SlacklineError {
 export class InvalidArgumentError extends SlacklineError {
   constructor(message: string, options: SlacklineErrorOptions = {}) {
     super(ErrorCode.InvalidArgument, message, options);
+  }
+}
+
+/** The rate limiter's queue for this bucket is full: the call was not sent (nothing was queued). */
+export class QueueFullError extends SlacklineError {
+  /** How many calls were already waiting in the bucket. */
+  readonly queued: number;
+
+  constructor(queued: number, options: SlacklineErrorOptions) {
+    super(
+      ErrorCode.QueueFull,
+      `${options.method ?? 'request'} not sent: ${queued} calls already wait for the same rate limit`,
+      options,
+    );
+    this.queued = queued;
   }
 }

@@ -1,9 +1,15 @@
 // The Web API client: `new WebClient(token).chat.postMessage({...})`, every method in Slack's catalog,
 // on the shared HTTP core. It builds the request, reads Slack's `ok`, and nothing more: retries,
 // timeouts and redaction are the core's.
+import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { type CallSpec, HttpCore, type HttpCoreOptions, parseRetryAfter } from '../http/core.js';
 import { InvalidResponseError, PlatformError, RateLimitedError } from '../http/errors.js';
+import type { CoreEventName, CoreEvents } from '../http/events.js';
+import type { LimiterStore } from '../http/limiter-store.js';
+import { RateLimiter } from '../http/rate-limiter.js';
+import { defaultRetryHandlers } from '../http/retry-handlers.js';
+import { type BucketRef, bucketFor, type LimitOverrides } from '../http/tiers.js';
 import type { TransportResponse } from '../http/transport.js';
 import { bindMethods } from './method-tree.js';
 import type { Methods } from './methods.generated.js';
@@ -19,7 +25,26 @@ import { BASIC_AUTH_METHODS, basicCredentials, checkMethodName, checkToken, form
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 const USER_AGENT = `slackline/0.1.0 node/${process.version}`;
 
-export interface WebClientOptions extends Omit<HttpCoreOptions, 'redactor'> {
+export interface RateLimitOptions {
+  /** Where budgets live (default: this process's memory); share one across processes with Redis. */
+  store?: LimiterStore;
+  /** Calls that may wait in one bucket before QueueFullError (default 1,000). */
+  maxQueue?: number;
+  /** Budgets by method or tier name (`{ 'Tier3': { perMinute: 100, burst: 10 } }`); null: no limit. */
+  limits?: LimitOverrides;
+}
+
+export interface WebClientOptions extends Omit<HttpCoreOptions, 'redactor' | 'limiter'> {
+  /**
+   * The proactive rate limiter: on by default (Slack's published tier limits, in memory). `false`
+   * sends every call at once and relies on Slack's 429s alone.
+   */
+  rateLimits?: boolean | RateLimitOptions;
+  /**
+   * Whose budget the calls spend: Slack counts per app per workspace, so give the team id when
+   * several tokens of one app and workspace share a client. Default: a fingerprint of the token.
+   */
+  team?: string;
   /** Where the Web API lives (default `https://slack.com/api/`); the emulator and GovSlack set it. */
   slackApiUrl?: string;
   /** Repeat writes after failures that Slack may have received (may post twice). Default false. */
@@ -35,6 +60,9 @@ export interface WebClientOptions extends Omit<HttpCoreOptions, 'redactor'> {
 type ArgsOf = Record<string, unknown>;
 
 interface Route {
+  method: string;
+  /** Slack's rate-limit tier, from the catalog. */
+  tier: string | undefined;
   url: URL;
   /** With the client's own token; never mutated (node:http copies what it sends). */
   headers: Readonly<Record<string, string>>;
@@ -62,6 +90,8 @@ export class WebClient {
   readonly #retryWrites: boolean;
   readonly #deadlineMs: number | undefined;
   readonly #routes = new Map<string, Route>();
+  readonly #team: string | undefined;
+  readonly #limits: LimitOverrides;
 
   constructor(token?: string, options: WebClientOptions = {}) {
     if (token !== undefined) checkToken(token, 'WebClient');
@@ -71,7 +101,9 @@ export class WebClient {
     if (this.#base.protocol !== 'https:' && this.#base.protocol !== 'http:') {
       throw new TypeError(`slackApiUrl must be an http(s) URL, got ${this.#base.protocol}`);
     }
-    this.#core = options.core ?? new HttpCore(options);
+    this.#core = options.core ?? new HttpCore({ ...options, ...coreDefaults(options) });
+    this.#team = options.team;
+    this.#limits = (typeof options.rateLimits === 'object' ? options.rateLimits.limits : undefined) ?? {};
     this.#core.redactor.addSecret(token);
     this.#headers = { 'user-agent': USER_AGENT, ...options.headers };
     this.#retryWrites = options.retryWrites ?? false;
@@ -97,6 +129,7 @@ export class WebClient {
       core: this.#core,
       headers: this.#headers,
       retryWrites: this.#retryWrites,
+      rateLimits: { limits: this.#limits },
       ...(this.#deadlineMs === undefined ? {} : { deadlineMs: this.#deadlineMs }),
     });
   }
@@ -104,10 +137,11 @@ export class WebClient {
   /** Calls any Web API method by name. `args.token` overrides the client's token for this call. */
   async apiCall(method: string, args: ArgsOf = {}, options: CallOptions = {}): Promise<WebAPICallResult> {
     const route = this.#route(method);
+    const callToken = args.token;
     let rest = args;
     // The common case (the client's own token) reuses one header object per method.
     let headers = route.headers;
-    if (args.token !== undefined || route.basic) {
+    if (callToken !== undefined || route.basic) {
       const { token, ...others } = args;
       rest = others;
       let authorization = this.#token === undefined ? undefined : `Bearer ${this.#token}`;
@@ -128,6 +162,13 @@ export class WebClient {
     const body = route.json ? jsonBody(rest) : formBody(rest);
     const spec: CallSpec = {
       method,
+      // The client's own token spends the budget of its team; a per-call token has its own.
+      bucket: this.#bucket(
+        route,
+        callToken === undefined ? this.#team : undefined,
+        callToken ?? this.#token,
+        rest.channel,
+      ),
       read: route.read,
       retryWrites: options.retryWrites ?? this.#retryWrites,
       url: route.url,
@@ -139,6 +180,19 @@ export class WebClient {
       timeoutMs: options.timeoutMs,
     };
     return this.#core.call(spec, (response) => this.#interpret(method, response));
+  }
+
+  /** Metrics hooks: `client.on('retry' | 'rateLimited', fn)`; returns a function that removes it. */
+  on<K extends CoreEventName>(name: K, listener: (event: CoreEvents[K]) => void): () => void {
+    return this.#core.events.on(name, listener);
+  }
+
+  /** The rate-limit bucket a call draws from: keyed by team (or token fingerprint) and method. */
+  #bucket(route: Route, team: string | undefined, token: unknown, channel: unknown): BucketRef | undefined {
+    if (!this.#core.limiter) return undefined;
+    const identity = team ?? (typeof token === 'string' ? fingerprint(token) : undefined);
+    if (identity === undefined) return undefined;
+    return bucketFor({ method: route.method, tier: route.tier, identity, channel }, this.#limits);
   }
 
   /** Pages through a cursor-paginated method: `for await (const page of client.paginate(...))`. */
@@ -157,9 +211,7 @@ export class WebClient {
     let route = this.#routes.get(method);
     if (route) return route;
     checkMethodName(method);
-    const info = METHODS[method as keyof typeof METHODS] as
-      | { json: boolean; read: boolean; status: string }
-      | undefined;
+    const info = METHODS[method];
     if (info && (info.status === 'deprecated' || info.status === 'retired')) {
       this.#core.logger.warn({ method, status: info.status }, `${method} is ${info.status} in Slack's catalog`);
     }
@@ -170,6 +222,8 @@ export class WebClient {
     };
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
     route = {
+      method,
+      tier: info?.tier,
       url: new URL(method, this.#base),
       headers,
       json,
@@ -207,7 +261,7 @@ export class WebClient {
     }
     if (result.ok !== true) {
       if (result.error === 'ratelimited') {
-        const retryAfter = parseRetryAfter(response.headers['retry-after']);
+        const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#core.clock.now());
         throw new RateLimitedError(retryAfter, { method, requestId, status });
       }
       throw new PlatformError(this.#core.redactor.value(body) as ArgsOf, { method, requestId, status });
@@ -232,4 +286,26 @@ export class WebClient {
   toJSON(): Record<string, unknown> {
     return { slackApiUrl: this.slackApiUrl };
   }
+}
+
+/** A core with the default retry handlers and, unless turned off, the rate limiter. */
+function coreDefaults(options: WebClientOptions): Partial<HttpCoreOptions> {
+  const out: Partial<HttpCoreOptions> = { retryHandlers: options.retryHandlers ?? defaultRetryHandlers() };
+  if (options.rateLimits === false) return out;
+  const rl = typeof options.rateLimits === 'object' ? options.rateLimits : {};
+  out.limiter = new RateLimiter({ store: rl.store, maxQueue: rl.maxQueue, clock: options.clock });
+  return out;
+}
+
+const fingerprints = new Map<string, string>();
+
+/** A stable, non-reversible name for a token's budget (same in every process); never the token. */
+function fingerprint(token: string): string {
+  let name = fingerprints.get(token);
+  if (name === undefined) {
+    name = `t_${createHash('sha256').update(token).digest('base64url').slice(0, 16)}`;
+    if (fingerprints.size >= 10_000) fingerprints.clear();
+    fingerprints.set(token, name);
+  }
+  return name;
 }

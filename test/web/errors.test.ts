@@ -19,7 +19,8 @@ let client: WebClient;
 
 before(async () => {
   emu = await startEmulator({ port: 0 });
-  client = new WebClient(emu.tokens.bot, { slackApiUrl: emu.apiUrl, timeoutMs: 2_000 });
+  // No retries here: each test looks at the error one failed attempt gives (retries are tested in test/http).
+  client = new WebClient(emu.tokens.bot, { slackApiUrl: emu.apiUrl, timeoutMs: 2_000, retryHandlers: [] });
 });
 afterEach(() => emu.clearFaults());
 after(async () => {

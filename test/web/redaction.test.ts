@@ -29,9 +29,11 @@ const canaries = {
 before(async () => {
   emu = await startEmulator({ port: 0 });
   token = emu.issueToken({ type: 'bot', scopes: ['chat:write', 'channels:read', 'users:read'] });
+  // Without retries, so each fault below ends in its own error; one retried call comes at the end.
   client = new WebClient(token, {
     slackApiUrl: emu.apiUrl,
     timeoutMs: 500,
+    retryHandlers: [],
     logger: jsonLogger('debug', (line) => lines.push(line)),
   });
 });
@@ -73,6 +75,18 @@ test('success and every failure path, at debug level', async () => {
     await capture(client.auth.test());
   }
   await capture(new WebClient(canaries.userToken, { slackApiUrl: 'http://127.0.0.1:9/api/' }).auth.test());
+  // A retry (default handlers) after a proxy page that echoes the token: the retry's log line too.
+  const retrying = new WebClient(token, {
+    slackApiUrl: emu.apiUrl,
+    logger: jsonLogger('debug', (line) => lines.push(line)),
+  });
+  emu.addFault({ kind: 'status', status: 503, body: echo, contentType: 'text/html', times: 1 });
+  await retrying.auth.test();
+  retrying.core.close();
+  assert.ok(
+    lines.some((l) => l.includes('"level":"warn"') && l.includes('503')),
+    'the retry was not logged',
+  );
   // A bad method name carrying a secret.
   await capture(client.apiCall(`chat/${canaries.code}`));
   assert.ok(errors.length >= 10, `only ${errors.length} failures were produced`);

@@ -1,0 +1,163 @@
+// A minute of Slack time at Slack's limits: a mixed workload (three tiers, three channels of
+// chat.postMessage, two teams) against the emulator with limits enforced on a scaled clock.
+// slackline (limiter on, default retries) vs @slack/web-api (default retry config), one after the
+// other in one run. Reports completion time as a ratio to the theoretical minimum and the 429s the
+// emulator answered. Caveat printed with the results: @slack/web-api cannot run on a scaled clock,
+// so each Retry-After it honours costs real seconds (scale x as much Slack time).
+import { LogLevel, WebClient as PeerClient } from '@slack/web-api';
+import { type Emulator, startEmulator } from '../src/emulator/index.js';
+import { scaledClock } from '../src/http/clock.js';
+import { SPECIAL_LIMITS, TIER_LIMITS } from '../src/http/tiers.js';
+import { WebClient } from '../src/web/index.js';
+import { machine, writeResult } from './lib/measure.js';
+
+const WINDOW_MS = 60_000;
+
+interface Call {
+  token: string;
+  method: string;
+  args: Record<string, unknown>;
+}
+
+interface Row {
+  client: string;
+  calls: number;
+  ok: number;
+  failed: number;
+  /** 429s the emulator answered. */
+  rateLimited: number;
+  slackMs: number;
+  realMs: number;
+  ratio: number;
+  complete: boolean;
+}
+
+/** The workload: for each bucket, its burst plus one minute of refill (so the minimum is 60 s). */
+async function workload(emu: Emulator): Promise<Call[]> {
+  const other = emu.seed({ workspaces: [{ name: 'second' }] }).workspaces[0];
+  const teams = [
+    { id: emu.workspace.teamId, token: emu.tokens.bot },
+    { id: String(other?.id), token: String(other?.bot_token) },
+  ];
+  const calls: Call[] = [];
+  for (const team of teams) {
+    const channels = emu.seed({ team: team.id, channels: [{ name: 'ops' }, { name: 'alerts' }, { name: 'sales' }] });
+    const first = channels.channels[0]?.id;
+    const user = [...emu.state.users.values()].find((u) => u.teamId === team.id)?.id;
+    const add = (method: string, args: Record<string, unknown>, limit: { perMinute: number; burst: number }) => {
+      const n = limit.burst + Math.round((limit.perMinute * WINDOW_MS) / 60_000);
+      for (let i = 0; i < n; i++) calls.push({ token: team.token, method, args: { ...args } });
+    };
+    add('conversations.list', {}, TIER_LIMITS.Tier2 ?? { perMinute: 20, burst: 3 });
+    add('conversations.info', { channel: first }, TIER_LIMITS.Tier3 ?? { perMinute: 50, burst: 5 });
+    add('users.info', { user }, TIER_LIMITS.Tier4 ?? { perMinute: 100, burst: 10 });
+    const post = SPECIAL_LIMITS['chat.postMessage'] ?? { perMinute: 60, burst: 3 };
+    for (const c of channels.channels) add('chat.postMessage', { channel: c.id, text: 'bench' }, post);
+  }
+  // Interleaved, as an app's traffic would be.
+  return calls.sort((a, b) => hash(a) - hash(b));
+}
+
+function hash(call: Call): number {
+  let h = 0;
+  for (const ch of JSON.stringify(call.args) + call.method + Math.random()) h = (h * 31 + ch.charCodeAt(0)) | 0;
+  return h;
+}
+
+async function runOne(name: string, scale: number, timeoutMs: number): Promise<Row> {
+  const emu = await startEmulator({ clock: { scale }, rateLimits: true });
+  try {
+    const calls = await workload(emu);
+    const clock = scaledClock(scale, emu.clock.now());
+    const send = clientFor(name, emu, clock);
+    const t0 = clock.now();
+    const real0 = performance.now();
+    let ok = 0;
+    let failed = 0;
+    const all = Promise.all(
+      calls.map((c) =>
+        send(c).then(
+          () => void ok++,
+          () => void failed++,
+        ),
+      ),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([all, timedOut]);
+    clearTimeout(timer);
+    const slackMs = clock.now() - t0;
+    return {
+      client: name,
+      calls: calls.length,
+      ok,
+      failed,
+      rateLimited: emu.rateLimits.limited,
+      slackMs: Math.round(slackMs),
+      realMs: Math.round(performance.now() - real0),
+      ratio: slackMs / WINDOW_MS,
+      complete: outcome !== 'timeout',
+    };
+  } finally {
+    await emu.close();
+  }
+}
+
+function clientFor(name: string, emu: Emulator, clock: ReturnType<typeof scaledClock>): (c: Call) => Promise<unknown> {
+  const clients = new Map<string, { apiCall(m: string, a: Record<string, unknown>): Promise<unknown> }>();
+  return (c) => {
+    let client = clients.get(c.token);
+    if (client === undefined) {
+      client =
+        name === 'slackline'
+          ? debugClient(new WebClient(c.token, { slackApiUrl: emu.apiUrl, clock }))
+          : new PeerClient(c.token, { slackApiUrl: emu.apiUrl, logLevel: LogLevel.ERROR });
+      clients.set(c.token, client);
+    }
+    return client.apiCall(c.method, c.args);
+  };
+}
+
+export async function benchRateLimits(): Promise<Row[]> {
+  const scale = Number(process.env.BENCH_SCALE ?? 20);
+  const peerTimeoutMs = Number(process.env.BENCH_PEER_TIMEOUT_S ?? 120) * 1000;
+  const rows = [
+    await runOne('slackline', scale, (WINDOW_MS / scale) * 5 + 30_000),
+    await runOne('@slack/web-api', scale, peerTimeoutMs),
+  ];
+  console.log(`\n60 s of Slack time at Slack's limits, clock x${scale} (minimum: 60.0 s of Slack time)`);
+  console.log('client            calls     ok  failed  429s  Slack s  real s  vs minimum');
+  for (const r of rows) {
+    console.log(
+      [
+        r.client.padEnd(16),
+        String(r.calls).padStart(6),
+        String(r.ok).padStart(6),
+        String(r.failed).padStart(7),
+        String(r.rateLimited).padStart(5),
+        (r.slackMs / 1000).toFixed(1).padStart(8),
+        (r.realMs / 1000).toFixed(1).padStart(7),
+        `${r.ratio.toFixed(3)}x${r.complete ? '' : ' (timed out)'}`.padStart(11),
+      ].join(' '),
+    );
+  }
+  console.log(
+    '(@slack/web-api waits each Retry-After in real seconds: on a scaled clock that is scale x the Slack time.)',
+  );
+  const file = writeResult('rate-limits', {
+    bench: 'rate-limits',
+    scale,
+    windowMs: WINDOW_MS,
+    machine: machine(),
+    rows,
+  });
+  console.log(`wrote ${file}`);
+  return rows;
+}
+
+function debugClient(c: WebClient): WebClient {
+  if (process.env.BENCH_DEBUG) c.on('rateLimited', (e) => console.log('429', e.method, e.retryAfter, e.bucket));
+  return c;
+}

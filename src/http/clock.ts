@@ -1,0 +1,43 @@
+// The client's one clock. Everything the client waits for (Retry-After, backoff, the rate limiter,
+// deadlines) is measured on it, so a test or benchmark can run the client against an emulator whose
+// clock runs faster than real time (`scaledClock(60)`: a minute of Slack time in a second).
+import { RequestError } from './errors.js';
+
+export interface Clock {
+  /** Epoch milliseconds on this clock. */
+  now(): number;
+  /** Clock milliseconds that pass per real millisecond (1 for the system clock). */
+  readonly scale: number;
+}
+
+export const systemClock: Clock = Object.freeze({ now: () => Date.now(), scale: 1 });
+
+/** A clock that runs `scale` times faster than real time, reading `start` (default now) at creation. */
+export function scaledClock(scale: number, start: number = Date.now()): Clock {
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError('clock scale must be a positive number');
+  const realStart = Date.now();
+  return Object.freeze({ now: () => start + (Date.now() - realStart) * scale, scale });
+}
+
+/**
+ * Waits `ms` of clock time. Rejects with RequestError('aborted') when `signal` fires; the timer is
+ * cleared either way, so an abandoned wait holds nothing.
+ */
+export function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined, method: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = (): RequestError => new RequestError('aborted', 'aborted while waiting', false, { method });
+    if (signal?.aborted) return reject(aborted());
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms / clock.scale),
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

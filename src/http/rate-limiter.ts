@@ -1,0 +1,181 @@
+// The proactive rate limiter: holds each call back until its bucket has budget, so a client that
+// runs at Slack's limits does not draw 429s. One FIFO queue per bucket: a 429 (or a long queue) on
+// one method, team or channel never delays another. Waiting calls leave the queue as soon as their
+// AbortSignal fires or their deadline passes; a full queue refuses new calls with QueueFullError.
+import { type Clock, systemClock } from './clock.js';
+import { QueueFullError, RequestError } from './errors.js';
+import { type LimiterStore, memoryLimiterStore } from './limiter-store.js';
+import type { BucketRef } from './tiers.js';
+
+export interface RateLimiterOptions {
+  /** Where budgets live: memory (default) or a shared store such as slackline/stores/redis. */
+  store?: LimiterStore;
+  /** The clock budgets are measured on (default: the system clock). */
+  clock?: Clock;
+  /** Calls that may wait in one bucket (default 1,000); the next gets QueueFullError. */
+  maxQueue?: number;
+}
+
+export interface AcquireOptions {
+  method: string;
+  signal?: AbortSignal;
+  /** Epoch ms on the limiter's clock; the call leaves the queue when it passes. */
+  deadline?: number;
+  /** A retry of a call that already waited its turn: it goes to the front of the queue. */
+  front?: boolean;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+  done: boolean;
+}
+
+interface Queue {
+  bucket: BucketRef;
+  waiters: Waiter[];
+  pumping: boolean;
+  /** Ends the pump's current wait early (when the last waiter left). */
+  wake: (() => void) | undefined;
+}
+
+export class RateLimiter {
+  readonly store: LimiterStore;
+  readonly clock: Clock;
+  readonly #maxQueue: number;
+  readonly #queues = new Map<string, Queue>();
+
+  constructor(options: RateLimiterOptions = {}) {
+    this.store = options.store ?? memoryLimiterStore();
+    this.clock = options.clock ?? systemClock;
+    this.#maxQueue = options.maxQueue ?? 1000;
+    if (!(this.#maxQueue >= 1)) throw new RangeError('maxQueue must be at least 1');
+  }
+
+  /** Calls waiting for `key` now. */
+  queued(key: string): number {
+    return this.#queues.get(key)?.waiters.length ?? 0;
+  }
+
+  /**
+   * Resolves when the call may be sent; rejects (typed, nothing sent) on abort, deadline or a full
+   * queue. Returns undefined when the call may go at once (the hot path: no queue, no promise).
+   */
+  acquire(bucket: BucketRef, options: AcquireOptions): Promise<void> | undefined {
+    const { method, signal } = options;
+    if (signal?.aborted) return Promise.reject(aborted(method));
+    if (!this.#queues.has(bucket.key)) {
+      // Nobody waits: a synchronous store (memory) can grant right here.
+      const granted = this.store.take(bucket.key, bucket.limit, this.clock.now());
+      if (granted === 0) return undefined;
+      if (typeof granted !== 'number') {
+        // A failing store lets the call through (see #pump).
+        return granted.then(
+          (wait) => (wait === 0 ? undefined : this.#enqueue(bucket, options)),
+          () => undefined,
+        );
+      }
+    }
+    return this.#enqueue(bucket, options);
+  }
+
+  #enqueue(bucket: BucketRef, options: AcquireOptions): Promise<void> {
+    const { method, signal, deadline } = options;
+    if (signal?.aborted) return Promise.reject(aborted(method));
+    let queue = this.#queues.get(bucket.key);
+    if (queue === undefined) {
+      queue = { bucket, waiters: [], pumping: false, wake: undefined };
+      this.#queues.set(bucket.key, queue);
+    }
+    const waiting = queue.waiters.length;
+    if (waiting >= this.#maxQueue && !options.front) {
+      return Promise.reject(new QueueFullError(waiting, { method }));
+    }
+    const q = queue;
+    return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const cleanup = (): void => {
+        waiter.done = true;
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const at = q.waiters.indexOf(waiter);
+        if (at >= 0) q.waiters.splice(at, 1);
+        if (q.waiters.length === 0) q.wake?.();
+      };
+      const onAbort = (): void => waiter.reject(aborted(method));
+      const waiter: Waiter = {
+        done: false,
+        resolve: () => {
+          if (waiter.done) return;
+          cleanup();
+          resolve();
+        },
+        reject: (error) => {
+          if (waiter.done) return;
+          cleanup();
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (deadline !== undefined && Number.isFinite(deadline)) {
+        const ms = Math.max(0, (deadline - this.clock.now()) / this.clock.scale);
+        timer = setTimeout(() => {
+          waiter.reject(
+            new RequestError('deadline', 'deadline passed while waiting for the rate limit', false, { method }),
+          );
+        }, ms);
+      }
+      if (options.front) queue.waiters.unshift(waiter);
+      else queue.waiters.push(waiter);
+      if (!queue.pumping) void this.#pump(queue);
+    });
+  }
+
+  /** Slack answered 429 for this bucket: close it (and only it) for `ms` of clock time. */
+  async close(bucket: BucketRef, ms: number): Promise<void> {
+    const now = this.clock.now();
+    try {
+      await this.store.close(bucket.key, bucket.limit, now + ms, now);
+    } catch {
+      // A store that fails (Redis down) leaves the bucket open; the retry handler still waits.
+    }
+  }
+
+  // Serves one queue in order: the first live waiter takes the next grant from the store.
+  async #pump(queue: Queue): Promise<void> {
+    queue.pumping = true;
+    try {
+      for (;;) {
+        if (queue.waiters.length === 0) break;
+        let wait: number;
+        try {
+          wait = await this.store.take(queue.bucket.key, queue.bucket.limit, this.clock.now());
+        } catch {
+          // The store failed (Redis down): let the call through rather than hang it; Slack's own
+          // 429 and the retry handler still protect the budget.
+          wait = 0;
+        }
+        if (wait <= 0) {
+          // Resolving removes the waiter from the queue (see cleanup).
+          queue.waiters[0]?.resolve();
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait / this.clock.scale);
+          queue.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        queue.wake = undefined;
+      }
+    } finally {
+      queue.pumping = false;
+      if (queue.waiters.length === 0) this.#queues.delete(queue.bucket.key);
+    }
+  }
+}
+
+function aborted(method: string): RequestError {
+  return new RequestError('aborted', 'aborted while waiting for the rate limit', false, { method });
+}

@@ -1,0 +1,176 @@
+// The proactive limiter against the emulator over real HTTP: the longest-window rule, bucket
+// isolation, FIFO order, a bounded queue, and deadline/abort while queued or backing off.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { QueueFullError, RequestError } from '../../src/http/errors.js';
+import { retryRateLimited, retryServerErrors } from '../../src/http/retry-handlers.js';
+import type { WebClient } from '../../src/web/index.js';
+import { control } from '../emulator/helpers.js';
+import { p95, type Rig, rig, timed, trackUnhandled } from './rate-helpers.js';
+
+const unhandled = trackUnhandled();
+// Cancellation must be prompt: the issue's bound, plus nothing.
+const CANCEL_MS = 50;
+
+/** Closes `method`'s bucket with a 429 (Retry-After `seconds`); gives back the call now waiting to retry. */
+async function closeBucket(
+  r: Rig,
+  client: WebClient,
+  method: string,
+  seconds: number,
+  signal: AbortSignal,
+): Promise<{ waiting: Promise<unknown> }> {
+  await control(r.emu, 'POST', 'faults', { method, kind: 'ratelimit', retryAfter: seconds, times: 1 });
+  const waiting = client.apiCall(method, { channel: r.channel('general') }, { signal }).catch((e: unknown) => e);
+  while (client.core.events.stats.rateLimited === 0) await new Promise((res) => setTimeout(res, 5));
+  return { waiting };
+}
+
+describe('rate limiter against the emulator', () => {
+  let r: Rig;
+  before(async () => {
+    r = await rig(1);
+  });
+  beforeEach(async () => {
+    await control(r.emu, 'POST', 'reset');
+  });
+  after(async () => {
+    await r.close();
+    assert.equal(unhandled.count, 0, 'unhandled rejections');
+  });
+
+  it('a 429 closes its bucket for the LONGEST active Retry-After', async () => {
+    const fast = await rig(20);
+    try {
+      await control(fast.emu, 'POST', 'faults', { method: 'auth.test', kind: 'ratelimit', retryAfter: 4, times: 1 });
+      await control(fast.emu, 'POST', 'faults', { method: 'auth.test', kind: 'ratelimit', retryAfter: 1, times: 1 });
+      const client = fast.client();
+      const t0 = fast.clock.now();
+      const done: number[] = [];
+      await Promise.all([1, 2].map(() => client.auth.test().then(() => done.push(fast.clock.now() - t0))));
+      assert.equal(client.core.events.stats.rateLimited, 2);
+      // Both wait out the 4 s window, though the second 429 asked for 1 s only.
+      for (const ms of done) assert.ok(ms >= 4000, `finished ${ms} ms after start`);
+    } finally {
+      await fast.close();
+    }
+  });
+
+  it('isolation: a 429 on one method, team or channel leaves the others’ p95 latency unchanged', async (t) => {
+    const otherToken = String(r.emu.seed({ workspaces: [{ name: 'other' }] }).workspaces[0]?.bot_token);
+    // The probes' own budgets are widened, so that only another bucket's closure could slow them.
+    const wide = { perMinute: 600_000, burst: 10_000 };
+    const limits = { 'chat.postMessage': wide, 'conversations.info': wide, 'auth.test': wide };
+    const client = r.client({ rateLimits: { limits } });
+    const otherTeam = r.client({ rateLimits: { limits } }, otherToken);
+    const general = r.channel('general');
+    const random = r.channel('random');
+    const probes: Record<string, () => Promise<unknown>> = {
+      method: () => client.conversations.info({ channel: general }),
+      team: () => otherTeam.auth.test(),
+      channel: () => client.chat.postMessage({ channel: random, text: 'b' }),
+    };
+    const measure = async (probe: () => Promise<unknown>) => {
+      const samples: number[] = [];
+      for (let i = 0; i < 110; i++) samples.push((await timed(probe())).ms);
+      return p95(samples.slice(10));
+    };
+    const baseline: Record<string, number> = {};
+    for (const [name, probe] of Object.entries(probes)) baseline[name] = await measure(probe);
+
+    const stop = new AbortController();
+    // Close three buckets: a method (conversations.list), this team's auth.test, a channel (#general).
+    await control(r.emu, 'POST', 'faults', {
+      method: 'conversations.list',
+      kind: 'ratelimit',
+      retryAfter: 60,
+      times: 1,
+    });
+    await control(r.emu, 'POST', 'faults', { method: 'auth.test', kind: 'ratelimit', retryAfter: 60, times: 1 });
+    await control(r.emu, 'POST', 'faults', { method: 'chat.postMessage', kind: 'ratelimit', retryAfter: 60, times: 1 });
+    const held = [
+      client.apiCall('conversations.list', {}, { signal: stop.signal }),
+      client.apiCall('auth.test', {}, { signal: stop.signal }),
+      client.apiCall('chat.postMessage', { channel: general, text: 'a' }, { signal: stop.signal }),
+    ].map((p) => p.catch((e: unknown) => e));
+    while (client.core.events.stats.rateLimited < 3) await new Promise((res) => setTimeout(res, 5));
+    // More calls queue behind each closed bucket.
+    for (let i = 0; i < 5; i++) {
+      held.push(client.apiCall('conversations.list', {}, { signal: stop.signal }).catch((e: unknown) => e));
+      const post = client.apiCall('chat.postMessage', { channel: general, text: 'a' }, { signal: stop.signal });
+      held.push(post.catch((e: unknown) => e));
+    }
+    try {
+      for (const [name, probe] of Object.entries(probes)) {
+        const during = await measure(probe);
+        const before = baseline[name] ?? 0;
+        const line = `${name}: p95 ${during.toFixed(2)} ms while closed vs ${before.toFixed(2)} ms before`;
+        t.diagnostic(line);
+        // Within 20%, plus 10 ms for scheduler noise on a shared 2-core machine (sub-ms loopback
+        // latencies jitter by more than 20%); a leak between buckets would cost the 60 s window.
+        assert.ok(during <= before * 1.2 + 10, line);
+      }
+    } finally {
+      stop.abort();
+    }
+    for (const outcome of await Promise.all(held)) assert.ok(outcome instanceof RequestError);
+  });
+
+  it('serves a bucket first come, first served', async () => {
+    const client = r.client({ rateLimits: { limits: { 'auth.test': { perMinute: 1200, burst: 1 } } } });
+    const order: number[] = [];
+    await Promise.all([0, 1, 2, 3, 4].map((i) => client.auth.test().then(() => order.push(i))));
+    assert.deepEqual(order, [0, 1, 2, 3, 4]);
+  });
+
+  it('a full queue refuses the next call with QueueFullError, sending nothing', async () => {
+    const client = r.client({ rateLimits: { maxQueue: 2 } });
+    const stop = new AbortController();
+    const { waiting: first } = await closeBucket(r, client, 'conversations.list', 60, stop.signal);
+    const second = client.apiCall('conversations.list', {}, { signal: stop.signal }).catch((e: unknown) => e);
+    await assert.rejects(client.conversations.list(), QueueFullError);
+    stop.abort();
+    assert.ok((await first) instanceof RequestError);
+    assert.ok((await second) instanceof RequestError);
+  });
+
+  it('deadline and abort while queued: the call leaves the queue within 50 ms', async () => {
+    const client = r.client();
+    const stop = new AbortController();
+    const { waiting: first } = await closeBucket(r, client, 'conversations.list', 60, stop.signal);
+
+    const byDeadline = await timed(client.apiCall('conversations.list', {}, { deadlineMs: 200 }));
+    assert.ok(byDeadline.error instanceof RequestError && byDeadline.error.reason === 'deadline');
+    assert.ok(byDeadline.ms < 200 + CANCEL_MS, `deadline: ${byDeadline.ms} ms`);
+
+    const abort = new AbortController();
+    const pending = timed(client.apiCall('conversations.list', {}, { signal: abort.signal }));
+    setTimeout(() => abort.abort(), 100);
+    const byAbort = await pending;
+    assert.ok(byAbort.error instanceof RequestError && byAbort.error.reason === 'aborted');
+    assert.ok(byAbort.ms < 100 + CANCEL_MS, `abort: ${byAbort.ms} ms`);
+
+    // The call that drew the 429 is itself queued for its retry: it leaves on abort too.
+    const t0 = performance.now();
+    stop.abort();
+    assert.ok((await first) instanceof RequestError);
+    assert.ok(performance.now() - t0 < CANCEL_MS);
+  });
+
+  it('deadline and abort while backing off: cancelled within 50 ms', async () => {
+    const slowBackoff = [retryRateLimited(), retryServerErrors({ baseMs: 20_000 })];
+    const client = r.client({ rateLimits: false, retryHandlers: slowBackoff });
+    await control(r.emu, 'POST', 'faults', { method: 'conversations.list', kind: 'status', status: 503 });
+    const abort = new AbortController();
+    const pending = timed(client.apiCall('conversations.list', {}, { signal: abort.signal }));
+    setTimeout(() => abort.abort(), 150);
+    const byAbort = await pending;
+    assert.ok(byAbort.error instanceof RequestError && byAbort.error.reason === 'aborted');
+    assert.ok(byAbort.ms < 150 + CANCEL_MS, `abort: ${byAbort.ms} ms`);
+
+    // A backoff that would pass the deadline is not started: the failure comes back at once.
+    const byDeadline = await timed(client.apiCall('conversations.list', {}, { deadlineMs: 300 }));
+    assert.equal((byDeadline.error as { status?: number }).status, 503);
+    assert.ok(byDeadline.ms < 300 + CANCEL_MS, `deadline: ${byDeadline.ms} ms`);
+  });
+});

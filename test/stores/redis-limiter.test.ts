@@ -1,0 +1,149 @@
+// Two processes share one Redis limiter budget against the emulator (limits enforced, clock 20x):
+// together they get no 429 while using at least 90% of the budget.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createClient } from 'redis';
+import { startEmulator } from '../../src/emulator/index.js';
+import { SPECIAL_LIMITS, TIER_LIMITS } from '../../src/http/tiers.js';
+import { redisLimiterStore } from '../../src/stores/redis/index.js';
+import { WebClient } from '../../src/web/index.js';
+import type { WorkerInput } from './redis-limiter-worker.js';
+
+const REDIS_URL = process.env.SLACKLINE_TEST_REDIS_URL;
+// Slack time runs 10x: a minute in 6 s. (Faster clocks magnify a busy machine's scheduling jitter
+// into seconds of Slack time, beyond what the emulator forgives.)
+const SCALE = 10;
+const WINDOW_MS = 60_000;
+
+function runWorker(input: WorkerInput): Promise<{
+  ok: number;
+  limited: number;
+  limitedBuckets: string[];
+  failures: string[];
+  started: number;
+  ended: number;
+}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [
+      join(import.meta.dirname, 'redis-limiter-worker.js'),
+      JSON.stringify(input),
+    ]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(out));
+      else reject(new Error(`worker exited ${code}: ${err}`));
+    });
+  });
+}
+
+test('redis limiter store: take and close are atomic budgets shared by key', async (t) => {
+  if (!REDIS_URL) return t.skip('SLACKLINE_TEST_REDIS_URL is not set: no Redis to test against');
+  const redis = createClient({ url: REDIS_URL });
+  await redis.connect();
+  try {
+    const store = redisLimiterStore(redis, { prefix: `slackline-test:${randomBytes(6).toString('hex')}:` });
+    const limit = { perMinute: 60, burst: 2 };
+    const now = Date.now();
+    assert.equal(await store.take('a', limit, now), 0);
+    assert.equal(await store.take('a', limit, now), 0);
+    assert.equal(await store.take('a', limit, now), 1000, 'empty: the next token in 1 s');
+    assert.equal(await store.take('b', limit, now), 0, 'another key has its own budget');
+    await store.close('b', limit, now + 5000, now);
+    await store.close('b', limit, now + 2000, now);
+    assert.equal(await store.take('b', limit, now + 1000), 4000, 'the longer closure holds');
+    assert.equal(await store.take('b', limit, now + 5000), 0);
+    await redis.scriptFlush();
+    assert.equal(await store.take('c', limit, now), 0, 'reloads its script after SCRIPT FLUSH');
+  } finally {
+    await redis.quit();
+  }
+});
+
+test('redis limiter store: when Redis is gone, calls go through instead of hanging', async (t) => {
+  if (!REDIS_URL) return t.skip('SLACKLINE_TEST_REDIS_URL is not set: no Redis to test against');
+  const emu = await startEmulator();
+  const redis = createClient({ url: REDIS_URL });
+  await redis.connect();
+  const client = new WebClient(emu.tokens.bot, {
+    slackApiUrl: emu.apiUrl,
+    rateLimits: { store: redisLimiterStore(redis, { prefix: `slackline-test:${randomBytes(6).toString('hex')}:` }) },
+  });
+  try {
+    assert.equal((await client.auth.test()).ok, true);
+    redis.destroy();
+    assert.equal((await client.auth.test()).ok, true);
+  } finally {
+    client.core.close();
+    await emu.close();
+  }
+});
+
+test('two processes sharing the Redis limiter: 0 429s and >= 90% of the budget', async (t) => {
+  if (!REDIS_URL) return t.skip('SLACKLINE_TEST_REDIS_URL is not set: no Redis to test against');
+  const emu = await startEmulator({ clock: { scale: SCALE }, rateLimits: true });
+  try {
+    const channels = [...emu.state.channels.values()].filter((c) => c.teamId === emu.workspace.teamId);
+    const [a, b] = channels;
+    assert.ok(a && b);
+    // One minute of each bucket's budget: its burst plus a minute's refill.
+    const buckets = [
+      { method: 'conversations.list', args: {}, limit: TIER_LIMITS.Tier2 },
+      { method: 'conversations.info', args: { channel: a.id }, limit: TIER_LIMITS.Tier3 },
+      { method: 'chat.postMessage', args: { channel: a.id, text: 'a' }, limit: SPECIAL_LIMITS['chat.postMessage'] },
+      { method: 'chat.postMessage', args: { channel: b.id, text: 'b' }, limit: SPECIAL_LIMITS['chat.postMessage'] },
+    ];
+    const calls: WorkerInput['calls'][] = [[], []];
+    let total = 0;
+    for (const { method, args, limit } of buckets) {
+      const n = (limit?.burst ?? 0) + ((limit?.perMinute ?? 0) * WINDOW_MS) / 60_000;
+      for (let i = 0; i < n; i++) calls[i % 2]?.push({ method, args });
+      total += n;
+    }
+    const base = {
+      apiUrl: emu.apiUrl,
+      token: emu.tokens.bot,
+      redisUrl: REDIS_URL,
+      prefix: `slackline-test:${randomBytes(6).toString('hex')}:`,
+      scale: SCALE,
+    };
+    const stamp = () => ({ emuNow: emu.clock.now(), realAt: Date.now() });
+    const results = await Promise.all(calls.map((c) => runWorker({ ...base, ...stamp(), calls: c })));
+    // From the first worker's first call (process start-up is not the limiter's time) to the last answer.
+    const elapsed = Math.max(...results.map((r) => r.ended)) - Math.min(...results.map((r) => r.started));
+    const budget = buckets.reduce(
+      (sum, { limit }) => sum + (limit?.burst ?? 0) + ((limit?.perMinute ?? 0) * elapsed) / 60_000,
+      0,
+    );
+    t.diagnostic(
+      `calls ${total}, elapsed ${(elapsed / 1000).toFixed(1)} Slack-s, budget used ${((100 * total) / budget).toFixed(1)}%`,
+    );
+    assert.deepEqual(
+      results.map((r) => r.failures),
+      [[], []],
+    );
+    assert.equal(
+      results.reduce((s, r) => s + r.ok, 0),
+      total,
+    );
+    assert.deepEqual(
+      results.flatMap((r) => r.limitedBuckets),
+      [],
+      'client saw 429s',
+    );
+    assert.equal(emu.rateLimits.limited, 0, 'emulator answered 429s');
+    assert.ok(total / budget >= 0.9, `used ${total} of a budget of ${budget.toFixed(0)}`);
+  } finally {
+    await emu.close();
+  }
+});
