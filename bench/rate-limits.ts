@@ -9,7 +9,7 @@ import { type Emulator, startEmulator } from '../src/emulator/index.js';
 import { scaledClock } from '../src/http/clock.js';
 import { SPECIAL_LIMITS, TIER_LIMITS } from '../src/http/tiers.js';
 import { WebClient } from '../src/web/index.js';
-import { machine, writeResult } from './lib/measure.js';
+import { machine, updateReadme, writeResult } from './lib/measure.js';
 
 const WINDOW_MS = 60_000;
 
@@ -21,6 +21,8 @@ interface Call {
 
 interface Row {
   client: string;
+  /** How many times faster than real time the emulator's (and our client's) clock ran. */
+  scale: number;
   calls: number;
   ok: number;
   failed: number;
@@ -91,6 +93,7 @@ async function runOne(name: string, scale: number, timeoutMs: number): Promise<R
     const slackMs = clock.now() - t0;
     return {
       client: name,
+      scale,
       calls: calls.length,
       ok,
       failed,
@@ -120,19 +123,23 @@ function clientFor(name: string, emu: Emulator, clock: ReturnType<typeof scaledC
   };
 }
 
+// Ours on the scaled clock the issue asks for, then both clients in real time: @slack/web-api cannot
+// run on a scaled clock (it waits each Retry-After in real seconds), so real time is the fair match.
 export async function benchRateLimits(): Promise<Row[]> {
   const scale = Number(process.env.BENCH_SCALE ?? 20);
-  const peerTimeoutMs = Number(process.env.BENCH_PEER_TIMEOUT_S ?? 120) * 1000;
+  const peerTimeoutMs = Number(process.env.BENCH_PEER_TIMEOUT_S ?? 240) * 1000;
   const rows = [
     await runOne('slackline', scale, (WINDOW_MS / scale) * 5 + 30_000),
-    await runOne('@slack/web-api', scale, peerTimeoutMs),
+    await runOne('slackline', 1, WINDOW_MS * 5),
+    await runOne('@slack/web-api', 1, peerTimeoutMs),
   ];
-  console.log(`\n60 s of Slack time at Slack's limits, clock x${scale} (minimum: 60.0 s of Slack time)`);
-  console.log('client            calls     ok  failed  429s  Slack s  real s  vs minimum');
+  console.log(`\n60 s of Slack time at Slack's limits (minimum: 60.0 s of Slack time)`);
+  console.log('client            clock  calls     ok  failed  429s  Slack s  real s  vs minimum');
   for (const r of rows) {
     console.log(
       [
         r.client.padEnd(16),
+        `x${r.scale}`.padStart(6),
         String(r.calls).padStart(6),
         String(r.ok).padStart(6),
         String(r.failed).padStart(7),
@@ -143,18 +150,20 @@ export async function benchRateLimits(): Promise<Row[]> {
       ].join(' '),
     );
   }
-  console.log(
-    '(@slack/web-api waits each Retry-After in real seconds: on a scaled clock that is scale x the Slack time.)',
-  );
-  const file = writeResult('rate-limits', {
-    bench: 'rate-limits',
-    scale,
-    windowMs: WINDOW_MS,
-    machine: machine(),
-    rows,
-  });
-  console.log(`wrote ${file}`);
+  const file = writeResult('rate-limits', { bench: 'rate-limits', windowMs: WINDOW_MS, machine: machine(), rows });
+  updateReadme('rate-limits', table(rows));
+  console.log(`wrote ${file} and the README's table`);
   return rows;
+}
+
+function table(rows: Row[]): string {
+  const out = ['| client | clock | calls | 429s | failed | time vs the minimum |', '|---|---|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    const clock = r.scale === 1 ? 'x1 (real time)' : `x${r.scale}`;
+    const ratio = `${r.ratio.toFixed(3)}x${r.complete ? '' : ' (timed out)'}`;
+    out.push(`| ${r.client} | ${clock} | ${r.calls} | ${r.rateLimited} | ${r.failed} | ${ratio} |`);
+  }
+  return out.join('\n');
 }
 
 function debugClient(c: WebClient): WebClient {
