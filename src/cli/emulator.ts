@@ -1,16 +1,21 @@
-// `slackline emulator --port N [--host H] [--json]`: runs the local Slack until SIGINT/SIGTERM.
+// `slackline emulator --port N [--host H] [--json] [--rate-limits] [--clock-scale X]`: runs the local
+// Slack until SIGINT/SIGTERM.
 import { startEmulator } from '../emulator/index.js';
 
 interface EmulatorFlags {
   port: number;
   host: string;
   json: boolean;
+  rateLimits: boolean;
+  clockScale: number;
 }
 
-const USAGE = 'usage: slackline emulator [--port N] [--host H] [--json]';
+const USAGE = `usage: slackline emulator [--port N] [--host H] [--json] [--rate-limits] [--clock-scale X]
+  --rate-limits     enforce Slack's per-tier and per-channel limits (429 + Retry-After)
+  --clock-scale X   run Slack time X times faster than real time (limits, code expiry, events)`;
 
 function parseFlags(args: string[]): EmulatorFlags | string {
-  const flags: EmulatorFlags = { port: 3000, host: '127.0.0.1', json: false };
+  const flags: EmulatorFlags = { port: 3000, host: '127.0.0.1', json: false, rateLimits: false, clockScale: 1 };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const [name, inline] = arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
@@ -31,6 +36,15 @@ function parseFlags(args: string[]): EmulatorFlags | string {
       case '--json':
         flags.json = true;
         break;
+      case '--rate-limits':
+        flags.rateLimits = true;
+        break;
+      case '--clock-scale': {
+        const scale = Number(value());
+        if (!Number.isFinite(scale) || scale <= 0 || scale > 10_000) return `invalid --clock-scale\n${USAGE}`;
+        flags.clockScale = scale;
+        break;
+      }
       case '--help':
       case '-h':
         return USAGE;
@@ -47,7 +61,12 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     process.stderr.write(`${flags}\n`);
     return flags === USAGE ? 0 : 2;
   }
-  const emulator = await startEmulator({ port: flags.port, host: flags.host });
+  const emulator = await startEmulator({
+    port: flags.port,
+    host: flags.host,
+    rateLimits: flags.rateLimits,
+    ...(flags.clockScale === 1 ? {} : { clock: { scale: flags.clockScale } }),
+  });
   if (flags.json) {
     const line = {
       url: emulator.url,

@@ -30,4 +30,17 @@ describe('emulator: slackline emulator --json', () => {
       assert.equal(await stop(child), 0);
     }
   });
+
+  it('--rate-limits and --clock-scale turn on limit enforcement and a faster clock; bad values exit 2', async () => {
+    const { child, info } = await spawnEmulator(['--rate-limits', '--clock-scale', '20']);
+    try {
+      const limits = (await (await fetch(`${info.url}_emulator/rate-limits`)).json()) as { enabled: boolean };
+      const clock = (await (await fetch(`${info.url}_emulator/clock`)).json()) as { scale: number };
+      assert.equal(limits.enabled, true);
+      assert.equal(clock.scale, 20);
+    } finally {
+      assert.equal(await stop(child), 0);
+    }
+    await assert.rejects(spawnEmulator(['--clock-scale', '0']), /exited early with 2/);
+  });
 });

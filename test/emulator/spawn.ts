@@ -16,8 +16,10 @@ export interface EmulatorLine {
 // dist/test/emulator -> dist/src/cli/main.js
 export const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
 
-export async function spawnEmulator(): Promise<{ child: ChildProcess; info: EmulatorLine; line: string }> {
-  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--json'], {
+export async function spawnEmulator(
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; info: EmulatorLine; line: string }> {
+  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--json', ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
