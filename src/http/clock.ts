@@ -1,6 +1,7 @@
 // The client's one clock. Everything the client waits for (Retry-After, backoff, the rate limiter,
 // deadlines) is measured on it, so a test or benchmark can run the client against an emulator whose
 // clock runs faster than real time (`scaledClock(60)`: a minute of Slack time in a second).
+import { onAbort } from './abort.js';
 import { RequestError } from './errors.js';
 
 export interface Clock {
@@ -27,17 +28,18 @@ export function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined,
   return new Promise((resolve, reject) => {
     const aborted = (): RequestError => new RequestError('aborted', 'aborted while waiting', false, { method });
     if (signal?.aborted) return reject(aborted());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
     const timer = setTimeout(
       () => {
-        signal?.removeEventListener('abort', onAbort);
+        stop?.();
         resolve();
       },
       Math.max(0, ms / clock.scale),
     );
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stop =
+      signal &&
+      onAbort(signal, () => {
+        clearTimeout(timer);
+        reject(aborted());
+      });
   });
 }

@@ -2,6 +2,7 @@
 // runs at Slack's limits does not draw 429s. One FIFO queue per bucket: a 429 (or a long queue) on
 // one method, team or channel never delays another. Waiting calls leave the queue as soon as their
 // AbortSignal fires or their deadline passes; a full queue refuses new calls with QueueFullError.
+import { onAbort } from './abort.js';
 import { type Clock, systemClock } from './clock.js';
 import { QueueFullError, RequestError } from './errors.js';
 import { type LimiterStore, memoryLimiterStore } from './limiter-store.js';
@@ -97,12 +98,11 @@ export class RateLimiter {
       const cleanup = (): void => {
         waiter.done = true;
         if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        stopListening?.();
         const at = q.waiters.indexOf(waiter);
         if (at >= 0) q.waiters.splice(at, 1);
         if (q.waiters.length === 0) q.wake?.();
       };
-      const onAbort = (): void => waiter.reject(aborted(method));
       const waiter: Waiter = {
         done: false,
         resolve: () => {
@@ -116,7 +116,7 @@ export class RateLimiter {
           reject(error);
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const stopListening = signal && onAbort(signal, () => waiter.reject(aborted(method)));
       if (deadline !== undefined && Number.isFinite(deadline)) {
         const ms = Math.max(0, (deadline - this.clock.now()) / this.clock.scale);
         timer = setTimeout(() => {

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { onAbort } from './abort.js';
 import { RequestError } from './errors.js';
 
 export type Body = string | Uint8Array | Readable;
@@ -72,7 +73,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
+          stopListening?.();
           if (err) reject(err);
           else resolve(response!);
         };
@@ -81,9 +82,8 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
           settle(failure(reason, err, req.writableFinished));
           req.destroy();
         };
-        const onAbort = (): void => drop('aborted', signal?.reason);
         const timer = setTimeout(() => drop('timeout', new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const stopListening = signal && onAbort(signal, () => drop('aborted', signal.reason));
         let req: http.ClientRequest;
         try {
           req = (secure ? https : http).request(
