@@ -40,6 +40,12 @@ function bareLoop(): Post {
 
 function makePost(): Post {
   if (kind === 'bare') return bareLoop();
+  if (kind === 'slackline+limiter') {
+    // The limiter's bookkeeping on every call, with a budget too large to ever hold a call back.
+    const limits = { 'chat.postMessage': { perMinute: 1e12, burst: 1e12 } };
+    const client = new WebClient(token, { slackApiUrl: url, rateLimits: { limits } });
+    return () => client.chat.postMessage(args);
+  }
   if (kind === 'slackline') {
     // Raw throughput against a server without limits: the rate limiter (1 post/s per channel) is off.
     const client = new WebClient(token, { slackApiUrl: url, rateLimits: false });
