@@ -101,7 +101,7 @@ test('a truncated body, a dropped connection and a hang are RequestErrors with t
 });
 
 test('nothing listens: connection refused proves the request never arrived', async () => {
-  const dead = new WebClient('xoxb-canary-token', { slackApiUrl: 'http://127.0.0.1:9/api/' });
+  const dead = new WebClient('xoxb-canary-token', { slackApiUrl: 'http://127.0.0.1:9/api/', retryHandlers: [] });
   await assert.rejects(dead.auth.test(), (e: unknown) => {
     assert.ok(e instanceof RequestError);
     assert.equal(e.mayHaveBeenReceived, false);

@@ -74,7 +74,8 @@ test('success and every failure path, at debug level', async () => {
     emu.addFault({ kind, times: 1 });
     await capture(client.auth.test());
   }
-  await capture(new WebClient(canaries.userToken, { slackApiUrl: 'http://127.0.0.1:9/api/' }).auth.test());
+  const refused = new WebClient(canaries.userToken, { slackApiUrl: 'http://127.0.0.1:9/api/', retryHandlers: [] });
+  await capture(refused.auth.test());
   // A retry (default handlers) after a proxy page that echoes the token: the retry's log line too.
   const retrying = new WebClient(token, {
     slackApiUrl: emu.apiUrl,
