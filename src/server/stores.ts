@@ -69,13 +69,22 @@ function prefixOf(env: NodeJS.ProcessEnv): string {
 async function withRedis(stores: OpenStores, url: string, prefix: string): Promise<OpenStores> {
   const { loadDriver } = await import('../stores/driver.js');
   const { RedisDedupeStore, RedisStateStore } = await import('../stores/redis/index.js');
-  const client = loadDriver<typeof import('redis')>('redis', '6.x').createClient({ url });
-  client.on('error', () => {}); // reconnects by itself; commands wait or fail meanwhile
+  let connected = false;
+  const client = loadDriver<typeof import('redis')>('redis', '6.x').createClient({
+    url,
+    // Refuse to start when Redis cannot be reached; once up, reconnect (commands wait meanwhile).
+    socket: {
+      connectTimeout: 5_000,
+      reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(100 * 2 ** retries, 3_000) : cause),
+    },
+  });
+  client.on('error', () => {});
   try {
     await client.connect();
+    connected = true;
   } catch (err) {
     await stores.close();
-    throw err;
+    throw new Error(`SLACKLINE_STATE_URL: Redis at ${new URL(url).host} is not reachable (${(err as Error).message})`);
   }
   return {
     ...stores,

@@ -107,18 +107,15 @@ test('Redis (SLACKLINE_STATE_URL): an event retried on another serve instance ru
   });
 });
 
-test('SLACKLINE_STATE_URL must be a Redis URL', async () => {
+test('SLACKLINE_STATE_URL must be a Redis URL that answers: serve refuses to start, naming it', async () => {
+  const env = { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'x', SLACKLINE_DATABASE_URL: 'memory:' };
   await assert.rejects(
-    startServer({
-      port: 0,
-      host: '127.0.0.1',
-      env: {
-        SLACK_CLIENT_ID: '1.2',
-        SLACK_CLIENT_SECRET: 'x',
-        SLACKLINE_DATABASE_URL: 'memory:',
-        SLACKLINE_STATE_URL: 'http://x',
-      },
-    }),
+    startServer({ port: 0, host: '127.0.0.1', env: { ...env, SLACKLINE_STATE_URL: 'http://x' } }),
     /SLACKLINE_STATE_URL must start with redis:\/\//,
+  );
+  // Nothing listens on port 1: a clear error rather than a server that hangs while reconnecting.
+  await assert.rejects(
+    startServer({ port: 0, host: '127.0.0.1', env: { ...env, SLACKLINE_STATE_URL: 'redis://127.0.0.1:1' } }),
+    /SLACKLINE_STATE_URL: Redis at 127\.0\.0\.1:1 is not reachable/,
   );
 });

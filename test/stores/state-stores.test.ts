@@ -57,6 +57,19 @@ describe('state stores', () => {
       const prefix = `slackline-test:state:${randomBytes(6).toString('hex')}:`;
       return { store: new RedisStateStore(client, { prefix }), done: () => client.close() };
     });
+    test('redis: a state key holding something else is refused like an unknown state, and removed', async () => {
+      const client = createClient({ url: redisUrl });
+      await client.connect();
+      try {
+        const prefix = `slackline-test:state:${randomBytes(6).toString('hex')}:`;
+        const state = generateState();
+        await client.set(prefix + state, 'not json', { PX: 60_000 });
+        assert.equal(await new RedisStateStore(client, { prefix }).consume(state, NOW), undefined);
+        assert.equal(await client.exists(prefix + state), 0);
+      } finally {
+        await client.close();
+      }
+    });
   }
   const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
   if (url === undefined) {

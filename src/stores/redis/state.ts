@@ -34,8 +34,13 @@ export class RedisStateStore implements StateStore {
   async consume(state: string, now: number): Promise<StateRecord | undefined> {
     const raw = await this.client.sendCommand(['GETDEL', this.#prefix + state]);
     if (typeof raw !== 'string') return undefined;
-    const record = JSON.parse(raw) as StateRecord;
-    return record.expiresAt > now ? record : undefined;
+    let record: StateRecord;
+    try {
+      record = JSON.parse(raw) as StateRecord;
+    } catch {
+      return undefined; // not ours: refused like an unknown state
+    }
+    return typeof record.expiresAt === 'number' && record.expiresAt > now ? record : undefined;
   }
 
   async close(): Promise<void> {}
