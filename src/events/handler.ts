@@ -100,8 +100,12 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     const eventId = typeof envelope.event_id === 'string' ? envelope.event_id : undefined;
     const now = clock() * 1000;
     // Resolves false for a retry of something already taken (here or in another process).
+    let claimed = false; // released on failure only if this request holds the claim
     const work = (async () => {
-      if (eventId !== undefined && !(await dedupe.claim(eventId, ttlMs, now))) return false;
+      if (eventId !== undefined) {
+        claimed = await dedupe.claim(eventId, ttlMs, now);
+        if (!claimed) return false;
+      }
       if (envelope.type === 'event_callback') await bookkeeping(envelope, options.authority);
       return true;
     })();
@@ -110,11 +114,11 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
       track(
         work.then(
           (fresh) => (fresh ? runUser(envelope) : undefined),
-          (err) => finishLate(envelope, eventId, err),
+          (err) => finishLate(envelope, claimed ? eventId : undefined, err),
         ),
       );
     } else if ('error' in outcome) {
-      if (eventId !== undefined) await dedupe.release(eventId).catch(onError); // let Slack's retry try again
+      if (claimed && eventId !== undefined) await dedupe.release(eventId).catch(onError); // Slack's retry runs it
       onError(outcome.error);
       return text(500);
     } else if (outcome.value) {
