@@ -8,6 +8,7 @@ Serves /slack/install, /slack/oauth_redirect, /slack/events and /healthz.
 Environment: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_SCOPES, SLACK_USER_SCOPES, SLACK_SIGNING_SECRET,
 SLACK_REDIRECT_URI, SLACK_API_URL, SLACK_AUTHORIZE_URL (or SLACK_BOT_TOKEN alone for one workspace),
 SLACKLINE_DATABASE_URL (default sqlite:./slackline.db; postgres://... for many processes),
+SLACKLINE_STATE_URL (redis://...: OAuth states and event de-duplication in Redis; SLACKLINE_REDIS_PREFIX),
 SLACKLINE_ENCRYPTION_KEYS, PORT (default 3000), HOST (default 0.0.0.0).
 `;
 

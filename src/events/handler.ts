@@ -1,7 +1,10 @@
 // The HTTP events endpoint as a web-standard handler: ssl_check, signature, url_verification,
 // uninstall and revocation bookkeeping, retry de-duplication, and the user's handler after the ack.
+// Slack wants its 200 within 3 s: de-duplication and bookkeeping race a deadline, and what is not
+// done by then finishes after the ack (idle() waits for it).
 import type { InstallationAuthority } from '../oauth/authorize.js';
 import type { InstallationQuery } from '../oauth/types.js';
+import { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
 import { DEFAULT_MAX_BODY_BYTES, readLimitedBody, SignatureError, verifySlackRequest } from './verify.js';
 
 export type EventEnvelope = Record<string, unknown> & { type: string };
@@ -16,8 +19,17 @@ export interface EventsHandlerOptions {
   maxBodyBytes?: number;
   /** Seconds since the epoch. */
   clock?: () => number;
-  /** Event ids remembered for de-duplication (default 10,000). */
+  /** Event ids remembered by the default in-process de-duplication (default 10,000). */
   dedupeSize?: number;
+  /** Where event ids are claimed; share one (SQL or Redis) between processes behind a load balancer. */
+  dedupe?: EventDedupeStore;
+  /** How long an event id is remembered (default one hour). */
+  dedupeTtlMs?: number;
+  /**
+   * Longest the ack waits for de-duplication and uninstall/revocation bookkeeping (default 2,000 ms,
+   * inside Slack's 3 s). Past it Slack gets its 200 and the work finishes in the background.
+   */
+  ackDeadlineMs?: number;
 }
 
 export interface EventsHandler {
@@ -44,8 +56,9 @@ const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string =>
 export function createEventsHandler(options: EventsHandlerOptions): EventsHandler {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
-  const seen = new Set<string>();
-  const dedupeSize = options.dedupeSize ?? 10_000;
+  const dedupe = options.dedupe ?? new MemoryDedupeStore(options.dedupeSize ?? 10_000);
+  const ttlMs = options.dedupeTtlMs ?? DEDUPE_TTL_MS;
+  const deadlineMs = options.ackDeadlineMs ?? 2_000;
   const pending = new Set<Promise<void>>();
   const onError = options.onError ?? (() => {});
 
@@ -85,38 +98,84 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
       return new Response(JSON.stringify({ challenge }), { headers: { 'content-type': 'application/json' } });
     }
     const eventId = typeof envelope.event_id === 'string' ? envelope.event_id : undefined;
-    if (eventId !== undefined) {
-      if (seen.has(eventId)) return text(200); // a retry of something already acknowledged
-      if (seen.size >= dedupeSize) seen.delete(seen.values().next().value as string);
-      seen.add(eventId);
-    }
-    if (envelope.type === 'event_callback') {
-      try {
-        await bookkeeping(envelope, options.authority);
-      } catch (err) {
-        if (eventId !== undefined) seen.delete(eventId); // let Slack's retry try again
-        onError(err);
-        return text(500);
+    const now = clock() * 1000;
+    // Resolves false for a retry of something already taken (here or in another process).
+    let claimed = false; // released on failure only if this request holds the claim
+    const work = (async () => {
+      if (eventId !== undefined) {
+        claimed = await dedupe.claim(eventId, ttlMs, now);
+        if (!claimed) return false;
       }
-    }
-    const onEvent = options.onEvent;
-    if (onEvent !== undefined) {
-      const run = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => onEvent(envelope))
-        .then(
-          () => {},
-          (err: unknown) => onError(err),
-        )
-        .finally(() => pending.delete(run));
-      pending.add(run);
+      if (envelope.type === 'event_callback') await bookkeeping(envelope, options.authority);
+      return true;
+    })();
+    const outcome = await settleWithin(work, deadlineMs);
+    if (outcome === 'late') {
+      track(
+        work.then(
+          (fresh) => (fresh ? runUser(envelope) : undefined),
+          (err) => finishLate(envelope, claimed ? eventId : undefined, err),
+        ),
+      );
+    } else if ('error' in outcome) {
+      if (claimed && eventId !== undefined) await dedupe.release(eventId).catch(onError); // Slack's retry runs it
+      onError(outcome.error);
+      return text(500);
+    } else if (outcome.value) {
+      track(runUser(envelope));
     }
     return text(200);
+  };
+  const runUser = async (envelope: EventEnvelope): Promise<void> => {
+    const onEvent = options.onEvent;
+    if (onEvent === undefined) return;
+    await new Promise<void>((resolve) => setImmediate(resolve)); // after the 200 is on its way
+    try {
+      await onEvent(envelope);
+    } catch (err) {
+      onError(err);
+    }
+  };
+  // Slack has its 200 and will not retry: try the bookkeeping again here, a few times, before giving up.
+  const finishLate = async (envelope: EventEnvelope, eventId: string | undefined, error: unknown) => {
+    for (let attempt = 1; attempt <= LATE_RETRIES; attempt++) {
+      onError(error);
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      try {
+        await bookkeeping(envelope, options.authority);
+        return runUser(envelope);
+      } catch (err) {
+        error = err;
+      }
+    }
+    onError(error);
+    if (eventId !== undefined) await dedupe.release(eventId).catch(onError);
+  };
+  const track = (run: Promise<void>) => {
+    const tracked = run.finally(() => pending.delete(tracked));
+    pending.add(tracked);
   };
   return Object.assign(handler, {
     idle: async () => {
       while (pending.size > 0) await Promise.all([...pending]);
     },
   });
+}
+
+const LATE_RETRIES = 2;
+
+type Outcome<T> = 'late' | { value: T } | { error: unknown };
+
+async function settleWithin<T>(work: Promise<T>, ms: number): Promise<Outcome<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const settled = work.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
 
 /** app_uninstalled removes every row of the install; tokens_revoked removes the named tokens' rows. */

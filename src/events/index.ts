@@ -1,4 +1,5 @@
 // slackline/events: request signature verification and the HTTP events endpoint.
+export { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
 export { createEventsHandler, type EventEnvelope, type EventsHandler, type EventsHandlerOptions } from './handler.js';
 export {
   DEFAULT_MAX_BODY_BYTES,

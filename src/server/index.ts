@@ -92,6 +92,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       : createEventsHandler({
           signingSecret: secrets,
           authority: installer.authority,
+          ...(stores === undefined ? {} : { dedupe: stores.dedupe }),
           ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
           ...(options.onError === undefined ? {} : { onError: options.onError }),
         });

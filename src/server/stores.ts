@@ -1,8 +1,11 @@
 // Opening the configured stores: SLACKLINE_DATABASE_URL picks the database (sqlite:./slackline.db
 // by default, postgres://... for many processes, memory: for throwaway runs) and
-// SLACKLINE_ENCRYPTION_KEYS the sealing keys. Drivers are imported only when their URL is used.
+// SLACKLINE_ENCRYPTION_KEYS the sealing keys. SLACKLINE_STATE_URL=redis://... moves OAuth states and
+// event de-duplication to Redis (installations stay in the database). Drivers are imported only
+// when their URL is used.
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { KeyRing } from '../crypto/index.js';
+import { type EventDedupeStore, MemoryDedupeStore } from '../events/dedupe.js';
 import { MemoryInstallationStore } from '../oauth/memory-store.js';
 import type { RowInstallationStore } from '../oauth/row-store.js';
 import { MemoryStateStore } from '../oauth/state.js';
@@ -13,6 +16,8 @@ export const DEFAULT_DATABASE_URL = 'sqlite:./slackline.db';
 export interface OpenStores {
   installations: RowInstallationStore;
   states: StateStore;
+  /** Event ids already taken, shared like the states (processes on one database or Redis agree). */
+  dedupe: EventDedupeStore;
   /** What was opened, without credentials, for the startup banner. */
   description: string;
   /** The key id new values are sealed with. */
@@ -45,12 +50,62 @@ function keysFor(kind: 'sqlite' | 'postgres' | 'memory', path: string, env: Node
 }
 
 export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<OpenStores> {
+  const stateUrl = env.SLACKLINE_STATE_URL || undefined;
+  if (stateUrl !== undefined && !/^rediss?:\/\//.test(stateUrl)) {
+    throw new Error('SLACKLINE_STATE_URL must start with redis:// or rediss://');
+  }
+  const prefix = prefixOf(env);
+  const stores = await openDatabase(env);
+  return stateUrl === undefined ? stores : withRedis(stores, stateUrl, prefix);
+}
+
+/** SLACKLINE_REDIS_PREFIX (default `slackline:`) keeps apps or environments on one Redis apart. */
+function prefixOf(env: NodeJS.ProcessEnv): string {
+  const prefix = env.SLACKLINE_REDIS_PREFIX || 'slackline:';
+  if (!/^[\w:.-]{1,100}$/.test(prefix)) throw new Error('SLACKLINE_REDIS_PREFIX may hold letters, digits and _:.-');
+  return prefix;
+}
+
+async function withRedis(stores: OpenStores, url: string, prefix: string): Promise<OpenStores> {
+  const { loadDriver } = await import('../stores/driver.js');
+  const { RedisDedupeStore, RedisStateStore } = await import('../stores/redis/index.js');
+  let connected = false;
+  const client = loadDriver<typeof import('redis')>('redis', '6.x').createClient({
+    url,
+    // Refuse to start when Redis cannot be reached; once up, reconnect (commands wait meanwhile).
+    socket: {
+      connectTimeout: 5_000,
+      reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(100 * 2 ** retries, 3_000) : cause),
+    },
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    connected = true;
+  } catch (err) {
+    await stores.close();
+    throw new Error(`SLACKLINE_STATE_URL: Redis at ${new URL(url).host} is not reachable (${(err as Error).message})`);
+  }
+  return {
+    ...stores,
+    states: new RedisStateStore(client, { prefix: `${prefix}state:` }),
+    dedupe: new RedisDedupeStore(client, { prefix: `${prefix}event:` }),
+    description: `${stores.description}; states and event ids in Redis ${new URL(url).host} under ${prefix}`,
+    close: async () => {
+      await client.close();
+      await stores.close();
+    },
+  };
+}
+
+async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
   const url = env.SLACKLINE_DATABASE_URL || DEFAULT_DATABASE_URL;
   if (url === 'memory:') {
     const { keys } = keysFor('memory', '', env);
     return {
       installations: new MemoryInstallationStore({ keys }),
       states: new MemoryStateStore(),
+      dedupe: new MemoryDedupeStore(),
       description: 'memory (nothing is kept after exit)',
       keyId: keys.currentKeyId,
       keyFile: undefined,
@@ -65,6 +120,7 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<
     return {
       installations: new sqlite.SqliteInstallationStore(db, { keys }),
       states: new sqlite.SqliteStateStore(db),
+      dedupe: new sqlite.SqliteDedupeStore(db),
       description: `SQLite ${path}`,
       keyId: keys.currentKeyId,
       keyFile,
@@ -83,6 +139,7 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<
     return {
       installations: new postgres.PostgresInstallationStore(db, { keys }),
       states: new postgres.PostgresStateStore(db),
+      dedupe: new postgres.PostgresDedupeStore(db),
       keyId: keys.currentKeyId,
       description: `PostgreSQL ${host}${schema === undefined ? '' : ` schema ${schema}`}`,
       keyFile: undefined,

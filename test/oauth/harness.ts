@@ -14,6 +14,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The app's credentials and Slack's URLs for a serve pointed at the emulator. */
+export function emulatorEnv(emulator: Emulator): NodeJS.ProcessEnv {
+  return {
+    SLACK_CLIENT_ID: emulator.clientId,
+    SLACK_CLIENT_SECRET: emulator.clientSecret,
+    SLACK_API_URL: emulator.apiUrl,
+    SLACK_AUTHORIZE_URL: `${emulator.url}oauth/v2/authorize`,
+  };
+}
+
 export async function startHarness(
   env: NodeJS.ProcessEnv = {},
   options: EmulatorOptions = {},
@@ -25,11 +35,8 @@ export async function startHarness(
     port: 0,
     host: '127.0.0.1',
     env: {
-      SLACK_CLIENT_ID: emulator.clientId,
-      SLACK_CLIENT_SECRET: emulator.clientSecret,
+      ...emulatorEnv(emulator),
       SLACK_SIGNING_SECRET: emulator.signingSecret,
-      SLACK_API_URL: emulator.apiUrl,
-      SLACK_AUTHORIZE_URL: `${emulator.url}oauth/v2/authorize`,
       SLACK_SCOPES: 'chat:write,channels:read',
       SLACKLINE_DATABASE_URL: 'memory:',
       ...env,
@@ -69,12 +76,16 @@ export interface Started {
   status: number;
 }
 
+/** The Add to Slack link of an install page, unescaped. */
+export function addToSlackHref(page: string): string {
+  return /href="([^"]+)"/.exec(page)?.[1]?.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))) ?? '';
+}
+
 export async function startInstall(h: Harness, query = ''): Promise<Started> {
   const res = await fetch(`${h.server.installUrl}${query}`);
   const page = await res.text();
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const href =
-    /href="([^"]+)"/.exec(page)?.[1]?.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))) ?? '';
+  const href = addToSlackHref(page);
   const state = href === '' ? '' : (new URL(href).searchParams.get('state') ?? '');
   return { cookie, state, authorizeUrl: href, page, status: res.status };
 }

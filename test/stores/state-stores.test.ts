@@ -2,9 +2,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { createClient } from 'redis';
 import { generateState, MemoryStateStore } from '../../src/oauth/state.js';
 import type { StateStore } from '../../src/oauth/types.js';
 import { PostgresDatabase, PostgresStateStore } from '../../src/stores/postgres/index.js';
+import { RedisStateStore } from '../../src/stores/redis/index.js';
 import { openSqlite, SqliteStateStore } from '../../src/stores/sqlite/index.js';
 
 const NOW = 1_800_000_000_000;
@@ -45,6 +47,30 @@ describe('state stores', () => {
     const db = openSqlite(':memory:');
     return { store: new SqliteStateStore(db), done: async () => void db.close() };
   });
+  const redisUrl = process.env.SLACKLINE_TEST_REDIS_URL;
+  if (redisUrl === undefined) {
+    test('redis state store', (t) => t.skip('SLACKLINE_TEST_REDIS_URL is not set'));
+  } else {
+    stateConformance('redis', async () => {
+      const client = createClient({ url: redisUrl });
+      await client.connect();
+      const prefix = `slackline-test:state:${randomBytes(6).toString('hex')}:`;
+      return { store: new RedisStateStore(client, { prefix }), done: () => client.close() };
+    });
+    test('redis: a state key holding something else is refused like an unknown state, and removed', async () => {
+      const client = createClient({ url: redisUrl });
+      await client.connect();
+      try {
+        const prefix = `slackline-test:state:${randomBytes(6).toString('hex')}:`;
+        const state = generateState();
+        await client.set(prefix + state, 'not json', { PX: 60_000 });
+        assert.equal(await new RedisStateStore(client, { prefix }).consume(state, NOW), undefined);
+        assert.equal(await client.exists(prefix + state), 0);
+      } finally {
+        await client.close();
+      }
+    });
+  }
   const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
   if (url === undefined) {
     test('postgres state store', (t) => t.skip('SLACKLINE_TEST_POSTGRES_URL is not set'));

@@ -4,6 +4,7 @@
 // installs of one team end in one current row.
 import type pg from 'pg';
 import type { KeyRing } from '../../crypto/index.js';
+import type { EventDedupeStore } from '../../events/dedupe.js';
 import { RowInstallationStore } from '../../oauth/row-store.js';
 import { ALL_ROWS, ALL_USERS, type NewRow, type Row, type RowBackend, type RowKey } from '../../oauth/rows.js';
 import type { StateRecord, StateStore } from '../../oauth/types.js';
@@ -29,6 +30,9 @@ CREATE INDEX IF NOT EXISTS slackline_installation_history_key
   ON ${s}.slackline_installation_history (enterprise_id, team_id, user_id, id);
 CREATE TABLE IF NOT EXISTS ${s}.slackline_oauth_states (
   state TEXT PRIMARY KEY, expires_at BIGINT NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${s}.slackline_event_ids (
+  event_id TEXT PRIMARY KEY, expires_at BIGINT NOT NULL
 );`;
 }
 
@@ -225,6 +229,29 @@ export class PostgresStateStore implements StateStore {
     const row = rows[0];
     if (row === undefined || Number(row.expires_at) <= now) return undefined;
     return { expiresAt: Number(row.expires_at), data: JSON.parse(row.data) as Record<string, string> };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Event ids claimed by every process on one database: one upsert that only takes over an expired claim. */
+export class PostgresDedupeStore implements EventDedupeStore {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async claim(eventId: string, ttlMs: number, now: number): Promise<boolean> {
+    if (Math.random() < 1 / 256) {
+      await this.db.query('DELETE FROM $schema.slackline_event_ids WHERE expires_at <= $1', [now]);
+    }
+    const rows = await this.db.query(
+      `INSERT INTO $schema.slackline_event_ids VALUES ($1, $2) ON CONFLICT (event_id) DO UPDATE
+       SET expires_at = excluded.expires_at WHERE slackline_event_ids.expires_at <= $3 RETURNING event_id`,
+      [eventId, now + ttlMs, now],
+    );
+    return rows.length === 1;
+  }
+
+  async release(eventId: string): Promise<void> {
+    await this.db.query('DELETE FROM $schema.slackline_event_ids WHERE event_id = $1', [eventId]);
   }
 
   async close(): Promise<void> {}

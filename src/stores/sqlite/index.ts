@@ -3,6 +3,7 @@
 // loss, and BEGIN IMMEDIATE for every read-then-write so two processes cannot interleave one.
 import type Database from 'better-sqlite3';
 import type { KeyRing } from '../../crypto/index.js';
+import type { EventDedupeStore } from '../../events/dedupe.js';
 import { RowInstallationStore } from '../../oauth/row-store.js';
 import { ALL_ROWS, ALL_USERS, type NewRow, type Row, type RowBackend, type RowKey } from '../../oauth/rows.js';
 import type { StateRecord, StateStore } from '../../oauth/types.js';
@@ -24,6 +25,9 @@ CREATE INDEX IF NOT EXISTS slackline_installation_history_key
   ON slackline_installation_history (enterprise_id, team_id, user_id, id);
 CREATE TABLE IF NOT EXISTS slackline_oauth_states (
   state TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS slackline_event_ids (
+  event_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 `;
 
@@ -197,6 +201,41 @@ export class SqliteStateStore implements StateStore {
     const row = this.#consume.get(state);
     if (row === undefined || row.expires_at <= now) return undefined;
     return { expiresAt: row.expires_at, data: JSON.parse(row.data) as Record<string, string> };
+  }
+
+  async close(): Promise<void> {
+    if (this.#owned && this.#db.open) this.#db.close();
+  }
+}
+
+/** Event ids claimed by every process on one SQLite file (one statement: an upsert that only
+ * takes over an expired claim). */
+export class SqliteDedupeStore implements EventDedupeStore {
+  readonly #db: Database.Database;
+  readonly #owned: boolean;
+  readonly #claim: Database.Statement<[string, number, number], { event_id: string }>;
+  readonly #release: Database.Statement<[string]>;
+  readonly #purge: Database.Statement<[number]>;
+  #claims = 0;
+
+  constructor(database: string | Database.Database) {
+    this.#owned = typeof database === 'string';
+    this.#db = typeof database === 'string' ? openSqlite(database) : database;
+    this.#claim = this.#db.prepare(
+      `INSERT INTO slackline_event_ids VALUES (?, ?) ON CONFLICT (event_id) DO UPDATE SET expires_at = excluded.expires_at
+       WHERE slackline_event_ids.expires_at <= ? RETURNING event_id`,
+    );
+    this.#release = this.#db.prepare('DELETE FROM slackline_event_ids WHERE event_id = ?');
+    this.#purge = this.#db.prepare('DELETE FROM slackline_event_ids WHERE expires_at <= ?');
+  }
+
+  async claim(eventId: string, ttlMs: number, now: number): Promise<boolean> {
+    if (++this.#claims % 256 === 0) this.#purge.run(now);
+    return this.#claim.get(eventId, now + ttlMs, now) !== undefined;
+  }
+
+  async release(eventId: string): Promise<void> {
+    this.#release.run(eventId);
   }
 
   async close(): Promise<void> {
