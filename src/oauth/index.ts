@@ -12,8 +12,9 @@ export {
 } from './installer.js';
 export { FileInstallationStore, MemoryInstallationStore } from './memory-store.js';
 export { defaultPages, escapeHtml, type FailureReason, type InstallPageContext, type Pages } from './pages.js';
+export { type RotationOptions, TokenRefreshError, type TokenRefreshErrorCode } from './rotation.js';
 export { RowInstallationStore, type RowStoreOptions } from './row-store.js';
-export type { NewRow, Row, RowBackend, RowKey } from './rows.js';
+export type { NewRow, RotatedTokens, Row, RowBackend, RowKey } from './rows.js';
 export { generateState, isWellFormedState, MemoryStateStore, STATE_TTL_MS, StateCookie } from './state.js';
 export type * from './types.js';
 export { type AuthorizeUrlOptions, authorizeUrl, DEFAULT_AUTHORIZE_URL, pkcePair } from './url.js';

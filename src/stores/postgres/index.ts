@@ -105,9 +105,48 @@ export class PostgresDatabase {
     return (await this.pool.query<T>(text.replaceAll('$schema', this.schema), values)).rows;
   }
 
+  /** Runs `fn` in one transaction on one pooled connection; commits when it resolves, else rolls back. */
+  async transaction<T>(
+    fn: (query: <R extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<R[]>) => Promise<T>,
+  ): Promise<T> {
+    await this.ready();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(
+        async (text, values) => (await client.query(text.replaceAll('$schema', this.schema), values)).rows,
+      );
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   close(): Promise<void> {
     return this.pool.end();
   }
+}
+
+/** One statement: the upserts and their history rows commit together. */
+function upsertStatement(rows: NewRow[], now: number): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const tuples = rows.map((r, i) => {
+    values.push(r.enterpriseId, r.teamId, r.userId, r.appId, r.meta, r.secrets, now);
+    const b = i * 7;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::bigint, $${b + 7}::bigint, 1)`;
+  });
+  const text = `WITH up AS (
+       INSERT INTO $schema.slackline_installations VALUES ${tuples.join(', ')}
+       ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET app_id = excluded.app_id, meta = excluded.meta,
+         secrets = excluded.secrets, updated_at = excluded.updated_at, version = slackline_installations.version + 1
+       RETURNING enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version)
+     INSERT INTO $schema.slackline_installation_history
+       (enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version) SELECT * FROM up`;
+  return { text, values };
 }
 
 class PostgresRowBackend implements RowBackend {
@@ -117,23 +156,23 @@ class PostgresRowBackend implements RowBackend {
   ) {}
 
   async upsert(rows: NewRow[], now: number): Promise<void> {
-    // One statement: the upserts and their history rows commit together.
-    const values: unknown[] = [];
-    const tuples = rows.map((r, i) => {
-      values.push(r.enterpriseId, r.teamId, r.userId, r.appId, r.meta, r.secrets, now);
-      const b = i * 7;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::bigint, $${b + 7}::bigint, 1)`;
+    const { text, values } = upsertStatement(rows, now);
+    await this.db.query(text, values);
+  }
+
+  /** A row lock: waiters block in SELECT ... FOR UPDATE until the holder commits, then read its row. */
+  withLease(k: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void> {
+    return this.db.transaction(async (query) => {
+      const locked = await query<DbRow>(
+        `SELECT * FROM $schema.slackline_installations
+         WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 FOR UPDATE`,
+        [k.enterpriseId, k.teamId, k.userId],
+      );
+      const rows = await fn(locked[0] === undefined ? undefined : toRow(locked[0]));
+      if (rows.length === 0) return;
+      const { text, values } = upsertStatement(rows, now);
+      await query(text, values);
     });
-    await this.db.query(
-      `WITH up AS (
-         INSERT INTO $schema.slackline_installations VALUES ${tuples.join(', ')}
-         ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET app_id = excluded.app_id, meta = excluded.meta,
-           secrets = excluded.secrets, updated_at = excluded.updated_at, version = slackline_installations.version + 1
-         RETURNING enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version)
-       INSERT INTO $schema.slackline_installation_history
-         (enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version) SELECT * FROM up`,
-      values,
-    );
   }
 
   async get(k: RowKey): Promise<Row | undefined> {
