@@ -33,6 +33,15 @@ export interface AuthorizeResult {
   missingScopes: string[];
 }
 
+export interface RefreshReport {
+  /** Bot installations looked at. */
+  checked: number;
+  /** Tokens this run refreshed. */
+  refreshed: number;
+  /** Installations whose refresh failed (TokenRefreshError, or the store's error). */
+  failed: { enterpriseId: string | null; teamId: string | null; error: Error }[];
+}
+
 export interface AuthorityOptions {
   /** Configured bot scopes, for scope drift. */
   scopes: readonly string[];
@@ -83,7 +92,7 @@ export class InstallationAuthority {
       return hit.value;
     }
     let inst = await this.store.findInstallation(query);
-    if (inst !== undefined && (await this.#rotator?.refreshDue(query, inst)) === true) {
+    if (inst !== undefined && (await this.#rotator?.refreshDue(query, inst))?.due === true) {
       this.invalidate(query);
       inst = await this.store.findInstallation(query);
     }
@@ -119,6 +128,37 @@ export class InstallationAuthority {
       yield* page.items;
       cursor = page.nextCursor;
     } while (cursor !== undefined);
+  }
+
+  /**
+   * For a background job (or `slackline installations refresh`): refreshes every bot token that is
+   * within its margin plus `aheadMs`, `concurrency` at a time, so the request path rarely has to.
+   */
+  async refreshDue(options: { aheadMs?: number; concurrency?: number } = {}): Promise<RefreshReport> {
+    const report: RefreshReport = { checked: 0, refreshed: 0, failed: [] };
+    const rotator = this.#rotator;
+    const store = this.store;
+    if (rotator === undefined || store === undefined) return report;
+    const running = new Set<Promise<void>>();
+    for await (const item of this.eachInstallation()) {
+      if (!item.hasBotToken) continue;
+      const q = { enterpriseId: item.enterpriseId, teamId: item.teamId, isEnterpriseInstall: item.isEnterpriseInstall };
+      const one: Promise<void> = (async () => {
+        report.checked++;
+        try {
+          const inst = await store.findBot(q);
+          const done = inst === undefined ? undefined : await rotator.refreshDue(q, inst, options.aheadMs ?? 0);
+          if (done?.due === true) this.invalidate(q);
+          report.refreshed += done?.refreshed ?? 0;
+        } catch (err) {
+          report.failed.push({ enterpriseId: q.enterpriseId, teamId: q.teamId, error: err as Error });
+        }
+      })().finally(() => running.delete(one));
+      running.add(one);
+      if (running.size >= (options.concurrency ?? 4)) await Promise.race(running);
+    }
+    await Promise.all(running);
+    return report;
   }
 
   /** Deletes rows after an uninstall or a revocation, and drops them from the cache. */

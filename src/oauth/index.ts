@@ -1,7 +1,7 @@
 // slackline/oauth: authorize URL, state, the install and callback handlers, authorize(), and the
 // memory and file stores. SQLite and PostgreSQL stores live in slackline/stores/*.
 export { KeyRing, SealError } from '../crypto/index.js';
-export { AuthorizationError, type AuthorizeResult, InstallationAuthority } from './authorize.js';
+export { AuthorizationError, type AuthorizeResult, InstallationAuthority, type RefreshReport } from './authorize.js';
 export { installationFromOAuth, type NewInstallation } from './from-oauth.js';
 export {
   Installer,

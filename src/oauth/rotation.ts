@@ -60,7 +60,7 @@ const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable
 const REFRESH_DEADLINE_MS = 30_000;
 
 export class Rotator {
-  readonly #flights = new Map<string, Promise<void>>();
+  readonly #flights = new Map<string, Promise<boolean>>();
   readonly #notBefore = new Map<string, number>();
   readonly #margin: number;
   readonly #jitter: number;
@@ -91,51 +91,72 @@ export class Rotator {
     );
   }
 
-  /** Refreshes whatever of `inst` is due (the bot token; the asking user's own token); true if any was. */
-  async refreshDue(query: InstallationQuery, inst: Installation): Promise<boolean> {
-    const work: Promise<void>[] = [];
-    if (inst.bot !== undefined && this.due(inst.bot, query, undefined))
-      work.push(this.#ensure(query, undefined, inst.bot));
+  /**
+   * Refreshes whatever of `inst` is due (the bot token; the asking user's own token), treating the
+   * margin as `aheadMs` longer (background jobs). `due`: something was (re-read the row); `refreshed`:
+   * how many tokens this call's flights refreshed (0 when another process had already).
+   */
+  async refreshDue(
+    query: InstallationQuery,
+    inst: Installation,
+    aheadMs = 0,
+  ): Promise<{ due: boolean; refreshed: number }> {
+    const now = this.clock() + aheadMs;
+    const work: Promise<boolean>[] = [];
+    if (inst.bot !== undefined && this.due(inst.bot, query, undefined, now))
+      work.push(this.#ensure(query, undefined, inst.bot, aheadMs));
     const userId = query.userId;
     if (
       userId !== undefined &&
       inst.user.id === userId &&
       inst.user.token !== undefined &&
-      this.due(inst.user, query, userId)
+      this.due(inst.user, query, userId, now)
     )
-      work.push(this.#ensure(query, userId, inst.user));
-    await Promise.all(work);
-    return work.length > 0;
+      work.push(this.#ensure(query, userId, inst.user, aheadMs));
+    const done = await Promise.all(work);
+    return { due: work.length > 0, refreshed: done.filter(Boolean).length };
   }
 
-  #ensure(query: InstallationQuery, userId: string | undefined, current: Credentials): Promise<void> {
+  #ensure(
+    query: InstallationQuery,
+    userId: string | undefined,
+    current: Credentials,
+    aheadMs: number,
+  ): Promise<boolean> {
     const k = keyOf(query, userId ?? '');
     const key = `${k.enterpriseId}:${k.teamId}:${k.userId}`;
     const flying = this.#flights.get(key);
     if (flying !== undefined) return flying;
     const now = this.clock();
-    if ((this.#notBefore.get(key) ?? 0) > now && (current.expiresAt ?? 0) > now) return Promise.resolve();
-    const flight = this.#refresh(query, userId, current, key).finally(() => this.#flights.delete(key));
+    if ((this.#notBefore.get(key) ?? 0) > now && (current.expiresAt ?? 0) > now) return Promise.resolve(false);
+    const flight = this.#refresh(query, userId, current, key, aheadMs).finally(() => this.#flights.delete(key));
     this.#flights.set(key, flight);
     return flight;
   }
 
-  async #refresh(query: InstallationQuery, userId: string | undefined, current: Credentials, key: string) {
+  async #refresh(
+    query: InstallationQuery,
+    userId: string | undefined,
+    current: Credentials,
+    key: string,
+    aheadMs: number,
+  ): Promise<boolean> {
     try {
-      await this.store.rotate(
+      const refreshed = await this.store.rotate(
         query,
         userId,
-        (c) => this.due(c, query, userId),
+        (c) => this.due(c, query, userId, this.clock() + aheadMs),
         (refreshToken) => this.#exchange(refreshToken),
       );
       this.#notBefore.delete(key);
+      return refreshed;
     } catch (err) {
       const rejected = err instanceof PlatformError && !TRANSIENT.has(err.error);
       const q = { enterpriseId: query.enterpriseId ?? null, teamId: query.teamId ?? null };
       if (rejected) throw new TokenRefreshError('slackline_refresh_rejected', q.enterpriseId, q.teamId, err);
       const now = this.clock();
       this.#notBefore.set(key, now + this.#retryAfter);
-      if ((current.expiresAt ?? 0) > now) return; // the current token still works: answer it for now
+      if ((current.expiresAt ?? 0) > now) return false; // the current token still works: answer it for now
       throw new TokenRefreshError('slackline_refresh_failed', q.enterpriseId, q.teamId, err);
     }
   }

@@ -104,3 +104,13 @@ export function refreshCounter(emu: Emulator): (ok?: boolean) => number {
 export function nearExpiry(emu: Emulator, msBeforeExpiry = 60_000): void {
   emu.state.clock.offsetMs = TWELVE_HOURS - msBeforeExpiry;
 }
+
+/** Uses a refresh token elsewhere (as a lost response would): a single-use token is then spent. */
+export async function spendRefreshToken(emu: Emulator, refreshToken: string | undefined): Promise<void> {
+  await clientFor(emu).oauth.v2.access({
+    client_id: emu.clientId,
+    client_secret: emu.clientSecret,
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken ?? '',
+  });
+}

@@ -13,6 +13,7 @@ import {
   openStore,
   pgUrl,
   refreshCounter,
+  spendRefreshToken,
   TWELVE_HOURS,
 } from './rotation-helpers.js';
 
@@ -118,18 +119,30 @@ for (const kind of ['memory', 'sqlite', 'postgres'] as Kind[]) {
       assert.equal(refreshes(), 1);
     });
 
+    it('refreshDue() refreshes what is due (or due within aheadMs) and nothing else', async () => {
+      const teamId = await installInto(emu, open.store);
+      const refreshes = refreshCounter(emu);
+      const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+      const authority = authorityFor(emu, open.store);
+      const first = await authority.authorize(q);
+      assert.deepEqual(await authority.refreshDue(), { checked: 1, refreshed: 0, failed: [] });
+      assert.equal(refreshes(), 0);
+      const ahead = await authority.refreshDue({ aheadMs: 12 * 3_600_000 });
+      assert.deepEqual([ahead.checked, ahead.refreshed, ahead.failed.length], [1, 1, 0]);
+      const next = await authority.authorize(q); // the cache entry was dropped
+      assert.notEqual(next.botToken, first.botToken);
+      assert.equal((await open.store.findBot(q))?.bot?.token, next.botToken);
+      assert.equal((await authority.refreshDue()).refreshed, 0);
+      assert.equal(refreshes(), 1);
+    });
+
     it('a refused refresh token → TokenRefreshError slackline_refresh_rejected, row kept as it was', async () => {
       const teamId = await installInto(emu, open.store);
       const refreshes = refreshCounter(emu);
       const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
       const stored = await open.store.findBot(q);
       // Someone else spends the refresh token (as a lost response would): ours is now single-use-spent.
-      await clientFor(emu).oauth.v2.access({
-        client_id: emu.clientId,
-        client_secret: emu.clientSecret,
-        grant_type: 'refresh_token',
-        refresh_token: stored?.bot?.refreshToken ?? '',
-      });
+      await spendRefreshToken(emu, stored?.bot?.refreshToken);
       const authority = authorityFor(emu, open.store);
       nearExpiry(emu);
       const err = await authority.authorize(q).catch((e: unknown) => e);
