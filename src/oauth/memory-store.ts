@@ -82,8 +82,11 @@ export class MemoryRowBackend implements RowBackend {
     this.#leases.set(k, tail);
     await previous;
     try {
-      const rows = await fn(this.rows.get(k));
-      if (rows.length > 0) await this.upsert(rows, now);
+      for (const row of await fn(this.rows.get(k))) {
+        const old = this.rows.get(id(row));
+        if (old !== undefined) this.rows.set(id(row), { ...old, ...row, updatedAt: now, version: old.version + 1 });
+      }
+      this.onWrite();
     } finally {
       release();
       if (this.#leases.get(k) === tail) this.#leases.delete(k);

@@ -40,8 +40,9 @@ export interface RowBackend {
   history(key: RowKey): Promise<Row[]>;
   /**
    * Runs `fn` on the current row while holding that row's refresh lease (one holder across processes
-   * at a time) and writes the rows it returns (as upsert does) before letting go. A waiter gets the
-   * row as the previous holder left it. When `fn` throws, nothing is written.
+   * at a time) and updates the rows it returns before letting go: meta, secrets, updated_at and
+   * version + 1, no history entry (a refresh is not an install), and never a row deleted meanwhile.
+   * A waiter gets the row as the previous holder left it. When `fn` throws, nothing is written.
    */
   withLease(key: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void>;
   close(): Promise<void>;

@@ -225,6 +225,7 @@ export function storeConformance(factory: StoreFactory): void {
         ['xoxb-canary-rotated', 'xoxe-canary-r2', 50_000, 2],
       );
       assert.deepEqual([after?.bot?.scopes, after?.bot?.userId], [bot.scopes, bot.userId]);
+      assert.equal((await s.history(q('T0CONF1'))).length, 1); // a refresh is not an install
       const boom = async (): Promise<never> => {
         throw new Error('boom');
       };

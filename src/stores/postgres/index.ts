@@ -131,24 +131,6 @@ export class PostgresDatabase {
   }
 }
 
-/** One statement: the upserts and their history rows commit together. */
-function upsertStatement(rows: NewRow[], now: number): { text: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const tuples = rows.map((r, i) => {
-    values.push(r.enterpriseId, r.teamId, r.userId, r.appId, r.meta, r.secrets, now);
-    const b = i * 7;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::bigint, $${b + 7}::bigint, 1)`;
-  });
-  const text = `WITH up AS (
-       INSERT INTO $schema.slackline_installations VALUES ${tuples.join(', ')}
-       ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET app_id = excluded.app_id, meta = excluded.meta,
-         secrets = excluded.secrets, updated_at = excluded.updated_at, version = slackline_installations.version + 1
-       RETURNING enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version)
-     INSERT INTO $schema.slackline_installation_history
-       (enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version) SELECT * FROM up`;
-  return { text, values };
-}
-
 class PostgresRowBackend implements RowBackend {
   constructor(
     private readonly db: PostgresDatabase,
@@ -156,8 +138,23 @@ class PostgresRowBackend implements RowBackend {
   ) {}
 
   async upsert(rows: NewRow[], now: number): Promise<void> {
-    const { text, values } = upsertStatement(rows, now);
-    await this.db.query(text, values);
+    // One statement: the upserts and their history rows commit together.
+    const values: unknown[] = [];
+    const tuples = rows.map((r, i) => {
+      values.push(r.enterpriseId, r.teamId, r.userId, r.appId, r.meta, r.secrets, now);
+      const b = i * 7;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::bigint, $${b + 7}::bigint, 1)`;
+    });
+    await this.db.query(
+      `WITH up AS (
+         INSERT INTO $schema.slackline_installations VALUES ${tuples.join(', ')}
+         ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET app_id = excluded.app_id, meta = excluded.meta,
+           secrets = excluded.secrets, updated_at = excluded.updated_at, version = slackline_installations.version + 1
+         RETURNING enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version)
+       INSERT INTO $schema.slackline_installation_history
+         (enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version) SELECT * FROM up`,
+      values,
+    );
   }
 
   /** A row lock: waiters block in SELECT ... FOR UPDATE until the holder commits, then read its row. */
@@ -168,10 +165,13 @@ class PostgresRowBackend implements RowBackend {
          WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 FOR UPDATE`,
         [k.enterpriseId, k.teamId, k.userId],
       );
-      const rows = await fn(locked[0] === undefined ? undefined : toRow(locked[0]));
-      if (rows.length === 0) return;
-      const { text, values } = upsertStatement(rows, now);
-      await query(text, values);
+      for (const r of await fn(locked[0] === undefined ? undefined : toRow(locked[0]))) {
+        await query(
+          `UPDATE $schema.slackline_installations SET meta = $1, secrets = $2, updated_at = $3, version = version + 1
+           WHERE enterprise_id = $4 AND team_id = $5 AND user_id = $6`,
+          [r.meta, r.secrets, now, r.enterpriseId, r.teamId, r.userId],
+        );
+      }
     });
   }
 

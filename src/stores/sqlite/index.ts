@@ -122,7 +122,7 @@ class SqliteRowBackend implements RowBackend {
       "DELETE FROM slackline_installations WHERE enterprise_id = ? AND team_id = ? AND user_id <> ''",
     );
     this.#deleteAll = db.prepare('DELETE FROM slackline_installations WHERE enterprise_id = ? AND team_id = ?');
-    this.#leases = new SqliteLeases(db, (k) => this.#getSync(k), this.#upsert);
+    this.#leases = new SqliteLeases(db, (k) => this.#getSync(k));
   }
 
   #getSync(k: RowKey): Row | undefined {

@@ -22,11 +22,7 @@ export class SqliteLeases {
   readonly #claim: (k: RowKey, owner: string, now: number) => Claim;
   readonly #finish: (k: RowKey, owner: string, rows: NewRow[], now: number) => void;
 
-  constructor(
-    db: Database.Database,
-    get: (k: RowKey) => Row | undefined,
-    upsert: (rows: NewRow[], now: number) => void,
-  ) {
+  constructor(db: Database.Database, get: (k: RowKey) => Row | undefined) {
     db.exec(LEASES);
     const held = db.prepare<[string, string, string], { owner: string; until: number }>(
       'SELECT owner, until FROM slackline_refresh_leases WHERE enterprise_id = ? AND team_id = ? AND user_id = ?',
@@ -43,8 +39,12 @@ export class SqliteLeases {
       take.run(k.enterpriseId, k.teamId, k.userId, owner, now + LEASE_MS);
       return { row: get(k) };
     });
+    const update = db.prepare<[string, string, number, string, string, string]>(
+      `UPDATE slackline_installations SET meta = ?, secrets = ?, updated_at = ?, version = version + 1
+       WHERE enterprise_id = ? AND team_id = ? AND user_id = ?`,
+    );
     const finish = db.transaction((k: RowKey, owner: string, rows: NewRow[], now: number) => {
-      if (rows.length > 0) upsert(rows, now); // nested: a savepoint of this transaction
+      for (const r of rows) update.run(r.meta, r.secrets, now, r.enterpriseId, r.teamId, r.userId);
       drop.run(k.enterpriseId, k.teamId, k.userId, owner);
     });
     this.#claim = (k, owner, now) => claim.immediate(k, owner, now);
