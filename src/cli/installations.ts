@@ -1,16 +1,21 @@
 // `slackline installations list|show|delete` over the configured store. Tokens are never printed:
 // only whether a token is present, its scopes and what the configured scopes add (scope drift).
 import { parseArgs } from 'node:util';
-import type { InstallationQuery, InstallationSummary } from '../oauth/types.js';
+import { InstallationAuthority } from '../oauth/authorize.js';
+import type { InstallationQuery, InstallationStore, InstallationSummary } from '../oauth/types.js';
 import { openStores } from '../server/stores.js';
+import { WebClient } from '../web/client.js';
 
 const HELP = `usage: slackline installations list [--json] [--limit N]
        slackline installations show <T... | E...>
        slackline installations delete <T... | E...> --yes
        slackline installations reseal
+       slackline installations refresh [--ahead MINUTES] [--concurrency N]
 
 reseal: after putting a new key first in SLACKLINE_ENCRYPTION_KEYS (old keys after it), seals every
 stored token again under the new key; then the old key can be removed.
+refresh: (token rotation) refreshes every bot token within its refresh margin, or within MINUTES
+more, as a cron job would; needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (and SLACK_API_URL if not Slack).
 
 Reads SLACKLINE_DATABASE_URL (default sqlite:./slackline.db) and SLACKLINE_ENCRYPTION_KEYS.
 An E... id means the org-wide install of that enterprise. "missing" lists SLACK_SCOPES the
@@ -51,6 +56,8 @@ export async function installationsCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       limit: { type: 'string' },
       yes: { type: 'boolean' },
+      ahead: { type: 'string' },
+      concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -60,7 +67,7 @@ export async function installationsCommand(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const query = id === undefined ? undefined : queryFor(id);
-  if (action !== 'list' && action !== 'reseal' && query === undefined) {
+  if (action !== 'list' && action !== 'reseal' && action !== 'refresh' && query === undefined) {
     process.stderr.write(`slackline installations ${action}: give a team id (T...) or an enterprise id (E...)\n`);
     return 2;
   }
@@ -86,6 +93,7 @@ export async function installationsCommand(argv: string[]): Promise<number> {
       process.stdout.write(`resealed ${count} row(s) under key '${stores.keyId}'\n`);
       return 0;
     }
+    if (action === 'refresh') return await refresh(stores.installations, values.ahead, values.concurrency);
     if (action === 'show' && query !== undefined) {
       const inst = await stores.installations.findBot(query);
       if (inst === undefined) {
@@ -128,4 +136,24 @@ export async function installationsCommand(argv: string[]): Promise<number> {
   } finally {
     await stores.close();
   }
+}
+
+async function refresh(store: InstallationStore, ahead = '0', concurrency = '4'): Promise<number> {
+  const clientId = process.env.SLACK_CLIENT_ID ?? '';
+  const clientSecret = process.env.SLACK_CLIENT_SECRET ?? '';
+  const aheadMs = Number(ahead) * 60_000;
+  if (clientId === '' || clientSecret === '' || !(aheadMs >= 0) || !(Number(concurrency) >= 1)) {
+    process.stderr.write('refresh needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, --ahead >= 0 and --concurrency >= 1\n');
+    return 2;
+  }
+  const apiUrl = process.env.SLACK_API_URL;
+  const client = new WebClient(undefined, apiUrl ? { slackApiUrl: apiUrl } : {});
+  const authority = new InstallationAuthority(store, { scopes: [], client, rotation: { clientId, clientSecret } });
+  const report = await authority.refreshDue({ aheadMs, concurrency: Number(concurrency) });
+  process.stdout.write(`checked ${report.checked}, refreshed ${report.refreshed}, failed ${report.failed.length}\n`);
+  for (const f of report.failed) {
+    const code = (f.error as { code?: string }).code ?? f.error.name;
+    process.stderr.write(`${f.teamId ?? f.enterpriseId}: ${code}\n`);
+  }
+  return report.failed.length === 0 ? 0 : 1;
 }

@@ -2,8 +2,15 @@
 // cache that every write through this process invalidates (other processes' writes show within ttlMs).
 import type { WebClient } from '../web/client.js';
 import { hideSecrets } from './inspect.js';
+import { type RotationOptions, Rotator } from './rotation.js';
 import { keyOf } from './rows.js';
-import type { Installation, InstallationQuery, InstallationStore, InstallationSummary } from './types.js';
+import type {
+  Installation,
+  InstallationQuery,
+  InstallationStore,
+  InstallationSummary,
+  RotatingInstallationStore,
+} from './types.js';
 
 export class AuthorizationError extends Error {
   readonly code = 'slackline_no_installation';
@@ -26,6 +33,15 @@ export interface AuthorizeResult {
   missingScopes: string[];
 }
 
+export interface RefreshReport {
+  /** Bot installations looked at. */
+  checked: number;
+  /** Tokens this run refreshed. */
+  refreshed: number;
+  /** Installations whose refresh failed (TokenRefreshError, or the store's error). */
+  failed: { enterpriseId: string | null; teamId: string | null; error: Error }[];
+}
+
 export interface AuthorityOptions {
   /** Configured bot scopes, for scope drift. */
   scopes: readonly string[];
@@ -36,6 +52,11 @@ export interface AuthorityOptions {
   /** Most cached installations (default 10,000; least recently used go first). */
   cacheSize?: number;
   clock?: () => number;
+  /**
+   * Token rotation: tokens that expire are refreshed before they are answered (needs a store with
+   * rotate(), as every built-in store has). Without it, expiring tokens are answered as stored.
+   */
+  rotation?: RotationOptions;
 }
 
 export class InstallationAuthority {
@@ -43,6 +64,7 @@ export class InstallationAuthority {
   readonly #ttl: number;
   readonly #size: number;
   readonly #clock: () => number;
+  readonly #rotator: Rotator | undefined;
 
   constructor(
     readonly store: InstallationStore | undefined,
@@ -52,6 +74,11 @@ export class InstallationAuthority {
     this.#ttl = options.cacheTtlMs ?? 60_000;
     this.#size = options.cacheSize ?? 10_000;
     this.#clock = options.clock ?? Date.now;
+    const rotating = store !== undefined && typeof (store as Partial<RotatingInstallationStore>).rotate === 'function';
+    this.#rotator =
+      rotating && options.rotation !== undefined
+        ? new Rotator(store as RotatingInstallationStore, options.client, options.rotation, this.#clock)
+        : undefined;
   }
 
   async authorize(query: InstallationQuery): Promise<AuthorizeResult> {
@@ -64,12 +91,21 @@ export class InstallationAuthority {
       this.#cache.set(key, hit); // most recently used last
       return hit.value;
     }
-    const inst = await this.store.findInstallation(query);
+    let inst = await this.store.findInstallation(query);
+    if (inst !== undefined && (await this.#rotator?.refreshDue(query, inst))?.due === true) {
+      this.invalidate(query);
+      inst = await this.store.findInstallation(query);
+    }
     if (inst === undefined || (inst.bot === undefined && inst.user.token === undefined)) throw new AuthorizationError();
     const value = this.#result(inst, query.userId);
     if (this.#ttl > 0) {
       if (this.#cache.size >= this.#size) this.#cache.delete(this.#cache.keys().next().value as string);
-      const tokenExpiry = Math.min(inst.bot?.expiresAt ?? Infinity, inst.user.expiresAt ?? Infinity);
+      // Never answered from the cache once a token is within its refresh margin.
+      const margin = (userId?: string) => this.#rotator?.marginFor(query, userId) ?? 0;
+      const tokenExpiry = Math.min(
+        (inst.bot?.expiresAt ?? Infinity) - margin(),
+        (inst.user.expiresAt ?? Infinity) - margin(query.userId),
+      );
       this.#cache.set(key, { value, expires: Math.min(now + this.#ttl, tokenExpiry) });
     }
     return value;
@@ -92,6 +128,37 @@ export class InstallationAuthority {
       yield* page.items;
       cursor = page.nextCursor;
     } while (cursor !== undefined);
+  }
+
+  /**
+   * For a background job (or `slackline installations refresh`): refreshes every bot token that is
+   * within its margin plus `aheadMs`, `concurrency` at a time, so the request path rarely has to.
+   */
+  async refreshDue(options: { aheadMs?: number; concurrency?: number } = {}): Promise<RefreshReport> {
+    const report: RefreshReport = { checked: 0, refreshed: 0, failed: [] };
+    const rotator = this.#rotator;
+    const store = this.store;
+    if (rotator === undefined || store === undefined) return report;
+    const running = new Set<Promise<void>>();
+    for await (const item of this.eachInstallation()) {
+      if (!item.hasBotToken) continue;
+      const q = { enterpriseId: item.enterpriseId, teamId: item.teamId, isEnterpriseInstall: item.isEnterpriseInstall };
+      const one: Promise<void> = (async () => {
+        report.checked++;
+        try {
+          const inst = await store.findBot(q);
+          const done = inst === undefined ? undefined : await rotator.refreshDue(q, inst, options.aheadMs ?? 0);
+          if (done?.due === true) this.invalidate(q);
+          report.refreshed += done?.refreshed ?? 0;
+        } catch (err) {
+          report.failed.push({ enterpriseId: q.enterpriseId, teamId: q.teamId, error: err as Error });
+        }
+      })().finally(() => running.delete(one));
+      running.add(one);
+      if (running.size >= (options.concurrency ?? 4)) await Promise.race(running);
+    }
+    await Promise.all(running);
+    return report;
   }
 
   /** Deletes rows after an uninstall or a revocation, and drops them from the cache. */

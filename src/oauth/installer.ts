@@ -6,6 +6,7 @@ import type { WebClient } from '../web/client.js';
 import { type AuthorizeResult, InstallationAuthority } from './authorize.js';
 import { installationFromOAuth } from './from-oauth.js';
 import { defaultPages, type FailureReason, type Pages, pageResponse } from './pages.js';
+import type { RotationOptions } from './rotation.js';
 import { generateState, isWellFormedState, MemoryStateStore, STATE_TTL_MS, StateCookie, sameState } from './state.js';
 import type { InstallationQuery, InstallationStore, InstallationSummary, StateStore } from './types.js';
 import { authorizeUrl, pkcePair } from './url.js';
@@ -36,6 +37,8 @@ export interface OAuthInstallerOptions extends Common {
   directInstall?: boolean;
   /** After a completed install, redirect here (same origin as redirectUri only) instead of the success page. */
   successUrl?: string;
+  /** Token rotation timing (rotation itself follows the tokens: only expiring ones are refreshed). */
+  tokenRotation?: Pick<RotationOptions, 'marginMs' | 'jitterMs' | 'retryAfterMs'>;
   /** PKCE (off by default: Slack turns an app that uses it into a public client for good). */
   pkce?: boolean;
 }
@@ -81,7 +84,11 @@ export class Installer {
     this.#successUrl = options.successUrl === undefined ? undefined : sameOriginUrl(options.successUrl, redirect);
     this.#o = options;
     this.#states = options.stateStore ?? new MemoryStateStore();
-    this.authority = new InstallationAuthority(options.installationStore, { ...cache, scopes: options.scopes });
+    this.authority = new InstallationAuthority(options.installationStore, {
+      ...cache,
+      scopes: options.scopes,
+      rotation: { ...options.tokenRotation, clientId: options.clientId, clientSecret: options.clientSecret },
+    });
   }
 
   get oauthConfigured(): boolean {

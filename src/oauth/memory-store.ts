@@ -20,6 +20,8 @@ const order = (a: RowKey, b: RowKey) =>
 export class MemoryRowBackend implements RowBackend {
   rows = new Map<string, Row>();
   historyRows: Row[] = [];
+  /** The tail of each row's lease queue (an in-process mutex: one process owns these rows). */
+  readonly #leases = new Map<string, Promise<void>>();
   constructor(private readonly onWrite: () => void = () => {}) {}
 
   async upsert(rows: NewRow[], now: number): Promise<void> {
@@ -67,6 +69,28 @@ export class MemoryRowBackend implements RowBackend {
 
   async history(key: RowKey): Promise<Row[]> {
     return this.historyRows.filter((r) => id(r) === id(key)).reverse();
+  }
+
+  async withLease(key: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void> {
+    const k = id(key);
+    const previous = this.#leases.get(k) ?? Promise.resolve();
+    let release = () => {};
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => mine);
+    this.#leases.set(k, tail);
+    await previous;
+    try {
+      for (const row of await fn(this.rows.get(k))) {
+        const old = this.rows.get(id(row));
+        if (old !== undefined) this.rows.set(id(row), { ...old, ...row, updatedAt: now, version: old.version + 1 });
+      }
+      this.onWrite();
+    } finally {
+      release();
+      if (this.#leases.get(k) === tail) this.#leases.delete(k);
+    }
   }
 
   async close(): Promise<void> {}

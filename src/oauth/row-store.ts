@@ -1,14 +1,25 @@
 // The InstallationStore interface built once on a RowBackend, so memory, file, SQLite and PostgreSQL
 // differ only in how they keep rows (and all pass one conformance suite).
 import { KeyRing } from '../crypto/index.js';
-import { ALL_ROWS, ALL_USERS, keyOf, type Row, type RowBackend, RowCodec, type RowKey, summaryOf } from './rows.js';
+import {
+  ALL_ROWS,
+  ALL_USERS,
+  keyOf,
+  type RotatedTokens,
+  type Row,
+  type RowBackend,
+  RowCodec,
+  type RowKey,
+  summaryOf,
+} from './rows.js';
 import type {
+  Credentials,
   Installation,
   InstallationPage,
   InstallationQuery,
-  InstallationStore,
   InstallationSummary,
   ListOptions,
+  RotatingInstallationStore,
 } from './types.js';
 
 export interface RowStoreOptions {
@@ -18,7 +29,7 @@ export interface RowStoreOptions {
   clock?: () => number;
 }
 
-export class RowInstallationStore implements InstallationStore {
+export class RowInstallationStore implements RotatingInstallationStore {
   readonly #backend: RowBackend;
   readonly #codec: RowCodec;
   readonly #clock: () => number;
@@ -81,6 +92,33 @@ export class RowInstallationStore implements InstallationStore {
 
   async history(query: InstallationQuery): Promise<InstallationSummary[]> {
     return (await this.#backend.history(keyOf(query))).map(summaryOf);
+  }
+
+  /**
+   * Token rotation under the row's lease: `refresh` runs only when `due` says the stored credentials
+   * (as the previous lease holder left them) need it, and its tokens are saved before the lease goes.
+   * Answers whether this call refreshed.
+   */
+  async rotate(
+    query: InstallationQuery,
+    userId: string | undefined,
+    due: (current: Credentials) => boolean,
+    refresh: (refreshToken: string) => Promise<RotatedTokens>,
+  ): Promise<boolean> {
+    let refreshed = false;
+    await this.#backend.withLease(
+      keyOf(query, userId ?? ''),
+      async (row) => {
+        if (row === undefined) return [];
+        const current = this.#codec.credentialsOf(row);
+        if (current.refreshToken === undefined || !due(current)) return [];
+        const rows = [this.#codec.rotated(row, await refresh(current.refreshToken))];
+        refreshed = true;
+        return rows;
+      },
+      this.#clock(),
+    );
+    return refreshed;
   }
 
   /**

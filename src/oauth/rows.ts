@@ -4,7 +4,7 @@
 // additional data is the row key, so a sealed blob moved to another row does not open.
 import type { KeyRing } from '../crypto/index.js';
 import { hideSecrets } from './inspect.js';
-import type { Installation, InstallationQuery, InstallationSummary } from './types.js';
+import type { Credentials, Installation, InstallationQuery, InstallationSummary } from './types.js';
 
 export interface RowKey {
   enterpriseId: string;
@@ -38,7 +38,22 @@ export interface RowBackend {
   listAll(after: RowKey | undefined, limit: number): Promise<Row[]>;
   /** History entries of one key, newest first (secrets are not kept in history). */
   history(key: RowKey): Promise<Row[]>;
+  /**
+   * Runs `fn` on the current row while holding that row's refresh lease (one holder across processes
+   * at a time) and updates the rows it returns before letting go: meta, secrets, updated_at and
+   * version + 1, no history entry (a refresh is not an install), and never a row deleted meanwhile.
+   * A waiter gets the row as the previous holder left it. When `fn` throws, nothing is written.
+   */
+  withLease(key: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** New tokens from a refresh (token rotation). */
+export interface RotatedTokens {
+  token: string;
+  refreshToken: string;
+  /** Epoch ms. */
+  expiresAt: number;
 }
 
 export const ALL_USERS = '*users';
@@ -179,6 +194,39 @@ export class RowCodec {
       updatedAt: main.updatedAt,
       version: main.version,
     });
+  }
+
+  /** The bot row (userId '') or a user row with its token, refresh token and expiry replaced. */
+  rotated(row: Row, t: RotatedTokens): NewRow {
+    const meta = JSON.parse(row.meta) as Meta;
+    const secrets = this.#open(row);
+    if (row.userId === '') {
+      if (meta.bot === undefined) throw new TypeError('no bot on this row');
+      meta.bot.expiresAt = t.expiresAt;
+      Object.assign(secrets, { botToken: t.token, botRefreshToken: t.refreshToken });
+    } else {
+      meta.user.expiresAt = t.expiresAt;
+      Object.assign(secrets, { userToken: t.token, userRefreshToken: t.refreshToken });
+    }
+    const key = { enterpriseId: row.enterpriseId, teamId: row.teamId, userId: row.userId };
+    return this.#row(key, row.appId ?? undefined, meta, secrets);
+  }
+
+  /** The credentials a bot row (userId '') or user row holds, for a refresh decision. */
+  credentialsOf(row: Row): Credentials {
+    const meta = JSON.parse(row.meta) as Meta;
+    const s = this.#open(row);
+    return row.userId === ''
+      ? hideSecrets({
+          ...opt('token', s.botToken),
+          ...opt('refreshToken', s.botRefreshToken),
+          ...opt('expiresAt', meta.bot?.expiresAt),
+        })
+      : hideSecrets({
+          ...opt('token', s.userToken),
+          ...opt('refreshToken', s.userRefreshToken),
+          ...opt('expiresAt', meta.user.expiresAt),
+        });
   }
 
   /** The same row with its secrets sealed again under the current key (key rotation). */

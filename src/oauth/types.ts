@@ -99,6 +99,24 @@ export interface InstallationStore {
   close(): Promise<void>;
 }
 
+/** One token as stored, for a refresh decision. */
+export interface Credentials {
+  token?: string;
+  refreshToken?: string;
+  /** Epoch ms. */
+  expiresAt?: number;
+}
+
+/** A store that can refresh rotating tokens under a lease (every built-in store). */
+export interface RotatingInstallationStore extends InstallationStore {
+  rotate(
+    query: InstallationQuery,
+    userId: string | undefined,
+    due: (current: Credentials) => boolean,
+    refresh: (refreshToken: string) => Promise<{ token: string; refreshToken: string; expiresAt: number }>,
+  ): Promise<boolean>;
+}
+
 /** What the state store keeps for one install attempt. */
 export interface StateRecord {
   expiresAt: number;

@@ -1,9 +1,10 @@
 // One suite every InstallationStore passes: memory, file, SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import type { NewInstallation } from '../../src/oauth/from-oauth.js';
-import type { InstallationStore } from '../../src/oauth/types.js';
+import type { InstallationStore, RotatingInstallationStore } from '../../src/oauth/types.js';
 
 export interface StoreFactory {
   name: string;
@@ -196,6 +197,46 @@ export function storeConformance(factory: StoreFactory): void {
       const text = await raw();
       assert.match(text, /U0S/); // the rows are there...
       assert.doesNotMatch(text, /canary-at-rest|canary-refresh/); // ...but not the tokens
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${factory.name}: rotate() holds the row's lease: 20 concurrent callers, one refresh; a failed one writes nothing`, async () => {
+    const { store } = await factory.open();
+    const s = store as RotatingInstallationStore;
+    try {
+      const bot = { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 };
+      await s.save(install({ bot }));
+      let calls = 0;
+      const due = (c: { expiresAt?: number }) => (c.expiresAt ?? 0) < 10_000;
+      const refresh = async (refreshToken: string) => {
+        calls++;
+        assert.equal(refreshToken, 'xoxe-canary-r1');
+        await sleep(20); // the others arrive while this one holds the lease
+        return { token: 'xoxb-canary-rotated', refreshToken: 'xoxe-canary-r2', expiresAt: 50_000 };
+      };
+      const done = await Promise.all(Array.from({ length: 20 }, () => s.rotate(q('T0CONF1'), undefined, due, refresh)));
+      assert.equal(calls, 1);
+      assert.equal(done.filter(Boolean).length, 1);
+      const after = await s.findBot(q('T0CONF1'));
+      assert.deepEqual(
+        [after?.bot?.token, after?.bot?.refreshToken, after?.bot?.expiresAt, after?.version],
+        ['xoxb-canary-rotated', 'xoxe-canary-r2', 50_000, 2],
+      );
+      assert.deepEqual([after?.bot?.scopes, after?.bot?.userId], [bot.scopes, bot.userId]);
+      assert.equal((await s.history(q('T0CONF1'))).length, 1); // a refresh is not an install
+      const boom = async (): Promise<never> => {
+        throw new Error('boom');
+      };
+      await assert.rejects(
+        s.rotate(q('T0CONF1'), undefined, () => true, boom),
+        /boom/,
+      );
+      assert.equal((await s.findBot(q('T0CONF1')))?.version, 2);
+      // The failed holder let go: the next caller gets the lease at once.
+      assert.equal(await s.rotate(q('T0CONF1'), undefined, () => false, boom), false);
+      assert.equal(await s.rotate(q('T0NONE'), undefined, () => true, boom), false); // no row: nothing to refresh
     } finally {
       await store.close();
     }

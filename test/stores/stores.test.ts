@@ -80,6 +80,7 @@ function bind(store: SqliteInstallationStore | PostgresInstallationStore) {
     deleteAll: store.deleteAll.bind(store),
     list: store.list.bind(store),
     history: store.history.bind(store),
+    rotate: store.rotate.bind(store),
   };
 }
 

@@ -109,6 +109,27 @@ export class PostgresDatabase {
     return (await this.pool.query<T>(text.replaceAll('$schema', this.schema), values)).rows;
   }
 
+  /** Runs `fn` in one transaction on one pooled connection; commits when it resolves, else rolls back. */
+  async transaction<T>(
+    fn: (query: <R extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<R[]>) => Promise<T>,
+  ): Promise<T> {
+    await this.ready();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(
+        async (text, values) => (await client.query(text.replaceAll('$schema', this.schema), values)).rows,
+      );
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   close(): Promise<void> {
     return this.pool.end();
   }
@@ -138,6 +159,24 @@ class PostgresRowBackend implements RowBackend {
          (enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version) SELECT * FROM up`,
       values,
     );
+  }
+
+  /** A row lock: waiters block in SELECT ... FOR UPDATE until the holder commits, then read its row. */
+  withLease(k: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void> {
+    return this.db.transaction(async (query) => {
+      const locked = await query<DbRow>(
+        `SELECT * FROM $schema.slackline_installations
+         WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 FOR UPDATE`,
+        [k.enterpriseId, k.teamId, k.userId],
+      );
+      for (const r of await fn(locked[0] === undefined ? undefined : toRow(locked[0]))) {
+        await query(
+          `UPDATE $schema.slackline_installations SET meta = $1, secrets = $2, updated_at = $3, version = version + 1
+           WHERE enterprise_id = $4 AND team_id = $5 AND user_id = $6`,
+          [r.meta, r.secrets, now, r.enterpriseId, r.teamId, r.userId],
+        );
+      }
+    });
   }
 
   async get(k: RowKey): Promise<Row | undefined> {

@@ -8,6 +8,7 @@ import { RowInstallationStore } from '../../oauth/row-store.js';
 import { ALL_ROWS, ALL_USERS, type NewRow, type Row, type RowBackend, type RowKey } from '../../oauth/rows.js';
 import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
+import { SqliteLeases } from './lease.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS slackline_installations (
@@ -75,6 +76,7 @@ class SqliteRowBackend implements RowBackend {
   readonly #deleteOne: Database.Statement<[string, string, string]>;
   readonly #deleteUsers: Database.Statement<[string, string]>;
   readonly #deleteAll: Database.Statement<[string, string]>;
+  readonly #leases: SqliteLeases;
 
   constructor(
     private readonly db: Database.Database,
@@ -124,6 +126,16 @@ class SqliteRowBackend implements RowBackend {
       "DELETE FROM slackline_installations WHERE enterprise_id = ? AND team_id = ? AND user_id <> ''",
     );
     this.#deleteAll = db.prepare('DELETE FROM slackline_installations WHERE enterprise_id = ? AND team_id = ?');
+    this.#leases = new SqliteLeases(db, (k) => this.#getSync(k));
+  }
+
+  #getSync(k: RowKey): Row | undefined {
+    const r = this.#get.get(k.enterpriseId, k.teamId, k.userId);
+    return r === undefined ? undefined : toRow(r);
+  }
+
+  withLease(k: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void> {
+    return this.#leases.withLease(k, fn, now);
   }
 
   async upsert(rows: NewRow[], now: number): Promise<void> {
@@ -131,8 +143,7 @@ class SqliteRowBackend implements RowBackend {
   }
 
   async get(k: RowKey): Promise<Row | undefined> {
-    const r = this.#get.get(k.enterpriseId, k.teamId, k.userId);
-    return r === undefined ? undefined : toRow(r);
+    return this.#getSync(k);
   }
 
   async delete(k: RowKey): Promise<void> {

@@ -1,0 +1,183 @@
+// Token rotation behind authorize(): a rotating token (one with expiresAt and a refresh token) is
+// refreshed once it is within a margin of expiring. Across processes the store's row lease makes one
+// caller the refresher and gives every waiter the row it left (a refresh token is single-use: a second
+// refresh would fail and lock the installation out); within a process, callers share one flight.
+//
+// Failures: Slack refusing the refresh (invalid_refresh_token, invalid_client, ...) is a
+// TokenRefreshError 'slackline_refresh_rejected' and the row is kept as it was. A failure Slack may
+// not have answered (network, timeout, 5xx, rate limit) also keeps the row, with the old refresh
+// token: while the current token still works, authorize() keeps answering it and tries again after
+// retryAfterMs; once it has expired, 'slackline_refresh_failed'. If Slack did receive that request,
+// the stored refresh token was spent and the next attempt is rejected: nothing on our side can tell
+// (oauth.v2.access has no idempotency key), so the refresh call is never repeated automatically.
+import { PlatformError, type RequestError } from '../http/errors.js';
+import type { WebClient } from '../web/client.js';
+import { keyOf, type RotatedTokens } from './rows.js';
+import type { Credentials, Installation, InstallationQuery, RotatingInstallationStore } from './types.js';
+
+export interface RotationOptions {
+  /** The app's client credentials (sent with HTTP Basic). */
+  clientId: string;
+  clientSecret: string;
+  /** Refresh a token once it has less than this left, in ms (default 5 minutes). */
+  marginMs?: number;
+  /** Extra margin, fixed per installation, between 0 and this (default 5 minutes): spreads refreshes. */
+  jitterMs?: number;
+  /** After a failed refresh while the token still works, wait this long before another try (default 10 s). */
+  retryAfterMs?: number;
+}
+
+export type TokenRefreshErrorCode = 'slackline_refresh_rejected' | 'slackline_refresh_failed';
+
+export class TokenRefreshError extends Error {
+  /** Slack's error on 'slackline_refresh_rejected' (e.g. invalid_refresh_token). */
+  readonly error: string | undefined;
+  /** Slack may have received (and spent) the refresh token although no answer came back. */
+  readonly mayHaveBeenReceived: boolean;
+  constructor(
+    readonly code: TokenRefreshErrorCode,
+    readonly enterpriseId: string | null,
+    readonly teamId: string | null,
+    cause: unknown,
+  ) {
+    const error = cause instanceof PlatformError ? cause.error : undefined;
+    super(
+      code === 'slackline_refresh_rejected'
+        ? `Slack refused to refresh the token (${error}): the app must be installed again`
+        : 'refreshing the token failed and it has expired',
+      { cause },
+    );
+    this.name = 'TokenRefreshError';
+    this.error = error;
+    this.mayHaveBeenReceived =
+      cause instanceof PlatformError || (cause as Partial<RequestError>)?.mayHaveBeenReceived !== false;
+  }
+}
+
+/** Slack errors that do not mean "this refresh token or these credentials are refused". */
+const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+const REFRESH_DEADLINE_MS = 30_000;
+
+export class Rotator {
+  readonly #flights = new Map<string, Promise<boolean>>();
+  readonly #notBefore = new Map<string, number>();
+  readonly #margin: number;
+  readonly #jitter: number;
+  readonly #retryAfter: number;
+
+  constructor(
+    private readonly store: RotatingInstallationStore,
+    private readonly client: WebClient,
+    private readonly options: RotationOptions,
+    private readonly clock: () => number,
+  ) {
+    this.#margin = options.marginMs ?? 5 * 60_000;
+    this.#jitter = options.jitterMs ?? 5 * 60_000;
+    this.#retryAfter = options.retryAfterMs ?? 10_000;
+  }
+
+  /** The margin of one row (the same in every process, so they agree when it is due). */
+  marginFor(query: InstallationQuery, userId = ''): number {
+    const k = keyOf(query, userId);
+    let h = 2166136261;
+    for (const c of `${k.enterpriseId}:${k.teamId}:${k.userId}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+    return this.#margin + (this.#jitter <= 0 ? 0 : h % this.#jitter);
+  }
+
+  due(c: Credentials, query: InstallationQuery, userId: string | undefined, now = this.clock()): boolean {
+    return (
+      c.refreshToken !== undefined && c.expiresAt !== undefined && c.expiresAt - this.marginFor(query, userId) <= now
+    );
+  }
+
+  /**
+   * Refreshes whatever of `inst` is due (the bot token; the asking user's own token), treating the
+   * margin as `aheadMs` longer (background jobs). `due`: something was (re-read the row); `refreshed`:
+   * how many tokens this call's flights refreshed (0 when another process had already).
+   */
+  async refreshDue(
+    query: InstallationQuery,
+    inst: Installation,
+    aheadMs = 0,
+  ): Promise<{ due: boolean; refreshed: number }> {
+    const now = this.clock() + aheadMs;
+    const work: Promise<boolean>[] = [];
+    if (inst.bot !== undefined && this.due(inst.bot, query, undefined, now))
+      work.push(this.#ensure(query, undefined, inst.bot, aheadMs));
+    const userId = query.userId;
+    if (
+      userId !== undefined &&
+      inst.user.id === userId &&
+      inst.user.token !== undefined &&
+      this.due(inst.user, query, userId, now)
+    )
+      work.push(this.#ensure(query, userId, inst.user, aheadMs));
+    const done = await Promise.all(work);
+    return { due: work.length > 0, refreshed: done.filter(Boolean).length };
+  }
+
+  #ensure(
+    query: InstallationQuery,
+    userId: string | undefined,
+    current: Credentials,
+    aheadMs: number,
+  ): Promise<boolean> {
+    const k = keyOf(query, userId ?? '');
+    const key = `${k.enterpriseId}:${k.teamId}:${k.userId}`;
+    const flying = this.#flights.get(key);
+    if (flying !== undefined) return flying;
+    const now = this.clock();
+    if ((this.#notBefore.get(key) ?? 0) > now && (current.expiresAt ?? 0) > now) return Promise.resolve(false);
+    const flight = this.#refresh(query, userId, current, key, aheadMs).finally(() => this.#flights.delete(key));
+    this.#flights.set(key, flight);
+    return flight;
+  }
+
+  async #refresh(
+    query: InstallationQuery,
+    userId: string | undefined,
+    current: Credentials,
+    key: string,
+    aheadMs: number,
+  ): Promise<boolean> {
+    try {
+      const refreshed = await this.store.rotate(
+        query,
+        userId,
+        (c) => this.due(c, query, userId, this.clock() + aheadMs),
+        (refreshToken) => this.#exchange(refreshToken),
+      );
+      this.#notBefore.delete(key);
+      return refreshed;
+    } catch (err) {
+      const rejected = err instanceof PlatformError && !TRANSIENT.has(err.error);
+      const q = { enterpriseId: query.enterpriseId ?? null, teamId: query.teamId ?? null };
+      if (rejected) throw new TokenRefreshError('slackline_refresh_rejected', q.enterpriseId, q.teamId, err);
+      const now = this.clock();
+      this.#notBefore.set(key, now + this.#retryAfter);
+      if ((current.expiresAt ?? 0) > now) return false; // the current token still works: answer it for now
+      throw new TokenRefreshError('slackline_refresh_failed', q.enterpriseId, q.teamId, err);
+    }
+  }
+
+  async #exchange(refreshToken: string): Promise<RotatedTokens> {
+    this.client.core.redactor.addSecret(refreshToken);
+    const answer = (await this.client.oauth.v2.access(
+      {
+        client_id: this.options.clientId,
+        client_secret: this.options.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      },
+      { deadlineMs: REFRESH_DEADLINE_MS, retryWrites: false },
+    )) as unknown as Record<string, unknown>;
+    const { access_token: token, refresh_token: next, expires_in: ttl } = answer;
+    if (typeof token !== 'string' || typeof next !== 'string' || typeof ttl !== 'number' || !(ttl > 0)) {
+      throw new TypeError('oauth.v2.access: a refresh answer without access_token, refresh_token and expires_in');
+    }
+    this.client.core.redactor.addSecret(token);
+    this.client.core.redactor.addSecret(next);
+    return { token, refreshToken: next, expiresAt: this.clock() + ttl * 1000 };
+  }
+}

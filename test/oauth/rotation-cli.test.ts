@@ -1,0 +1,49 @@
+// `slackline installations refresh`: the background refresh as a cron job runs it, over a SQLite file
+// shared with this process, against a rotation-enabled emulator.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startEmulator } from '../../src/emulator/index.js';
+import { runCli } from '../e2e/helpers.js';
+import { installInto, openStore, refreshCounter, spendRefreshToken } from './rotation-helpers.js';
+
+test('installations refresh: only what is due (--ahead widens it); a refused token fails with its code', {
+  timeout: 60_000,
+}, async () => {
+  const emu = await startEmulator({ app: { tokenRotation: true } });
+  const open = await openStore('sqlite', Date.now);
+  try {
+    const teamId = await installInto(emu, open.store);
+    const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+    const before = await open.store.findBot(q);
+    const refreshes = refreshCounter(emu);
+    const env = {
+      SLACKLINE_DATABASE_URL: `sqlite:${open.env.DB}`,
+      SLACKLINE_ENCRYPTION_KEYS: open.env.SPEC,
+      SLACK_CLIENT_ID: emu.clientId,
+      SLACK_CLIENT_SECRET: emu.clientSecret,
+      SLACK_API_URL: emu.apiUrl,
+    };
+    const idle = await runCli(['installations', 'refresh'], env);
+    assert.equal(idle.code, 0, idle.stderr);
+    assert.equal(idle.stdout.trim(), 'checked 1, refreshed 0, failed 0');
+    const ahead = await runCli(['installations', 'refresh', '--ahead', '720'], env);
+    assert.equal(ahead.code, 0, ahead.stderr);
+    assert.equal(ahead.stdout.trim(), 'checked 1, refreshed 1, failed 0');
+    const after = await open.store.findBot(q);
+    assert.notEqual(after?.bot?.token, before?.bot?.token);
+    assert.equal(after?.version, (before?.version ?? 0) + 1);
+    assert.equal(refreshes(true), 1);
+
+    // Spend the stored refresh token elsewhere: the next refresh is refused and reported.
+    await spendRefreshToken(emu, after?.bot?.refreshToken);
+    const refused = await runCli(['installations', 'refresh', '--ahead', '720'], env);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stdout.trim(), 'checked 1, refreshed 0, failed 1');
+    assert.equal(refused.stderr.trim(), `${teamId}: slackline_refresh_rejected`);
+    assert.equal((await open.store.findBot(q))?.version, after?.version);
+    for (const out of [idle, ahead, refused]) assert.doesNotMatch(out.stdout + out.stderr, /xox[bpe]/);
+  } finally {
+    await open.close();
+    await emu.close();
+  }
+});

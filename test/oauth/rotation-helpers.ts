@@ -1,0 +1,116 @@
+// Token rotation tests: a rotation-enabled emulator app, installs approved headlessly, stores of every
+// kind over real files and servers, and clocks that move with the emulator's.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KeyRing } from '../../src/crypto/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { InstallationAuthority } from '../../src/oauth/authorize.js';
+import { installationFromOAuth } from '../../src/oauth/from-oauth.js';
+import { MemoryInstallationStore } from '../../src/oauth/memory-store.js';
+import type { RowInstallationStore } from '../../src/oauth/row-store.js';
+import { PostgresDatabase, PostgresInstallationStore } from '../../src/stores/postgres/index.js';
+import { SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
+import { WebClient } from '../../src/web/client.js';
+
+export const TWELVE_HOURS = 43_200_000;
+export const pgUrl = process.env.SLACKLINE_TEST_POSTGRES_URL;
+const dir = mkdtempSync(join(tmpdir(), 'slackline-rotation-'));
+let n = 0;
+
+export interface OpenStore {
+  store: RowInstallationStore;
+  /** What another process needs to open the same store (env for the worker). */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export type Kind = 'memory' | 'sqlite' | 'postgres';
+
+export async function openStore(kind: Kind, clock: () => number): Promise<OpenStore> {
+  const spec = KeyRing.generateSpec('rot');
+  const keys = KeyRing.parse(spec);
+  if (kind === 'memory') {
+    const store = new MemoryInstallationStore({ keys, clock });
+    return { store, env: {}, close: () => store.close() };
+  }
+  if (kind === 'sqlite') {
+    const path = join(dir, `rot-${n++}.sqlite`);
+    const store = new SqliteInstallationStore(path, { keys, clock });
+    return { store, env: { KIND: kind, DB: path, SPEC: spec }, close: () => store.close() };
+  }
+  const schema = `slackline_rot_${process.pid}_${n++}_${randomBytes(3).toString('hex')}`;
+  const db = new PostgresDatabase({ connectionString: pgUrl ?? '', schema, max: 10 });
+  const store = new PostgresInstallationStore(db, { keys, clock });
+  return {
+    store,
+    env: { KIND: kind, DB: pgUrl ?? '', SCHEMA: schema, SPEC: spec },
+    close: async () => {
+      await db.query(`DROP SCHEMA ${schema} CASCADE`, []);
+      await db.close();
+    },
+  };
+}
+
+/** Our clock, moved with the emulator's (token expiry is judged on both sides). */
+export const clockOf = (emu: Emulator) => () => Date.now() + emu.state.clock.offsetMs;
+
+export function clientFor(emu: Emulator, slackApiUrl = emu.apiUrl): WebClient {
+  return new WebClient(undefined, { slackApiUrl, retryHandlers: [] });
+}
+
+/** Installs the emulator's app into its workspace without a browser and saves the installation. */
+export async function installInto(emu: Emulator, store: RowInstallationStore, userScope = ''): Promise<string> {
+  const url = new URL('oauth/v2/authorize', emu.url);
+  url.searchParams.set('client_id', emu.clientId);
+  url.searchParams.set('scope', 'chat:write');
+  if (userScope !== '') url.searchParams.set('user_scope', userScope);
+  const code = emu.install.approve(url.href).code ?? '';
+  const answer = await clientFor(emu).oauth.v2.access({
+    client_id: emu.clientId,
+    client_secret: emu.clientSecret,
+    code,
+  });
+  const inst = installationFromOAuth(answer as unknown as Record<string, unknown>, clockOf(emu)());
+  await store.save(inst);
+  return inst.teamId ?? '';
+}
+
+export function authorityFor(
+  emu: Emulator,
+  store: RowInstallationStore,
+  cacheTtlMs = 60_000,
+  slackApiUrl = emu.apiUrl,
+): InstallationAuthority {
+  return new InstallationAuthority(store, {
+    scopes: ['chat:write'],
+    client: clientFor(emu, slackApiUrl),
+    cacheTtlMs,
+    clock: clockOf(emu),
+    rotation: { clientId: emu.clientId, clientSecret: emu.clientSecret, marginMs: 5 * 60_000, jitterMs: 60_000 },
+  });
+}
+
+/** Counts refresh exchanges the emulator answers from now on (all, or only ok / only failed ones). */
+export function refreshCounter(emu: Emulator): (ok?: boolean) => number {
+  const count = (ok?: boolean) =>
+    emu.install.exchanges().filter((e) => e.grant_type === 'refresh_token' && (ok === undefined || e.ok === ok)).length;
+  const base = { all: count(), ok: count(true), failed: count(false) };
+  return (ok) => count(ok) - (ok === undefined ? base.all : ok ? base.ok : base.failed);
+}
+
+/** Moves the emulator's clock (and so ours) to `msBeforeExpiry` before a token issued at offset 0 expires. */
+export function nearExpiry(emu: Emulator, msBeforeExpiry = 60_000): void {
+  emu.state.clock.offsetMs = TWELVE_HOURS - msBeforeExpiry;
+}
+
+/** Uses a refresh token elsewhere (as a lost response would): a single-use token is then spent. */
+export async function spendRefreshToken(emu: Emulator, refreshToken: string | undefined): Promise<void> {
+  await clientFor(emu).oauth.v2.access({
+    client_id: emu.clientId,
+    client_secret: emu.clientSecret,
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken ?? '',
+  });
+}

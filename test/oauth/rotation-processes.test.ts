@@ -1,0 +1,113 @@
+// Two processes sharing one SQLite file, or one PostgreSQL database, ask authorize() for the same
+// expiring installation at the same moment: exactly one refresh, and both get the same new token.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { installInto, type Kind, nearExpiry, openStore, pgUrl, refreshCounter } from './rotation-helpers.js';
+
+const SRC = join(import.meta.dirname, '..', '..', 'src');
+
+// Each worker: its own store and authority (own cache, own single-flight), 10 concurrent calls at GO_AT.
+const worker = `
+const { KeyRing } = await import(process.env.SRC + '/crypto/index.js');
+const { InstallationAuthority } = await import(process.env.SRC + '/oauth/authorize.js');
+const { WebClient } = await import(process.env.SRC + '/web/client.js');
+const { createHash } = await import('node:crypto');
+const keys = KeyRing.parse(process.env.SPEC);
+let store, db;
+if (process.env.KIND === 'sqlite') {
+  const { SqliteInstallationStore } = await import(process.env.SRC + '/stores/sqlite/index.js');
+  store = new SqliteInstallationStore(process.env.DB, { keys });
+} else {
+  const { PostgresDatabase, PostgresInstallationStore } = await import(process.env.SRC + '/stores/postgres/index.js');
+  db = new PostgresDatabase({ connectionString: process.env.DB, schema: process.env.SCHEMA, max: 4 });
+  await db.ready();
+  store = new PostgresInstallationStore(db, { keys });
+}
+const offset = Number(process.env.OFFSET);
+const authority = new InstallationAuthority(store, {
+  scopes: ['chat:write'],
+  client: new WebClient(undefined, { slackApiUrl: process.env.API }),
+  clock: () => Date.now() + offset,
+  rotation: { clientId: process.env.CID, clientSecret: process.env.CSECRET },
+});
+const q = { enterpriseId: null, teamId: process.env.TEAM, isEnterpriseInstall: false };
+await new Promise((r) => setTimeout(r, Math.max(0, Number(process.env.GO_AT) - Date.now())));
+const answers = await Promise.all(Array.from({ length: 10 }, () => authority.authorize(q)));
+const hashes = [...new Set(answers.map((a) => createHash('sha256').update(a.botToken).digest('hex')))];
+process.stdout.write(JSON.stringify(hashes));
+await store.close();
+if (db) await db.close();
+`;
+
+function run(env: Record<string, string>): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', worker],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, out, stderr) => (err === null ? resolve(JSON.parse(out) as string[]) : reject(new Error(stderr))),
+    );
+  });
+}
+
+const hash = (token: string | undefined) =>
+  createHash('sha256')
+    .update(token ?? '')
+    .digest('hex');
+
+for (const kind of ['sqlite', 'postgres'] as Kind[]) {
+  describe(`token rotation across processes: ${kind}`, () => {
+    if (kind === 'postgres' && pgUrl === undefined) {
+      it('two processes on PostgreSQL', (t) => t.skip('SLACKLINE_TEST_POSTGRES_URL is not set'));
+      return;
+    }
+    let emu: Emulator;
+    before(async () => {
+      emu = await startEmulator({ app: { tokenRotation: true } });
+    });
+    after(async () => {
+      await emu.close();
+    });
+
+    for (const round of [1, 2, 3]) {
+      it(`round ${round}: 2 processes x 10 calls at one moment → exactly 1 refresh, one new token`, {
+        timeout: 90_000,
+      }, async () => {
+        emu.state.clock.offsetMs = 0;
+        const open = await openStore(kind, () => Date.now() + emu.state.clock.offsetMs);
+        try {
+          const teamId = await installInto(emu, open.store);
+          const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+          const before = await open.store.findBot(q);
+          const refreshes = refreshCounter(emu);
+          nearExpiry(emu);
+          const env = {
+            ...open.env,
+            SRC,
+            API: emu.apiUrl,
+            CID: emu.clientId,
+            CSECRET: emu.clientSecret,
+            OFFSET: String(emu.state.clock.offsetMs),
+            TEAM: teamId,
+            GO_AT: String(Date.now() + 1500), // both started and connected by then
+          };
+          const [a, b] = await Promise.all([run(env), run(env)]);
+          assert.equal(a?.length, 1);
+          assert.deepEqual(a, b);
+          const after = await open.store.findBot(q);
+          assert.equal(a?.[0], hash(after?.bot?.token));
+          assert.notEqual(after?.bot?.token, before?.bot?.token);
+          assert.equal(after?.version, (before?.version ?? 0) + 1);
+          assert.equal(refreshes(), 1);
+          assert.equal(refreshes(false), 0);
+        } finally {
+          await open.close();
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,184 @@
+// Token rotation through authorize() against the emulator, on memory, SQLite and PostgreSQL stores.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { TokenRefreshError } from '../../src/oauth/rotation.js';
+import {
+  authorityFor,
+  clientFor,
+  installInto,
+  type Kind,
+  nearExpiry,
+  type OpenStore,
+  openStore,
+  pgUrl,
+  refreshCounter,
+  spendRefreshToken,
+  TWELVE_HOURS,
+} from './rotation-helpers.js';
+
+for (const kind of ['memory', 'sqlite', 'postgres'] as Kind[]) {
+  describe(`token rotation: ${kind} store`, () => {
+    if (kind === 'postgres' && pgUrl === undefined) {
+      it('postgres rotation', (t) => t.skip('SLACKLINE_TEST_POSTGRES_URL is not set'));
+      return;
+    }
+    let emu: Emulator;
+    let open: OpenStore;
+    before(async () => {
+      emu = await startEmulator({ app: { tokenRotation: true } });
+    });
+    after(async () => {
+      await emu.close();
+    });
+    beforeEach(async () => {
+      emu.state.clock.offsetMs = 0;
+      await open?.close();
+      open = await openStore(kind, () => Date.now() + emu.state.clock.offsetMs);
+    });
+    after(async () => {
+      await open?.close();
+    });
+
+    it('answers the stored token until the margin, then refreshes once; the new token posts', async () => {
+      const teamId = await installInto(emu, open.store, 'search:read');
+      const refreshes = refreshCounter(emu);
+      const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+      const authority = authorityFor(emu, open.store);
+      const first = await authority.authorize(q);
+      assert.match(first.botToken ?? '', /^xoxe\.xoxb-1-/);
+      emu.state.clock.offsetMs = TWELVE_HOURS - 20 * 60_000; // outside the 5-6 minute margin
+      assert.equal((await authority.authorize(q)).botToken, first.botToken);
+      assert.equal(refreshes(), 0);
+
+      nearExpiry(emu, 60_000); // inside the margin: the cached entry must not be answered
+      const before = await open.store.findBot(q);
+      const fresh = await authority.authorize(q);
+      assert.notEqual(fresh.botToken, first.botToken);
+      assert.equal(refreshes(true), 1);
+      const saved = await open.store.findBot(q);
+      assert.equal(saved?.bot?.token, fresh.botToken);
+      assert.notEqual(saved?.bot?.refreshToken, before?.bot?.refreshToken);
+      assert.equal(saved?.version, (before?.version ?? 0) + 1);
+      assert.ok((saved?.bot?.expiresAt ?? 0) > Date.now() + emu.state.clock.offsetMs + TWELVE_HOURS - 60_000);
+
+      emu.state.clock.offsetMs += 2 * 60_000; // the old token has now expired in Slack
+      const old = await clientFor(emu)
+        .withToken(first.botToken ?? '')
+        .auth.test()
+        .catch((e: Error) => e);
+      assert.equal((old as { error?: string }).error, 'token_expired');
+      const client = await authority.clientFor(q);
+      const posted = await client.chat.postMessage({ channel: 'general', text: 'after rotation' });
+      assert.equal(posted.ok, true);
+      assert.equal(refreshes(), 1);
+    });
+
+    it("refreshes the asking user's own expiring token too", async () => {
+      const teamId = await installInto(emu, open.store, 'search:read');
+      const refreshes = refreshCounter(emu);
+      const inst = await open.store.findInstallation({ enterpriseId: null, teamId, isEnterpriseInstall: false });
+      const q = { enterpriseId: null, teamId, isEnterpriseInstall: false, userId: inst?.user.id };
+      const authority = authorityFor(emu, open.store);
+      const first = await authority.authorize(q);
+      assert.match(first.userToken ?? '', /^xoxe\.xoxp-1-/);
+      nearExpiry(emu);
+      const fresh = await authority.authorize(q);
+      assert.notEqual(fresh.userToken, first.userToken);
+      assert.notEqual(fresh.botToken, first.botToken);
+      assert.equal(refreshes(true), 2); // bot and user
+      const res = await clientFor(emu)
+        .withToken(fresh.userToken ?? '')
+        .auth.test();
+      assert.equal(res.ok, true);
+    });
+
+    it('50 concurrent authorize() calls in one process → exactly 1 refresh, one token for all', async () => {
+      const teamId = await installInto(emu, open.store);
+      const refreshes = refreshCounter(emu);
+      const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+      const authority = authorityFor(emu, open.store);
+      const first = await authority.authorize(q);
+      nearExpiry(emu);
+      const all = await Promise.all(Array.from({ length: 50 }, () => authority.authorize(q)));
+      const tokens = new Set(all.map((a) => a.botToken));
+      assert.equal(tokens.size, 1);
+      assert.ok(!tokens.has(first.botToken));
+      assert.equal(refreshes(), 1);
+    });
+
+    it('two authorities on one store (no shared cache or flight) → exactly 1 refresh', async () => {
+      const teamId = await installInto(emu, open.store);
+      const refreshes = refreshCounter(emu);
+      const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+      const a = authorityFor(emu, open.store, 0);
+      const b = authorityFor(emu, open.store, 0);
+      nearExpiry(emu);
+      const answers = await Promise.all([a, b, a, b].map((x) => x.authorize(q)));
+      assert.equal(new Set(answers.map((r) => r.botToken)).size, 1);
+      assert.equal(refreshes(), 1);
+    });
+
+    it('refreshDue() refreshes what is due (or due within aheadMs) and nothing else', async () => {
+      const teamId = await installInto(emu, open.store);
+      const refreshes = refreshCounter(emu);
+      const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+      const authority = authorityFor(emu, open.store);
+      const first = await authority.authorize(q);
+      assert.deepEqual(await authority.refreshDue(), { checked: 1, refreshed: 0, failed: [] });
+      assert.equal(refreshes(), 0);
+      const ahead = await authority.refreshDue({ aheadMs: 12 * 3_600_000 });
+      assert.deepEqual([ahead.checked, ahead.refreshed, ahead.failed.length], [1, 1, 0]);
+      const next = await authority.authorize(q); // the cache entry was dropped
+      assert.notEqual(next.botToken, first.botToken);
+      assert.equal((await open.store.findBot(q))?.bot?.token, next.botToken);
+      assert.equal((await authority.refreshDue()).refreshed, 0);
+      assert.equal(refreshes(), 1);
+    });
+
+    it('a refused refresh token → TokenRefreshError slackline_refresh_rejected, row kept as it was', async () => {
+      const teamId = await installInto(emu, open.store);
+      const refreshes = refreshCounter(emu);
+      const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+      const stored = await open.store.findBot(q);
+      // Someone else spends the refresh token (as a lost response would): ours is now single-use-spent.
+      await spendRefreshToken(emu, stored?.bot?.refreshToken);
+      const authority = authorityFor(emu, open.store);
+      nearExpiry(emu);
+      const err = await authority.authorize(q).catch((e: unknown) => e);
+      assert.ok(err instanceof TokenRefreshError, String(err));
+      assert.equal(err.code, 'slackline_refresh_rejected');
+      assert.equal(err.error, 'invalid_refresh_token');
+      assert.equal(err.teamId, teamId);
+      assert.doesNotMatch(`${err.message} ${err.stack}`, /xoxe/);
+      const kept = await open.store.findBot(q);
+      assert.equal(kept?.version, stored?.version);
+      assert.equal(kept?.bot?.refreshToken, stored?.bot?.refreshToken);
+      assert.equal(kept?.bot?.token, stored?.bot?.token);
+      assert.equal(refreshes(false), 1);
+    });
+
+    it('a network failure keeps the row: the current token is answered while it works, then slackline_refresh_failed', async () => {
+      const teamId = await installInto(emu, open.store);
+      const refreshes = refreshCounter(emu);
+      const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+      const stored = await open.store.findBot(q);
+      const authority = authorityFor(emu, open.store, 0);
+      const dead = authorityFor(emu, open.store, 0, 'http://127.0.0.1:9/api/'); // nothing listens on port 9
+      nearExpiry(emu);
+      assert.equal((await dead.authorize(q)).botToken, stored?.bot?.token); // still valid: answered
+      emu.state.clock.offsetMs = TWELVE_HOURS + 1000;
+      const err = await dead.authorize(q).catch((e: unknown) => e);
+      assert.ok(err instanceof TokenRefreshError, String(err));
+      assert.equal(err.code, 'slackline_refresh_failed');
+      assert.equal(err.mayHaveBeenReceived, false); // connection refused: Slack never saw it
+      const kept = await open.store.findBot(q);
+      assert.equal(kept?.version, stored?.version);
+      assert.equal(kept?.bot?.refreshToken, stored?.bot?.refreshToken);
+      // The kept refresh token still works once Slack is reachable again.
+      const fresh = await authority.authorize(q);
+      assert.notEqual(fresh.botToken, stored?.bot?.token);
+      assert.equal(refreshes(true), 1);
+    });
+  });
+}
