@@ -1,6 +1,7 @@
 // `slackline emulator --port N [--host H] [--json] [--rate-limits] [--clock-scale X]`: runs the local
 // Slack until SIGINT/SIGTERM.
 import { startEmulator } from '../emulator/index.js';
+import { untilSignal } from './serve.js';
 
 interface EmulatorFlags {
   port: number;
@@ -87,15 +88,7 @@ export async function emulatorCommand(args: string[]): Promise<number> {
         '  press Ctrl+C to stop\n',
     );
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilSignal();
   await emulator.close();
   return 0;
 }

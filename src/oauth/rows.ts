@@ -25,6 +25,31 @@ export interface Row extends RowKey {
 
 export type NewRow = Omit<Row, 'installedAt' | 'updatedAt' | 'version'>;
 
+/** A row as the SQL stores read it: snake_case columns; PostgreSQL hands BIGINT over as a string. */
+export interface SqlRow {
+  enterprise_id: string;
+  team_id: string;
+  user_id: string;
+  app_id: string | null;
+  meta: string;
+  secrets: string;
+  installed_at: number | string;
+  updated_at: number | string;
+  version: number;
+}
+
+export const rowFromSql = (r: SqlRow): Row => ({
+  enterpriseId: r.enterprise_id,
+  teamId: r.team_id,
+  userId: r.user_id,
+  appId: r.app_id,
+  meta: r.meta,
+  secrets: r.secrets,
+  installedAt: Number(r.installed_at),
+  updatedAt: Number(r.updated_at),
+  version: r.version,
+});
+
 /** The storage primitives a database offers; RowInstallationStore builds the store interface on them. */
 export interface RowBackend {
   /** Insert or update each row (version + 1, installed_at kept) and append history, in one transaction. */

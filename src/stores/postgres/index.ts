@@ -6,7 +6,16 @@ import type pg from 'pg';
 import type { KeyRing } from '../../crypto/index.js';
 import type { EventDedupeStore } from '../../events/dedupe.js';
 import { RowInstallationStore } from '../../oauth/row-store.js';
-import { ALL_ROWS, ALL_USERS, type NewRow, type Row, type RowBackend, type RowKey } from '../../oauth/rows.js';
+import {
+  ALL_ROWS,
+  ALL_USERS,
+  type NewRow,
+  type Row,
+  type RowBackend,
+  type RowKey,
+  rowFromSql,
+  type SqlRow,
+} from '../../oauth/rows.js';
 import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
 
@@ -35,30 +44,6 @@ CREATE TABLE IF NOT EXISTS ${s}.slackline_event_ids (
   event_id TEXT PRIMARY KEY, expires_at BIGINT NOT NULL
 );`;
 }
-
-interface DbRow {
-  enterprise_id: string;
-  team_id: string;
-  user_id: string;
-  app_id: string | null;
-  meta: string;
-  secrets: string;
-  installed_at: string;
-  updated_at: string;
-  version: number;
-}
-
-const toRow = (r: DbRow): Row => ({
-  enterpriseId: r.enterprise_id,
-  teamId: r.team_id,
-  userId: r.user_id,
-  appId: r.app_id,
-  meta: r.meta,
-  secrets: r.secrets,
-  installedAt: Number(r.installed_at),
-  updatedAt: Number(r.updated_at),
-  version: r.version,
-});
 
 export interface PostgresOptions {
   /** postgres://... */
@@ -164,12 +149,12 @@ class PostgresRowBackend implements RowBackend {
   /** A row lock: waiters block in SELECT ... FOR UPDATE until the holder commits, then read its row. */
   withLease(k: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void> {
     return this.db.transaction(async (query) => {
-      const locked = await query<DbRow>(
+      const locked = await query<SqlRow>(
         `SELECT * FROM $schema.slackline_installations
          WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 FOR UPDATE`,
         [k.enterpriseId, k.teamId, k.userId],
       );
-      for (const r of await fn(locked[0] === undefined ? undefined : toRow(locked[0]))) {
+      for (const r of await fn(locked[0] === undefined ? undefined : rowFromSql(locked[0]))) {
         await query(
           `UPDATE $schema.slackline_installations SET meta = $1, secrets = $2, updated_at = $3, version = version + 1
            WHERE enterprise_id = $4 AND team_id = $5 AND user_id = $6`,
@@ -180,11 +165,11 @@ class PostgresRowBackend implements RowBackend {
   }
 
   async get(k: RowKey): Promise<Row | undefined> {
-    const rows = await this.db.query<DbRow>(
+    const rows = await this.db.query<SqlRow>(
       'SELECT * FROM $schema.slackline_installations WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3',
       [k.enterpriseId, k.teamId, k.userId],
     );
-    return rows[0] === undefined ? undefined : toRow(rows[0]);
+    return rows[0] === undefined ? undefined : rowFromSql(rows[0]);
   }
 
   async delete(k: RowKey): Promise<void> {
@@ -200,32 +185,32 @@ class PostgresRowBackend implements RowBackend {
   }
 
   async listBots(after: RowKey | undefined, limit: number): Promise<Row[]> {
-    const rows = await this.db.query<DbRow>(
+    const rows = await this.db.query<SqlRow>(
       `SELECT * FROM $schema.slackline_installations WHERE user_id = '' AND (enterprise_id COLLATE "C", team_id COLLATE "C") > ($1, $2)
        ORDER BY enterprise_id COLLATE "C", team_id COLLATE "C" LIMIT $3`,
       [after?.enterpriseId ?? '', after?.teamId ?? '', limit],
     );
-    return rows.map(toRow);
+    return rows.map(rowFromSql);
   }
 
   async listAll(after: RowKey | undefined, limit: number): Promise<Row[]> {
     const k = after ?? { enterpriseId: '', teamId: '', userId: '' };
-    const rows = await this.db.query<DbRow>(
+    const rows = await this.db.query<SqlRow>(
       `SELECT * FROM $schema.slackline_installations
        WHERE (enterprise_id COLLATE "C", team_id COLLATE "C", user_id COLLATE "C") > ($1, $2, $3)
        ORDER BY enterprise_id COLLATE "C", team_id COLLATE "C", user_id COLLATE "C" LIMIT $4`,
       [k.enterpriseId, k.teamId, k.userId, limit],
     );
-    return rows.map(toRow);
+    return rows.map(rowFromSql);
   }
 
   async history(k: RowKey): Promise<Row[]> {
-    const rows = await this.db.query<DbRow>(
+    const rows = await this.db.query<SqlRow>(
       `SELECT *, '' AS secrets FROM $schema.slackline_installation_history
        WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 ORDER BY id DESC`,
       [k.enterpriseId, k.teamId, k.userId],
     );
-    return rows.map(toRow);
+    return rows.map(rowFromSql);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,16 @@ import type Database from 'better-sqlite3';
 import type { KeyRing } from '../../crypto/index.js';
 import type { EventDedupeStore } from '../../events/dedupe.js';
 import { RowInstallationStore } from '../../oauth/row-store.js';
-import { ALL_ROWS, ALL_USERS, type NewRow, type Row, type RowBackend, type RowKey } from '../../oauth/rows.js';
+import {
+  ALL_ROWS,
+  ALL_USERS,
+  type NewRow,
+  type Row,
+  type RowBackend,
+  type RowKey,
+  rowFromSql,
+  type SqlRow,
+} from '../../oauth/rows.js';
 import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
 import { SqliteLeases } from './lease.js';
@@ -32,30 +41,6 @@ CREATE TABLE IF NOT EXISTS slackline_event_ids (
 ) WITHOUT ROWID;
 `;
 
-interface DbRow {
-  enterprise_id: string;
-  team_id: string;
-  user_id: string;
-  app_id: string | null;
-  meta: string;
-  secrets: string;
-  installed_at: number;
-  updated_at: number;
-  version: number;
-}
-
-const toRow = (r: DbRow): Row => ({
-  enterpriseId: r.enterprise_id,
-  teamId: r.team_id,
-  userId: r.user_id,
-  appId: r.app_id,
-  meta: r.meta,
-  secrets: r.secrets,
-  installedAt: r.installed_at,
-  updatedAt: r.updated_at,
-  version: r.version,
-});
-
 /** Opens (and creates) the database; `path` may be ':memory:'. */
 export function openSqlite(path: string): Database.Database {
   const Driver = loadDriver<typeof Database>('better-sqlite3', '12.x');
@@ -69,10 +54,10 @@ export function openSqlite(path: string): Database.Database {
 
 class SqliteRowBackend implements RowBackend {
   readonly #upsert: (rows: NewRow[], now: number) => void;
-  readonly #get: Database.Statement<[string, string, string], DbRow>;
-  readonly #list: Database.Statement<[string, string, string, number], DbRow>;
-  readonly #listAll: Database.Statement<[string, string, string, number], DbRow>;
-  readonly #history: Database.Statement<[string, string, string], DbRow>;
+  readonly #get: Database.Statement<[string, string, string], SqlRow>;
+  readonly #list: Database.Statement<[string, string, string, number], SqlRow>;
+  readonly #listAll: Database.Statement<[string, string, string, number], SqlRow>;
+  readonly #history: Database.Statement<[string, string, string], SqlRow>;
   readonly #deleteOne: Database.Statement<[string, string, string]>;
   readonly #deleteUsers: Database.Statement<[string, string]>;
   readonly #deleteAll: Database.Statement<[string, string]>;
@@ -131,7 +116,7 @@ class SqliteRowBackend implements RowBackend {
 
   #getSync(k: RowKey): Row | undefined {
     const r = this.#get.get(k.enterpriseId, k.teamId, k.userId);
-    return r === undefined ? undefined : toRow(r);
+    return r === undefined ? undefined : rowFromSql(r);
   }
 
   withLease(k: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void> {
@@ -156,16 +141,16 @@ class SqliteRowBackend implements RowBackend {
     // ('', '') is never a key, so "after nothing" is after ('', '').
     const e = after?.enterpriseId ?? '';
     const t = after?.teamId ?? '';
-    return this.#list.all(e, e, t, limit).map(toRow);
+    return this.#list.all(e, e, t, limit).map(rowFromSql);
   }
 
   async listAll(after: RowKey | undefined, limit: number): Promise<Row[]> {
     const k = after ?? { enterpriseId: '', teamId: '', userId: '' };
-    return this.#listAll.all(k.enterpriseId, k.teamId, k.userId, limit).map(toRow);
+    return this.#listAll.all(k.enterpriseId, k.teamId, k.userId, limit).map(rowFromSql);
   }
 
   async history(k: RowKey): Promise<Row[]> {
-    return this.#history.all(k.enterpriseId, k.teamId, k.userId).map(toRow);
+    return this.#history.all(k.enterpriseId, k.teamId, k.userId).map(rowFromSql);
   }
 
   async close(): Promise<void> {
