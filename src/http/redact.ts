@@ -32,8 +32,9 @@ const SECRET_KEYS = new Set([
   'incoming_webhook_url',
 ]);
 
-// Slack token families: xoxb- xoxp- xoxa- xoxo- xoxs- xoxr- xoxc- xoxd- xoxe- (refresh), xoxe.xoxb-
-// (rotating), xoxe-1- (refresh), xapp- (app-level), plus webhook and response URLs that embed secrets.
+// Slack token families, by prefix: xox + one letter (b bot, p user, a, o, s, r, c, d, e refresh), the
+// rotating ones ('xoxe.' in front of a bot or user prefix), xapp (app-level), plus webhook and
+// response URLs that embed secrets.
 const VALUE_PATTERNS: readonly RegExp[] = [
   /xox(?:e\.xox)?[a-z]-[A-Za-z0-9._~+/=-]*/g,
   /xapp-[A-Za-z0-9._~+/=-]*/g,

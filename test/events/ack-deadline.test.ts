@@ -6,12 +6,12 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyRing } from '../../src/crypto/index.js';
 import { createEventsHandler } from '../../src/events/handler.js';
-import { signSlackRequest } from '../../src/events/verify.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import type { InstallationQuery } from '../../src/oauth/types.js';
 import { SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
 import { WebClient } from '../../src/web/client.js';
 import { install } from '../stores/conformance.js';
+import { signedHeaders } from './signed.js';
 
 const SECRET = 'canary-signing-secret';
 const SLOW_MS = 4_000;
@@ -29,16 +29,10 @@ class SlowSqliteStore extends SqliteInstallationStore {
 }
 
 function signed(body: string, retry?: number): Request {
-  const ts = Math.floor(Date.now() / 1000);
   return new Request('https://app.example/slack/events', {
     method: 'POST',
     body,
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': String(ts),
-      'x-slack-signature': signSlackRequest(SECRET, ts, body),
-      ...(retry === undefined ? {} : { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' }),
-    },
+    headers: signedHeaders(SECRET, body, { retry }),
   });
 }
 

@@ -6,21 +6,13 @@ import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import { MemoryInstallationStore } from '../../src/oauth/memory-store.js';
 import { WebClient } from '../../src/web/client.js';
 import { install } from '../stores/conformance.js';
+import { signedHeaders } from './signed.js';
 
 const SECRET = 'canary-signing-secret';
 const NOW = 1_800_000_000;
 
 function signed(body: string, extra: Record<string, string> = {}, ts = NOW, url = 'https://app.example/slack/events') {
-  return new Request(url, {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': String(ts),
-      'x-slack-signature': signSlackRequest(SECRET, ts, body),
-      ...extra,
-    },
-  });
+  return new Request(url, { method: 'POST', body, headers: signedHeaders(SECRET, body, { ts, extra }) });
 }
 
 function setup() {

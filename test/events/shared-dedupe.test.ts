@@ -9,23 +9,17 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { KeyRing } from '../../src/crypto/index.js';
 import type { EventEnvelope } from '../../src/events/handler.js';
-import { signSlackRequest } from '../../src/events/verify.js';
 import { type RunningServer, startServer } from '../../src/server/index.js';
 import { PostgresDatabase } from '../../src/stores/postgres/index.js';
+import { signedHeaders } from './signed.js';
 
 const SECRET = 'canary-signing-secret';
 
 async function post(server: RunningServer, body: string, retry?: number): Promise<number> {
-  const ts = Math.floor(Date.now() / 1000);
   const res = await fetch(new URL('/slack/events', server.url), {
     method: 'POST',
     body,
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': String(ts),
-      'x-slack-signature': signSlackRequest(SECRET, ts, body),
-      ...(retry === undefined ? {} : { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' }),
-    },
+    headers: signedHeaders(SECRET, body, { retry }),
   });
   await res.arrayBuffer();
   return res.status;
