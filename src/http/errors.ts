@@ -1,5 +1,8 @@
 // One error base with a stable string `code`; subclasses only where callers branch.
 // Every message is built from redacted parts, so no error ever carries a secret.
+// Every error any door throws extends SlacklineError: `instanceof SlacklineError` plus
+// `switch (err.code)` covers them all. Each door exports its own codes as a const object (this file
+// holds the HTTP core's); a subclass narrows `code` with `declare readonly code: ...`.
 
 /** Stable error codes, exported so callers can compare against constants. */
 export const ErrorCode = {
@@ -24,12 +27,12 @@ export interface SlacklineErrorOptions {
 }
 
 export class SlacklineError extends Error {
-  readonly code: ErrorCode;
+  readonly code: string;
   readonly method: string | undefined;
   readonly requestId: string | undefined;
   readonly status: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: SlacklineErrorOptions = {}) {
+  constructor(code: string, message: string, options: SlacklineErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
