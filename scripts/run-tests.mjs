@@ -6,7 +6,8 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..', 'dist', 'test');
-const filters = process.argv.slice(2);
+// Filters are paths under test/ (a leading 'test/' is accepted, as in the source tree).
+const filters = process.argv.slice(2).map((f) => f.replace(/^(?:dist\/)?test\//, ''));
 const files = [];
 const walk = (dir) => {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -2,10 +2,12 @@
 // The token comes from the environment only (SLACK_BOT_TOKEN, or the variable --token-env names),
 // never from the command line, where it would land in shell history and process listings.
 import { parseArgs } from 'node:util';
-import { PlatformError, SlacklineError } from '../http/errors.js';
+import { HTTPError, PlatformError, SlacklineError } from '../http/errors.js';
 import { openStores } from '../server/stores.js';
 import { WebClient } from '../web/client.js';
+import { METHODS } from '../web/methods.generated.js';
 import { queryFor } from './installations.js';
+import { closest, parseArgsMessage } from './suggest.js';
 
 const HELP = `usage: slackline api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--team T...] [--api-url URL]
 
@@ -15,8 +17,14 @@ const HELP = `usage: slackline api <method> [key=value ...] [--json '{...}'] [--
   --team T...      use the stored bot token of this workspace (E...: an org-wide install), from
                    SLACKLINE_DATABASE_URL and SLACKLINE_ENCRYPTION_KEYS
   --api-url URL    the Web API base URL (default $SLACK_API_URL or https://slack.com/api/)
-Prints the JSON response. Exits 1 when Slack answers ok:false (the error code goes to stderr).
+Prints the JSON response. Exits 1 when Slack answers ok:false (the error code goes to stderr), 2 on a
+bad command line (a method name that looks like a typo of a known one, no token, a bad flag).
 `;
+
+/** Methods Slack answers without a token (they take client credentials, or nothing). */
+const NO_TOKEN = /^(?:api\.test|oauth\.[A-Za-z0-9.]+|openid\.connect\.token)$/;
+/** A method name we may repeat back in a message (anything else could be a pasted secret). */
+const ECHOABLE = /^[A-Za-z0-9._]{1,100}$/;
 
 function parseValue(raw: string): unknown {
   if (/^(?:[[{]|-?\d|true$|false$|null$)/.test(raw)) {
@@ -53,9 +61,9 @@ export async function apiCommand(argv: string[]): Promise<number> {
     return await run(argv);
   } catch (err) {
     // Bad command lines get one clear line and exit code 2, never a stack trace.
-    if (!(err instanceof UsageError) && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true)
-      throw err;
-    process.stderr.write(`slackline api: ${(err as Error).message}\n`);
+    const parseMessage = parseArgsMessage(err, 'api');
+    if (!(err instanceof UsageError) && parseMessage === undefined) throw err;
+    process.stderr.write(`slackline api: ${parseMessage ?? (err as Error).message}\n`);
     return 2;
   }
 }
@@ -101,10 +109,17 @@ async function run(argv: string[]): Promise<number> {
   if ('token' in args) {
     throw new UsageError('pass the token through the environment (--token-env), not as an argument');
   }
+  checkMethod(method);
+  const apiUrl = apiUrlOf(values['api-url']);
   const tokenEnv = values['token-env'] ?? 'SLACK_BOT_TOKEN';
   const token = values.team === undefined ? process.env[tokenEnv] || undefined : await storedToken(values.team);
   if (token === null) return 1;
-  const client = new WebClient(token, { slackApiUrl: values['api-url'] ?? process.env.SLACK_API_URL });
+  if (token === undefined && !NO_TOKEN.test(method)) {
+    throw new UsageError(
+      `no token: set ${tokenEnv}${values['token-env'] === undefined ? ' (or name another variable with --token-env)' : ''}, or use --team T... for a stored installation`,
+    );
+  }
+  const client = new WebClient(token, { slackApiUrl: apiUrl });
   try {
     const result = await client.apiCall(method, args);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -113,14 +128,48 @@ async function run(argv: string[]): Promise<number> {
     if (err instanceof PlatformError) {
       process.stdout.write(`${JSON.stringify(err.data, null, 2)}\n`);
       process.stderr.write(`${err.error}\n`);
+      if (err.error === 'not_found') process.stderr.write(urlHint(apiUrl));
       return 1;
     }
     if (err instanceof SlacklineError) {
       process.stderr.write(`${err.code}: ${err.message}\n`);
+      if (err instanceof HTTPError && err.status === 404) process.stderr.write(urlHint(apiUrl));
       return 1;
     }
     throw err;
   } finally {
     client.core.close();
   }
+}
+
+/** Refuses a method name that is not in Slack's catalog but is one typo away from a name that is. */
+function checkMethod(method: string): void {
+  if (Object.hasOwn(METHODS, method)) return;
+  const hit = closest(method, Object.keys(METHODS));
+  if (hit === undefined) return; // Not a typo of anything known: maybe newer than our catalog; let Slack answer.
+  const named = ECHOABLE.test(method) ? `'${method}'` : 'that method';
+  throw new UsageError(`unknown method ${named}: did you mean '${hit}'?`);
+}
+
+/** Why a path may not exist: a base URL without Slack's `/api/` (the usual slip with the emulator). */
+function urlHint(apiUrl: string | undefined): string {
+  if (apiUrl === undefined || new URL(apiUrl).pathname.endsWith('/api/')) return '';
+  return 'hint: the Web API base URL ends in /api/ (like https://slack.com/api/ or http://127.0.0.1:3001/api/)\n';
+}
+
+/** --api-url, else $SLACK_API_URL, checked to be an http(s) URL (the client's default otherwise). */
+function apiUrlOf(flag: string | undefined): string | undefined {
+  const raw = flag ?? (process.env.SLACK_API_URL || undefined);
+  if (raw === undefined) return undefined;
+  const source = flag === undefined ? 'SLACK_API_URL' : '--api-url';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`${source} is not a URL (expected something like https://slack.com/api/)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`${source} must be an http(s) URL (like https://slack.com/api/)`);
+  }
+  return raw;
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The `slackline` command line: one word picks the command, the rest is its arguments.
+import { readFileSync } from 'node:fs';
 import { apiCommand } from './api.js';
 import { devCommand } from './dev.js';
 import { emulatorCommand } from './emulator.js';
 import { installationsCommand } from './installations.js';
 import { serveCommand } from './serve.js';
+import { didYouMean } from './suggest.js';
 
 const USAGE = `usage: slackline <command> [options]
 
@@ -13,13 +15,16 @@ commands:
                       the local Slack plus the install server, with a demo app (what npm start runs)
   serve [--port N] [--host H]
                       the install + events server (configured from the environment)
-  installations list|show|delete
-                      the stored installations (tokens are never printed)
+  installations list|show|delete|reseal|refresh
+                      the stored installations (tokens are never printed); reseal under the newest
+                      key; refresh rotating tokens ahead of expiry
   api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--team T...] [--api-url URL]
                       call any Web API method with a token from the environment (SLACK_BOT_TOKEN)
                       or, with --team, the stored installation's bot token
-  emulator [--port N] [--host H] [--json]
+  emulator [--port N] [--host H] [--json] [--rate-limits] [--clock-scale X]
                       start the local Slack emulator
+
+slackline <command> --help says more; slackline --version prints the version.
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -36,12 +41,23 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(`slackline: unknown command '${name}'\n\n${USAGE}`);
+    const shown = /^[A-Za-z0-9._-]{1,40}$/.test(name) ? `'${name}'` : '';
+    process.stderr.write(`slackline: unknown command ${shown}${didYouMean(name, Object.keys(commands))}\n\n${USAGE}`);
     return 2;
   }
   return command(rest);
+}
+
+/** The package's version, read from the package.json this file ships in. */
+function version(): string {
+  const url = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }
 
 main(process.argv.slice(2)).then(

@@ -49,9 +49,45 @@ test('exits 1 on ok:false with the error code on stderr; --token-env picks the v
   });
   assert.equal(missing.code, 1);
   assert.equal(missing.stderr.trim(), 'channel_not_found');
-  const anonymous = await cli(['auth.test']);
-  assert.equal(anonymous.code, 1);
-  assert.equal(anonymous.stderr.trim(), 'not_authed');
+  const revoked = await cli(['auth.test'], { SLACK_BOT_TOKEN: 'xoxb-not-a-real-token-canary' });
+  assert.equal(revoked.code, 1);
+  assert.equal(revoked.stderr.trim(), 'invalid_auth');
+});
+
+test('no token: says which variable to set or to use --team, and sends nothing', async () => {
+  const before = emu.messages('general').length;
+  const run = await cli(['chat.postMessage', 'channel=general', 'text=x']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /no token: set SLACK_BOT_TOKEN .*--team/);
+  const named = await cli(['auth.test', '--token-env', 'MY_TOKEN']);
+  assert.match(named.stderr, /no token: set MY_TOKEN, or use --team/);
+  assert.equal(emu.messages('general').length, before);
+  // Methods Slack answers without a token still go out.
+  const open = await cli(['api.test']);
+  assert.equal(open.code, 0, open.stderr);
+});
+
+test('a method one typo from a known one is refused with the suggestion; flags and URLs get one clear line', async () => {
+  const env = { SLACK_BOT_TOKEN: emu.tokens.bot };
+  for (const [typo, meant] of [
+    ['auth.tset', 'auth.test'],
+    ['chat.postmessage', 'chat.postMessage'],
+    ['conversations.lsit', 'conversations.list'],
+  ] as const) {
+    const run = await cli([typo], env);
+    assert.equal(run.code, 2, typo);
+    assert.equal(run.stderr, `slackline api: unknown method '${typo}': did you mean '${meant}'?\n`);
+  }
+  const flag = await cli(['auth.test', '--frobnicate'], env);
+  assert.equal(flag.stderr, 'slackline api: unknown option --frobnicate (see slackline api --help)\n');
+  const url = await cli(['auth.test', '--api-url', 'notaurl'], env);
+  assert.equal(url.code, 2);
+  assert.match(url.stderr, /--api-url is not a URL/);
+  const noApi = await cli(['auth.test'], { ...env, SLACK_API_URL: emu.apiUrl.replace(/api\/$/, '') });
+  assert.equal(noApi.code, 1);
+  assert.match(noApi.stderr, /hint: the Web API base URL ends in \/api\//);
+  const ftp = await cli(['auth.test', '--api-url', 'ftp://127.0.0.1/api/'], env);
+  assert.match(ftp.stderr, /--api-url must be an http\(s\) URL/);
 });
 
 test('bad command lines exit 2 with one clear line, and never echo a token', async () => {
