@@ -1,0 +1,278 @@
+// The emulator's Socket Mode server: Slack's side of the app's WebSocket.
+// `apps.connections.open` mints a one-time URL (`ticket`); the app connects, gets `hello`, and then
+// receives envelopes that it must acknowledge within 3 s of emulator time, or they are sent again
+// with `retry_attempt`/`retry_reason` (events only, as Slack does). Up to 10 connections per app;
+// envelopes go round-robin. The control API can make it misbehave the ways Slack can: send a
+// `disconnect` with any reason, drop sockets without a close frame, stop answering pings.
+// Standalone on purpose: it knows apps by id and nothing else of the emulator.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket, WebSocketServer } from 'ws';
+
+export type EnvelopeKind = 'events_api' | 'interactive' | 'slash_commands';
+
+/** Slack's limit: more connections than this get `disconnect: too_many_websockets`. */
+export const MAX_CONNECTIONS_PER_APP = 10;
+const TICKET_TTL_MS = 30_000;
+const MAX_TICKETS = 10_000;
+const MAX_PENDING = 100_000;
+
+export interface SocketModeServerOptions {
+  /** The `ws` module (loaded by the emulator when Socket Mode is first used). */
+  ws: { WebSocketServer: typeof WebSocketServer };
+  /** Emulator time in ms; ack deadlines and grace periods are measured on it. */
+  now: () => number;
+  /** Emulator ms per real ms (the clock's scale), to turn emulator deadlines into real timers. */
+  scale: () => number;
+  /** Ack deadline in emulator ms (Slack: 3 s). */
+  ackTimeoutMs?: number;
+  /** How many times an unacked events_api envelope is sent again (Slack: up to 3). */
+  maxRetries?: number;
+  /** After `warning`, the socket is closed this much emulator time later (Slack: about 10 s). */
+  warningGraceMs?: number;
+}
+
+export interface DeliveryResult {
+  /** The ack's payload (a slash command's response, a view's response_action...), if any. */
+  acked: boolean;
+  payload: Record<string, unknown> | undefined;
+  /** Times it was sent (1 when the first send was acked). */
+  attempts: number;
+}
+
+interface Pending {
+  /** The ack's payload, or undefined when the server gave up waiting (closed). */
+  settle(result: { payload: Record<string, unknown> | undefined } | undefined): void;
+}
+
+interface AppSockets {
+  sockets: Set<WebSocket>;
+  next: number;
+  answerPings: boolean;
+}
+
+export class SocketModeServer {
+  readonly #wss: WebSocketServer;
+  readonly #options: Required<Omit<SocketModeServerOptions, 'ws'>>;
+  readonly #tickets = new Map<string, { appId: string; expires: number }>();
+  readonly #apps = new Map<string, AppSockets>();
+  readonly #pending = new Map<string, Pending>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(options: SocketModeServerOptions) {
+    this.#options = {
+      now: options.now,
+      scale: options.scale,
+      ackTimeoutMs: options.ackTimeoutMs ?? 3_000,
+      maxRetries: options.maxRetries ?? 3,
+      warningGraceMs: options.warningGraceMs ?? 10_000,
+    };
+    // autoPong off: pongs are sent by hand, so the control API can make the server stop answering.
+    this.#wss = new options.ws.WebSocketServer({ noServer: true, autoPong: false, maxPayload: 1024 * 1024 });
+  }
+
+  /** A one-time connection URL for `appId` (what apps.connections.open answers). */
+  mint(appId: string, baseUrl: string): string {
+    const now = this.#options.now();
+    if (this.#tickets.size >= MAX_TICKETS) {
+      for (const [t, v] of this.#tickets) if (v.expires <= now) this.#tickets.delete(t);
+      if (this.#tickets.size >= MAX_TICKETS) this.#tickets.delete(this.#tickets.keys().next().value as string);
+    }
+    const ticket = randomBytes(16).toString('hex');
+    this.#tickets.set(ticket, { appId, expires: now + TICKET_TTL_MS });
+    const url = new URL('link/', baseUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('ticket', ticket);
+    return url.href;
+  }
+
+  /** True when `req` is a Socket Mode connect (path /link/); answers it (accepts or refuses). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://emulator/');
+    if (url.pathname !== '/link/' && url.pathname !== '/link') return false;
+    const ticket = url.searchParams.get('ticket') ?? '';
+    const entry = this.#tickets.get(ticket);
+    this.#tickets.delete(ticket);
+    if (this.#closed || entry === undefined || entry.expires <= this.#options.now()) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return true;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(entry.appId, ws));
+    return true;
+  }
+
+  #app(appId: string): AppSockets {
+    let app = this.#apps.get(appId);
+    if (app === undefined) {
+      app = { sockets: new Set(), next: 0, answerPings: true };
+      this.#apps.set(appId, app);
+    }
+    return app;
+  }
+
+  #accept(appId: string, ws: WebSocket): void {
+    const app = this.#app(appId);
+    ws.on('error', () => ws.terminate());
+    if (app.sockets.size >= MAX_CONNECTIONS_PER_APP) {
+      ws.send(JSON.stringify({ type: 'disconnect', reason: 'too_many_websockets', debug_info: { host: 'emulator' } }));
+      ws.close(1008);
+      return;
+    }
+    app.sockets.add(ws);
+    ws.on('close', () => app.sockets.delete(ws));
+    ws.on('ping', (data) => {
+      if (app.answerPings) ws.pong(data);
+    });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      this.#ack(data.toString());
+    });
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: app.sockets.size,
+        debug_info: { host: 'emulator', build_number: 1, approximate_connection_time: 18_060 },
+        connection_info: { app_id: appId },
+      }),
+    );
+  }
+
+  #ack(text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (typeof message !== 'object' || message === null) return;
+    const { envelope_id: id, payload } = message as { envelope_id?: unknown; payload?: unknown };
+    if (typeof id !== 'string') return;
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return;
+    this.#pending.delete(id);
+    const body =
+      typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+        ? (payload as Record<string, unknown>)
+        : undefined;
+    pending.settle({ payload: body });
+  }
+
+  /** Open connections of `appId`. */
+  connections(appId: string): number {
+    return this.#apps.get(appId)?.sockets.size ?? 0;
+  }
+
+  /**
+   * Sends an envelope to one of the app's connections (round-robin) and waits for its ack. An
+   * unacked events_api envelope is sent again (same envelope id, `retry_attempt` + 1) up to
+   * `maxRetries` times; interactions and commands are sent once, as Slack does. Resolves
+   * `acked: false` when no connection is open or nobody acked.
+   */
+  async deliver(appId: string, type: EnvelopeKind, payload: Record<string, unknown>): Promise<DeliveryResult> {
+    const envelopeId = randomUUID();
+    const retries = type === 'events_api' ? this.#options.maxRetries : 0;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      const ws = this.#pick(appId);
+      if (ws === undefined) {
+        // No connection (between a drop and the reconnect): a failed attempt, tried again later.
+        if (attempt === retries) return { acked: false, payload: undefined, attempts: attempt };
+        await new Promise<void>((resolve) => this.#after(this.#options.ackTimeoutMs, resolve));
+        if (this.#closed) return { acked: false, payload: undefined, attempts: attempt };
+        continue;
+      }
+      const envelope: Record<string, unknown> = {
+        envelope_id: envelopeId,
+        type,
+        payload,
+        accepts_response_payload: type !== 'events_api',
+      };
+      if (type === 'events_api') {
+        envelope.retry_attempt = attempt;
+        envelope.retry_reason = attempt === 0 ? '' : 'timeout';
+      }
+      const answer = await this.#await(envelopeId, () => ws.send(JSON.stringify(envelope)));
+      if (answer !== undefined) return { acked: true, payload: answer.payload, attempts: attempt + 1 };
+    }
+    return { acked: false, payload: undefined, attempts: retries + 1 };
+  }
+
+  #await(envelopeId: string, send: () => void): Promise<{ payload: Record<string, unknown> | undefined } | undefined> {
+    if (this.#pending.size >= MAX_PENDING) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = this.#after(this.#options.ackTimeoutMs, () => {
+        this.#pending.delete(envelopeId);
+        resolve(undefined);
+      });
+      this.#pending.set(envelopeId, {
+        settle: (result) => {
+          clearTimeout(timer);
+          this.#timers.delete(timer);
+          resolve(result);
+        },
+      });
+      send();
+    });
+  }
+
+  #pick(appId: string): WebSocket | undefined {
+    const app = this.#apps.get(appId);
+    if (app === undefined) return undefined;
+    const open = [...app.sockets].filter((ws) => ws.readyState === 1);
+    if (open.length === 0) return undefined;
+    app.next = (app.next + 1) % open.length;
+    return open[app.next];
+  }
+
+  /** Runs `fn` after `ms` of emulator time. */
+  #after(ms: number, fn: () => void): NodeJS.Timeout {
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(timer);
+        fn();
+      },
+      Math.max(0, ms / this.#options.scale()),
+    );
+    this.#timers.add(timer);
+    return timer;
+  }
+
+  /**
+   * Sends `disconnect` with `reason` to every connection of the app. `refresh_requested` and
+   * `link_disabled` close right after; `warning` closes after the grace period; `too_many_websockets`
+   * closes at once.
+   */
+  disconnect(appId: string, reason: string): number {
+    const sockets = [...(this.#apps.get(appId)?.sockets ?? [])];
+    for (const ws of sockets) {
+      ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'emulator' } }));
+      const grace = reason === 'warning' ? this.#options.warningGraceMs : 0;
+      this.#after(grace, () => ws.close(1000));
+    }
+    return sockets.length;
+  }
+
+  /** Cuts the app's sockets without a close frame, as a network failure would. */
+  drop(appId: string): number {
+    const sockets = [...(this.#apps.get(appId)?.sockets ?? [])];
+    for (const ws of sockets) ws.terminate();
+    return sockets.length;
+  }
+
+  /** Whether the app's connections answer pings (off: the client must notice a stale link). */
+  answerPings(appId: string, on: boolean): void {
+    this.#app(appId).answerPings = on;
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    for (const pending of this.#pending.values()) pending.settle(undefined);
+    this.#pending.clear();
+    for (const app of this.#apps.values()) for (const ws of app.sockets) ws.terminate();
+    this.#apps.clear();
+    this.#wss.close();
+  }
+}

@@ -1,0 +1,156 @@
+// One Socket Mode WebSocket: opened, greeted (`hello`), watched, and closed within a bound.
+// The health check runs both ways: we ping every `pingIntervalMs`, and a connection from which
+// nothing (no frame, no pong) has arrived for `pongTimeoutMs` after a ping is stale and terminated,
+// so a half-open TCP connection is found in seconds instead of when the OS gives up.
+import type { WebSocket as WsSocket } from 'ws';
+import type { Hello } from './types.js';
+
+/** The `ws` package's WebSocket class (or anything with the same client API). */
+export type WebSocketClass = new (
+  url: string,
+  options?: { maxPayload?: number; handshakeTimeout?: number },
+) => WsSocket;
+
+export interface ConnectionOptions {
+  WebSocket: WebSocketClass;
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  helloTimeoutMs: number;
+  closeTimeoutMs: number;
+  maxPayloadBytes: number;
+}
+
+export interface ConnectionHandlers {
+  /** A parsed JSON object other than `hello`. */
+  message(connection: Connection, message: Record<string, unknown>): void;
+  /** The socket is gone (closed by either side, terminated, or failed). Called once. */
+  closed(connection: Connection, why: string): void;
+}
+
+let nextId = 1;
+
+export class Connection {
+  readonly id = nextId++;
+  readonly #ws: WsSocket;
+  readonly #options: ConnectionOptions;
+  readonly #handlers: ConnectionHandlers;
+  #greeted = false;
+  #closed = false;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #pongTimer: NodeJS.Timeout | undefined;
+  #closeTimer: NodeJS.Timeout | undefined;
+  #onClosed: (() => void)[] = [];
+  /** Resolves with Slack's hello; rejects if the socket fails or says nothing in time. */
+  readonly ready: Promise<Hello>;
+
+  constructor(url: string, options: ConnectionOptions, handlers: ConnectionHandlers) {
+    this.#options = options;
+    this.#handlers = handlers;
+    this.#ws = new options.WebSocket(url, {
+      maxPayload: options.maxPayloadBytes,
+      handshakeTimeout: options.helloTimeoutMs,
+    });
+    this.ready = new Promise<Hello>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error('no hello from Slack in time'));
+        this.terminate('hello timeout');
+      }, options.helloTimeoutMs);
+      this.#onClosed.push(() => {
+        clearTimeout(timer);
+        reject(new Error('connection closed before hello'));
+      });
+      this.#ws.on('message', (data, isBinary) => {
+        this.#alive();
+        const message = isBinary ? undefined : parse(data.toString());
+        if (message === undefined) return; // Not a JSON object: nothing Slack sends; ignored.
+        if (!this.#greeted && message.type === 'hello') {
+          this.#greeted = true;
+          clearTimeout(timer);
+          this.#startPings();
+          resolve(message as unknown as Hello);
+          return;
+        }
+        this.#handlers.message(this, message);
+      });
+    });
+    // A failed connect rejects `ready`; nobody else needs to hear about it.
+    this.ready.catch(() => {});
+    this.#ws.on('pong', () => this.#alive());
+    this.#ws.on('ping', () => this.#alive());
+    this.#ws.on('error', () => {}); // 'close' follows every 'error'; that is where we act.
+    this.#ws.on('close', (code) => this.#gone(`closed (${code})`));
+  }
+
+  get open(): boolean {
+    return !this.#closed && this.#ws.readyState === 1;
+  }
+
+  send(message: Record<string, unknown>): boolean {
+    if (!this.open) return false;
+    this.#ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Closes politely; a peer that does not answer the close is cut off after `closeTimeoutMs`. */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.#onClosed.push(resolve));
+    try {
+      this.#ws.close(1000);
+    } catch {
+      this.terminate('close failed');
+    }
+    this.#closeTimer ??= setTimeout(() => this.terminate('close timed out'), this.#options.closeTimeoutMs);
+    return done;
+  }
+
+  terminate(why: string): void {
+    if (this.#closed) return;
+    this.#ws.terminate();
+    this.#gone(why);
+  }
+
+  #startPings(): void {
+    this.#pingTimer = setInterval(() => {
+      if (this.#pongTimer !== undefined || !this.open) return;
+      this.#pongTimer = setTimeout(() => this.terminate('stale: no answer to ping'), this.#options.pongTimeoutMs);
+      try {
+        this.#ws.ping();
+      } catch {
+        this.terminate('ping failed');
+      }
+    }, this.#options.pingIntervalMs);
+  }
+
+  /** Any frame from the server proves the connection alive. */
+  #alive(): void {
+    if (this.#pongTimer !== undefined) {
+      clearTimeout(this.#pongTimer);
+      this.#pongTimer = undefined;
+    }
+  }
+
+  #gone(why: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#pingTimer);
+    clearTimeout(this.#pongTimer);
+    clearTimeout(this.#closeTimer);
+    this.#ws.removeAllListeners('message');
+    this.#ws.removeAllListeners('pong');
+    this.#ws.removeAllListeners('ping');
+    for (const f of this.#onClosed.splice(0)) f();
+    this.#handlers.closed(this, why);
+  }
+}
+
+function parse(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
