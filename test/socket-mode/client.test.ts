@@ -102,6 +102,7 @@ test('refresh_requested: the next connection is open before the old one closes; 
   }, 10);
   try {
     await c.start();
+    const offlineBefore = slack.server.offlineMs(APP_ID);
     let sent = 0;
     const pumping = (async () => {
       const results: Promise<{ acked: boolean }>[] = [];
@@ -117,6 +118,7 @@ test('refresh_requested: the next connection is open before the old one closes; 
     assert.equal(seen.size, 300);
     await until(() => c.stats.refreshes === 1 && c.openSockets === 1, 5_000, 'the hand-over');
     assert.equal(c.stats.reconnects, 0, 'a refresh is not a reconnect');
+    assert.equal(slack.server.offlineMs(APP_ID) - offlineBefore, 0, 'never without a connection (no delivery gap)');
     assert.ok(maxSockets <= 2, `at most two sockets during the hand-over (saw ${maxSockets})`);
   } finally {
     clearInterval(sampler);

@@ -31,6 +31,10 @@ export interface SocketModeServerOptions {
   maxRetries?: number;
   /** After `warning`, the socket is closed this much emulator time later (Slack: about 10 s). */
   warningGraceMs?: number;
+  /** After `refresh_requested`, likewise (default 1 s: Slack gives no figure; a short grace lets a client hand over). */
+  refreshGraceMs?: number;
+  /** The server pings each connection this often, in real ms (Slack's clients expect pings; default 10 s). */
+  pingIntervalMs?: number;
 }
 
 export interface DeliveryResult {
@@ -60,6 +64,9 @@ export class SocketModeServer {
   readonly #pending = new Map<string, Pending>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #closed = false;
+  readonly #pinger: NodeJS.Timeout;
+  /** Real-time ms (performance.now) the app had no open connection, summed; for the refresh-gap bench. */
+  readonly #offline = new Map<string, { since: number | undefined; totalMs: number }>();
 
   constructor(options: SocketModeServerOptions) {
     this.#options = {
@@ -68,7 +75,13 @@ export class SocketModeServer {
       ackTimeoutMs: options.ackTimeoutMs ?? 3_000,
       maxRetries: options.maxRetries ?? 3,
       warningGraceMs: options.warningGraceMs ?? 10_000,
+      refreshGraceMs: options.refreshGraceMs ?? 1_000,
+      pingIntervalMs: options.pingIntervalMs ?? 10_000,
     };
+    this.#pinger = setInterval(() => {
+      for (const app of this.#apps.values()) for (const ws of app.sockets) if (ws.readyState === 1) ws.ping();
+    }, this.#options.pingIntervalMs);
+    this.#pinger.unref();
     // autoPong off: pongs are sent by hand, so the control API can make the server stop answering.
     this.#wss = new options.ws.WebSocketServer({ noServer: true, autoPong: false, maxPayload: 1024 * 1024 });
   }
@@ -121,7 +134,11 @@ export class SocketModeServer {
       return;
     }
     app.sockets.add(ws);
-    ws.on('close', () => app.sockets.delete(ws));
+    this.#online(appId, app.sockets.size);
+    ws.on('close', () => {
+      app.sockets.delete(ws);
+      this.#online(appId, app.sockets.size);
+    });
     ws.on('ping', (data) => {
       if (app.answerPings) ws.pong(data);
     });
@@ -157,6 +174,23 @@ export class SocketModeServer {
         ? (payload as Record<string, unknown>)
         : undefined;
     pending.settle({ payload: body });
+  }
+
+  #online(appId: string, sockets: number): void {
+    const entry = this.#offline.get(appId) ?? { since: undefined, totalMs: 0 };
+    this.#offline.set(appId, entry);
+    if (sockets === 0 && entry.since === undefined) entry.since = performance.now();
+    if (sockets > 0 && entry.since !== undefined) {
+      entry.totalMs += performance.now() - entry.since;
+      entry.since = undefined;
+    }
+  }
+
+  /** Real ms the app has spent with no open connection since its first one (the delivery gap). */
+  offlineMs(appId: string): number {
+    const entry = this.#offline.get(appId);
+    if (entry === undefined) return 0;
+    return entry.totalMs + (entry.since === undefined ? 0 : performance.now() - entry.since);
   }
 
   /** Open connections of `appId`. */
@@ -239,15 +273,19 @@ export class SocketModeServer {
   }
 
   /**
-   * Sends `disconnect` with `reason` to every connection of the app. `refresh_requested` and
-   * `link_disabled` close right after; `warning` closes after the grace period; `too_many_websockets`
-   * closes at once.
+   * Sends `disconnect` with `reason` to every connection of the app. `warning` and `refresh_requested`
+   * close after their grace periods; `link_disabled` and anything else close at once.
    */
   disconnect(appId: string, reason: string): number {
     const sockets = [...(this.#apps.get(appId)?.sockets ?? [])];
     for (const ws of sockets) {
       ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'emulator' } }));
-      const grace = reason === 'warning' ? this.#options.warningGraceMs : 0;
+      const grace =
+        reason === 'warning'
+          ? this.#options.warningGraceMs
+          : reason === 'refresh_requested'
+            ? this.#options.refreshGraceMs
+            : 0;
       this.#after(grace, () => ws.close(1000));
     }
     return sockets.length;
@@ -267,6 +305,7 @@ export class SocketModeServer {
 
   close(): void {
     this.#closed = true;
+    clearInterval(this.#pinger);
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     for (const pending of this.#pending.values()) pending.settle(undefined);

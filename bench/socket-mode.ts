@@ -1,0 +1,115 @@
+// Socket Mode: envelopes acked per second, ack latency (Slack's side: send -> ack received), client
+// CPU, and the delivery gap during a `refresh_requested`, slackline vs @slack/socket-mode in one run.
+// The Slack side (the emulator's Socket Mode server) runs on core 0, the client on core 1; a fresh pair
+// of processes per round; medians of the rounds.
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DIST_BENCH, firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
+
+const CLIENTS = ['slackline', '@slack/socket-mode'] as const;
+
+interface Round {
+  events: number;
+  perSec: number;
+  p50: number;
+  p99: number;
+  unacked: number;
+  cpuMsPer1000: number;
+  peakRssMiB: number;
+  refreshOfflineMs: number;
+  refreshUnacked: number;
+}
+
+function lineReader(child: ChildProcess): () => Promise<string> {
+  const queue: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const w = waiting.shift();
+    if (w) w(line);
+    else queue.push(line);
+  });
+  return () => {
+    const line = queue.shift();
+    return line === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(line);
+  };
+}
+
+async function post(base: string, path: string): Promise<Record<string, number>> {
+  const res = await fetch(new URL(path, base), { method: 'POST' });
+  return (await res.json()) as Record<string, number>;
+}
+
+async function round(client: string, events: number, inflight: number): Promise<Round> {
+  const server = spawnNode(join(DIST_BENCH, 'lib', 'socket-slack.js'), [], 0);
+  const base = `http://127.0.0.1:${await firstLine(server)}/`;
+  const worker = spawnNode(join(DIST_BENCH, 'lib', 'socket-worker.js'), [client, `${base}api/`], 1);
+  const next = lineReader(worker);
+  try {
+    if ((await next()) !== 'ready') throw new Error(`${client} did not connect`);
+    await post(base, `bench/throughput?events=${Math.min(2_000, events)}&inflight=${inflight}`); // warm-up
+    worker.kill('SIGUSR2');
+    const before = JSON.parse(await next()) as { cpuMs: number };
+    const run = await post(base, `bench/throughput?events=${events}&inflight=${inflight}`);
+    worker.kill('SIGUSR2');
+    const after = JSON.parse(await next()) as { cpuMs: number; peakRssMiB: number };
+    const refresh = await post(base, 'bench/refresh?ms=3000');
+    return {
+      events,
+      perSec: (events / (run.ms ?? 1)) * 1000,
+      p50: run.p50 ?? Number.NaN,
+      p99: run.p99 ?? Number.NaN,
+      unacked: run.unacked ?? 0,
+      cpuMsPer1000: ((after.cpuMs - before.cpuMs) / events) * 1000,
+      peakRssMiB: after.peakRssMiB,
+      refreshOfflineMs: refresh.offlineMs ?? Number.NaN,
+      refreshUnacked: refresh.unacked ?? 0,
+    };
+  } finally {
+    worker.kill('SIGTERM');
+    server.kill('SIGTERM');
+  }
+}
+
+export async function benchSocketMode(): Promise<void> {
+  const events = Number(process.env.BENCH_EVENTS ?? 20_000);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const inflight = 100;
+  const results = new Map<string, Round[]>(CLIENTS.map((c) => [c, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const client of CLIENTS) results.get(client)!.push(await round(client, events, inflight));
+  }
+  const rows = CLIENTS.map((client) => {
+    const rs = results.get(client)!;
+    const m = (f: (x: Round) => number) => median(rs.map(f));
+    return {
+      client,
+      perSec: m((x) => x.perSec),
+      p50: m((x) => x.p50),
+      p99: m((x) => x.p99),
+      unacked: m((x) => x.unacked),
+      cpuMsPer1000: m((x) => x.cpuMsPer1000),
+      peakRssMiB: m((x) => x.peakRssMiB),
+      refreshOfflineMs: m((x) => x.refreshOfflineMs),
+      refreshUnacked: m((x) => x.refreshUnacked),
+      rounds: rs,
+    };
+  });
+  const peer = rows.find((r) => r.client === '@slack/socket-mode')!;
+  const lines = [
+    `${events.toLocaleString('en-US')} events_api envelopes, at most ${inflight} unacked, median of ${rounds} rounds`,
+    '(`npm run bench socket-mode`; Slack side on one core, client on the other). Gap: time the app had no',
+    'open connection while Slack sent `refresh_requested` and closed the old socket 1 s later.',
+    '',
+    '| client | envelopes/s | vs peer | ack p50 | ack p99 | CPU ms per 1,000 | peak RSS MiB | refresh gap |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.client} | ${Math.round(r.perSec)} | ${(r.perSec / peer.perSec).toFixed(2)}x | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.cpuMsPer1000.toFixed(0)} | ${r.peakRssMiB.toFixed(0)} | ${Math.round(r.refreshOfflineMs)} ms |`,
+    ),
+  ];
+  console.log(lines.join('\n'));
+  const file = writeResult('socket-mode', { bench: 'socket-mode', events, inflight, rounds, machine: machine(), rows });
+  updateReadme('socket-mode', lines.join('\n'));
+  console.log(`wrote ${file} and the README's table`);
+}
