@@ -1,5 +1,19 @@
 // slackline/events: request signature verification and the HTTP events endpoint.
 export { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
+export {
+  type AckPayload,
+  type Dispatched,
+  Dispatcher,
+  type DispatcherOptions,
+  type EventCallback,
+  type InboundKind,
+  type Interaction,
+  type InteractionType,
+  type Listener,
+  type ListenerContext,
+  type SlackEvent,
+  type SlashCommand,
+} from './dispatcher.js';
 export { createEventsHandler, type EventEnvelope, type EventsHandler, type EventsHandlerOptions } from './handler.js';
 export {
   DEFAULT_MAX_BODY_BYTES,

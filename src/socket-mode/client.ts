@@ -8,6 +8,7 @@
 // `stop()` finishes within `closeTimeoutMs` whatever the server does, also in the middle of a reconnect.
 
 import { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore } from '../events/dedupe.js';
+import type { Dispatcher, EventCallback, Interaction, SlashCommand } from '../events/dispatcher.js';
 import { backoffDelay } from '../http/backoff.js';
 import { type Clock, sleep, systemClock } from '../http/clock.js';
 import { InvalidArgumentError, PlatformError, SlacklineError } from '../http/errors.js';
@@ -39,6 +40,11 @@ export interface SocketModeOptions {
   slackApiUrl?: string;
   /** Calls `apps.connections.open`; by default a WebClient made for the app token. */
   client?: WebClient;
+  /**
+   * The inbound dispatcher (slackline/events) that HTTP apps use: envelopes go to its listeners, and
+   * its ack (with payload) is sent back. Switching an app from HTTP to Socket Mode is this one option.
+   */
+  dispatcher?: Dispatcher;
   /** The `ws` package's WebSocket class, when you load it yourself (default: `ws`, loaded on start). */
   WebSocket?: WebSocketClass;
   logger?: Logger;
@@ -172,6 +178,19 @@ export class SocketModeClient {
     this.#clock = options.clock ?? systemClock;
     this.#dedupe = options.dedupe ?? new MemoryDedupeStore(100_000);
     this.#WebSocket = options.WebSocket;
+    const dispatcher = options.dispatcher;
+    if (dispatcher !== undefined) {
+      this.on('envelope', async ({ envelope, body, ack }) => {
+        const dispatched =
+          envelope.type === 'events_api'
+            ? dispatcher.dispatch('event', body as unknown as EventCallback)
+            : envelope.type === 'interactive'
+              ? dispatcher.dispatch('interaction', body as unknown as Interaction)
+              : dispatcher.dispatch('command', body as unknown as SlashCommand);
+        void dispatched.ack.then((payload) => ack(payload));
+        await dispatched.done;
+      });
+    }
   }
 
   /** Listens to one kind of envelope, or to all (`'envelope'`). Returns a function that removes it. */
