@@ -210,7 +210,7 @@ export function fileJson(state: EmulatorState, file: FileRecord, baseUrl: string
     is_external: false,
     external_type: '',
     is_public: file.shares.some((s) => state.channels.get(s.channelId)?.kind === 'public'),
-    public_url_shared: false,
+    public_url_shared: file.publicUrlShared === true,
     display_as_bot: false,
     username: '',
     url_private: `${baseUrl}_files/${file.id}/${encodeURIComponent(file.name)}`,

@@ -40,8 +40,20 @@ export function messageContent(args: Args): Content {
     text: body,
     blocks: hasBlocks ? blocks : undefined,
     attachments: hasAttachments ? attachments : undefined,
-    metadata: args.json('metadata', 'invalid_metadata_format'),
+    metadata: messageMetadata(args),
   };
+}
+
+/** Message metadata must be `{event_type: string, event_payload: object}`, as Slack's schema says. */
+function messageMetadata(args: Args): Json | undefined {
+  const metadata = args.json('metadata', 'invalid_metadata_format');
+  if (metadata === undefined) return undefined;
+  if (!isObject(metadata)) throw fail('invalid_metadata_format');
+  if (typeof metadata.event_type !== 'string' || metadata.event_type === '' || !isObject(metadata.event_payload)) {
+    throw fail('invalid_metadata_schema');
+  }
+  if (JSON.stringify(metadata).length > 8_000) throw fail('metadata_too_large');
+  return { event_type: metadata.event_type, event_payload: metadata.event_payload };
 }
 
 /**

@@ -80,6 +80,16 @@ function inRange(messages: readonly Message[], args: Args): Message[] {
   });
 }
 
+/**
+ * Messages as conversations.history and .replies answer them: message metadata only with
+ * include_all_metadata, or to the app that posted it.
+ */
+function listedJson(call: Call, message: Message): JsonObject {
+  const json = messageJson(call.state, message, call.baseUrl);
+  if (!call.args.bool('include_all_metadata') && message.appId !== call.token.appId) delete json.metadata;
+  return json;
+}
+
 function validName(name: string): void {
   if (name === '') throw fail('invalid_name_required');
   if (name.length > 80) throw fail('invalid_name_maxlength');
@@ -107,7 +117,7 @@ export const conversationHandlers: Record<string, Handler> = {
     const page = paginate(newestFirst, call.args, { kind: 'next_ts', defaultLimit: 100, maxLimit: 999 });
     return {
       ok: true,
-      messages: page.items.map((m) => messageJson(call.state, m, call.baseUrl)),
+      messages: page.items.map((m) => listedJson(call, m)),
       has_more: page.hasMore,
       pin_count: 0,
       channel_actions_ts: null,
@@ -125,7 +135,7 @@ export const conversationHandlers: Record<string, Handler> = {
     const page = paginate(thread, call.args, { kind: 'next_ts', defaultLimit: 1000, maxLimit: 1000 });
     return {
       ok: true,
-      messages: page.items.map((m) => messageJson(call.state, m, call.baseUrl)),
+      messages: page.items.map((m) => listedJson(call, m)),
       has_more: page.hasMore,
       response_metadata: { next_cursor: page.nextCursor },
     };

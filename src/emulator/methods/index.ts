@@ -2,11 +2,21 @@
 import type { Handler, PublicHandler } from '../call.js';
 import { apiTest, basicHandlers } from './basic.js';
 import { chatHandlers } from './chat.js';
+import { chatExtraHandlers } from './chat-extra.js';
 import { conversationHandlers } from './conversations.js';
 import { fileHandlers } from './files.js';
 import { reactionHandlers } from './reactions.js';
+import { teamHandlers } from './team.js';
 import { userHandlers } from './users.js';
 import { viewHandlers } from './views.js';
+
+/** Scheduled messages whose post_at has come are posted before any method looks at the workspace. */
+function afterDueMessages(handler: Handler): Handler {
+  return (call) => {
+    call.state.postDueMessages();
+    return handler(call);
+  };
+}
 
 export const handlers: ReadonlyMap<string, Handler> = new Map(
   Object.entries({
@@ -17,7 +27,9 @@ export const handlers: ReadonlyMap<string, Handler> = new Map(
     ...reactionHandlers,
     ...fileHandlers,
     ...viewHandlers,
-  }),
+    ...chatExtraHandlers,
+    ...teamHandlers,
+  }).map(([name, handler]) => [name, afterDueMessages(handler)]),
 );
 
 export const publicHandlers: ReadonlyMap<string, PublicHandler> = new Map([['api.test', apiTest]]);
