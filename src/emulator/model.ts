@@ -72,6 +72,10 @@ export interface Channel {
   /** Top-level messages (and thread broadcasts), oldest first; replies live on their parent. */
   messages: Message[];
   byTs: Map<string, Message>;
+  /** Names before conversations.rename, oldest first (Fidelity, issue 8). */
+  previousNames?: string[];
+  /** conversations.mark: the last read ts per member (Fidelity, issue 8). */
+  lastRead?: Map<string, string>;
 }
 
 export interface Message {

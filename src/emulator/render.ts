@@ -126,7 +126,7 @@ export function channelJson(channel: Channel, viewer: string): JsonObject {
     is_member: channel.members.has(viewer),
     topic: { ...channel.topic },
     purpose: { ...channel.purpose },
-    previous_names: [],
+    previous_names: [...(channel.previousNames ?? [])],
     num_members: channel.members.size,
   };
 }

@@ -90,9 +90,10 @@ function listedJson(call: Call, message: Message): JsonObject {
   return json;
 }
 
-function validName(name: string): void {
+export function validName(name: string): void {
   if (name === '') throw fail('invalid_name_required');
   if (name.length > 80) throw fail('invalid_name_maxlength');
+  if (/^[-_]+$/.test(name)) throw fail('invalid_name_punctuation');
   if (!/^[\p{Ll}\p{Lo}\p{N}_-]+$/u.test(name)) throw fail('invalid_name_specials');
 }
 
@@ -108,7 +109,10 @@ export const conversationHandlers: Record<string, Handler> = {
   'conversations.info': (call) => {
     const channel = visibleChannel(call, call.args.str('channel'));
     requireChannelScope(call, channel, 'read');
-    return { ok: true, channel: channelJson(channel, call.token.userId) };
+    const body = channelJson(channel, call.token.userId);
+    if (channel.members.has(call.token.userId))
+      body.last_read = channel.lastRead?.get(call.token.userId) ?? '0000000000.000000';
+    return { ok: true, channel: body };
   },
 
   'conversations.history': (call) => {
@@ -179,13 +183,18 @@ export const conversationHandlers: Record<string, Handler> = {
     const channel = visibleChannel(call, call.args.str('channel'));
     if (channel.kind === 'im') throw fail('method_not_supported_for_channel_type');
     if (channel.isGeneral) throw fail('cant_leave_general');
-    if (!channel.members.delete(call.token.userId)) throw fail('not_in_channel');
+    if (channel.archived) throw fail('is_archived');
+    // Not a member: Slack answers without an error, with a not_in_channel flag.
+    if (!channel.members.has(call.token.userId)) return { ok: true, not_in_channel: true };
+    if (channel.kind === 'private' && channel.members.size === 1) throw fail('last_member');
+    channel.members.delete(call.token.userId);
     return { ok: true };
   },
 
   'conversations.invite': (call) => {
     const channel = visibleChannel(call, call.args.str('channel'));
     if (channel.kind === 'im' || channel.kind === 'mpim') throw fail('method_not_supported_for_channel_type');
+    if (channel.archived) throw fail('is_archived');
     requireMember(call, channel);
     const users = call.args.list('users');
     if (users.length === 0) throw fail('no_user');
@@ -205,6 +214,7 @@ export const conversationHandlers: Record<string, Handler> = {
     if (channel.isGeneral) throw fail('cant_archive_general');
     if (channel.kind === 'im' || channel.kind === 'mpim') throw fail('method_not_supported_for_channel_type');
     if (channel.archived) throw fail('already_archived');
+    requireMember(call, channel);
     channel.archived = true;
     return { ok: true };
   },
@@ -241,6 +251,7 @@ export const conversationHandlers: Record<string, Handler> = {
 
 function setText(call: Call, field: 'topic' | 'purpose'): JsonObject {
   const channel = visibleChannel(call, call.args.str('channel'));
+  if (channel.archived) throw fail('is_archived');
   requireMember(call, channel);
   const value = call.args.str(field) ?? '';
   if (value.length > 250) throw fail('too_long');

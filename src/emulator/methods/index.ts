@@ -4,6 +4,7 @@ import { apiTest, basicHandlers } from './basic.js';
 import { chatHandlers } from './chat.js';
 import { chatExtraHandlers } from './chat-extra.js';
 import { conversationHandlers } from './conversations.js';
+import { conversationManageHandlers } from './conversations-manage.js';
 import { fileHandlers } from './files.js';
 import { reactionHandlers } from './reactions.js';
 import { teamHandlers } from './team.js';
@@ -29,6 +30,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map(
     ...viewHandlers,
     ...chatExtraHandlers,
     ...teamHandlers,
+    ...conversationManageHandlers,
   }).map(([name, handler]) => [name, afterDueMessages(handler)]),
 );
 
