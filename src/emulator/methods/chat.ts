@@ -3,8 +3,9 @@ import type { Args } from '../args.js';
 import type { Call, Handler } from '../call.js';
 import { fail } from '../failure.js';
 import { isObject, type Json } from '../json.js';
-import type { Channel } from '../model.js';
+import type { Channel, Message } from '../model.js';
 import { messageJson } from '../render.js';
+import type { EmulatorState } from '../state.js';
 import { canSee, messageIn, visibleChannel } from './access.js';
 
 const MAX_TEXT = 40_000;
@@ -93,6 +94,14 @@ export function threadRoot(channel: Channel, threadTs: string | undefined): stri
   return parent === undefined ? undefined : (parent.threadTs ?? parent.ts);
 }
 
+/** A message's web link, as chat.getPermalink and pins.list give it. */
+export function permalink(state: EmulatorState, channel: Channel, message: Message): string {
+  const team = state.teams.get(channel.teamId);
+  const link = `https://${team?.domain ?? 'emulator'}.slack.com/archives/${channel.id}/p${message.ts.replace('.', '')}`;
+  const inThread = message.threadTs !== undefined && message.threadTs !== message.ts;
+  return inThread ? `${link}?thread_ts=${message.threadTs}&cid=${channel.id}` : link;
+}
+
 export const chatHandlers: Record<string, Handler> = {
   'chat.postMessage': (call) => {
     const { args, state } = call;
@@ -158,11 +167,6 @@ export const chatHandlers: Record<string, Handler> = {
   'chat.getPermalink': (call) => {
     const channel = visibleChannel(call, call.args.str('channel'));
     const message = messageIn(channel, call.args.str('message_ts'));
-    const team = call.state.teams.get(channel.teamId);
-    let permalink = `https://${team?.domain ?? 'emulator'}.slack.com/archives/${channel.id}/p${message.ts.replace('.', '')}`;
-    if (message.threadTs !== undefined && message.threadTs !== message.ts) {
-      permalink += `?thread_ts=${message.threadTs}&cid=${channel.id}`;
-    }
-    return { ok: true, channel: channel.id, permalink };
+    return { ok: true, channel: channel.id, permalink: permalink(call.state, channel, message) };
   },
 };

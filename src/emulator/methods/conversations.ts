@@ -123,7 +123,7 @@ export const conversationHandlers: Record<string, Handler> = {
       ok: true,
       messages: page.items.map((m) => listedJson(call, m)),
       has_more: page.hasMore,
-      pin_count: 0,
+      pin_count: call.state.pins.filter((p) => p.channelId === channel.id).length,
       channel_actions_ts: null,
       channel_actions_count: 0,
       response_metadata: { next_cursor: page.nextCursor },

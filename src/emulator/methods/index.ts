@@ -1,12 +1,15 @@
 // Every modelled method by name. Methods not listed here answer from the recorded samples.
 import type { Handler, PublicHandler } from '../call.js';
 import { apiTest, basicHandlers } from './basic.js';
+import { bookmarkHandlers } from './bookmarks.js';
 import { chatHandlers } from './chat.js';
 import { chatExtraHandlers } from './chat-extra.js';
 import { conversationHandlers } from './conversations.js';
 import { conversationManageHandlers } from './conversations-manage.js';
 import { fileHandlers } from './files.js';
+import { pinHandlers } from './pins.js';
 import { reactionHandlers } from './reactions.js';
+import { reminderHandlers } from './reminders.js';
 import { teamHandlers } from './team.js';
 import { userHandlers } from './users.js';
 import { viewHandlers } from './views.js';
@@ -31,6 +34,9 @@ export const handlers: ReadonlyMap<string, Handler> = new Map(
     ...chatExtraHandlers,
     ...teamHandlers,
     ...conversationManageHandlers,
+    ...pinHandlers,
+    ...bookmarkHandlers,
+    ...reminderHandlers,
   }).map(([name, handler]) => [name, afterDueMessages(handler)]),
 );
 
