@@ -125,6 +125,8 @@ export interface FileRecord {
   shares: { channelId: string; ts: string }[];
   /** Set by files.sharedPublicURL (Fidelity, issue 8). */
   publicUrlShared?: boolean;
+  /** Set by files.delete: the record stays so messages show a tombstone (Fidelity, issue 8). */
+  deleted?: boolean;
 }
 
 export interface View {
@@ -233,6 +235,7 @@ export interface Usergroup {
 export interface RemoteFile {
   id: string;
   teamId: string;
+  appId: string;
   userId: string;
   externalId: string;
   externalUrl: string;

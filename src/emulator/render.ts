@@ -154,7 +154,8 @@ export function messageJson(state: EmulatorState, message: Message, baseUrl: str
   if (message.fileIds.length > 0) {
     out.files = message.fileIds.flatMap((id) => {
       const file = state.files.get(id);
-      return file === undefined ? [] : [fileJson(state, file, baseUrl)];
+      if (file === undefined) return [];
+      return [file.deleted === true ? { id: file.id, mode: 'tombstone' } : fileJson(state, file, baseUrl)];
     });
     out.upload = true;
   }

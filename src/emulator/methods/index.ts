@@ -7,6 +7,8 @@ import { chatExtraHandlers } from './chat-extra.js';
 import { conversationHandlers } from './conversations.js';
 import { conversationManageHandlers } from './conversations-manage.js';
 import { fileHandlers } from './files.js';
+import { fileManageHandlers } from './files-manage.js';
+import { remoteFileHandlers } from './files-remote.js';
 import { pinHandlers } from './pins.js';
 import { reactionHandlers } from './reactions.js';
 import { reminderHandlers } from './reminders.js';
@@ -37,6 +39,8 @@ export const handlers: ReadonlyMap<string, Handler> = new Map(
     ...pinHandlers,
     ...bookmarkHandlers,
     ...reminderHandlers,
+    ...fileManageHandlers,
+    ...remoteFileHandlers,
   }).map(([name, handler]) => [name, afterDueMessages(handler)]),
 );
 
