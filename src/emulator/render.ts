@@ -1,6 +1,6 @@
 // Entities as Slack's JSON. One place per shape so every method answers the same fields.
 import type { JsonObject } from './json.js';
-import type { Bot, Channel, FileRecord, Message, Team, User, View } from './model.js';
+import type { Bot, Channel, FileRecord, Message, Team, User, UserSettings, View } from './model.js';
 import type { EmulatorState } from './state.js';
 
 export function teamJson(team: Team): JsonObject {
@@ -20,18 +20,21 @@ function avatar(id: string, size: number): string {
   return `https://avatars.slack-edge.com/emulator/${id}_${size}.png`;
 }
 
-export function userJson(user: User, withEmail: boolean): JsonObject {
+export function userJson(user: User, withEmail: boolean, settings?: UserSettings): JsonObject {
   const profile: JsonObject = {
     title: user.title,
-    phone: '',
+    phone: settings?.phone ?? '',
     skype: '',
     real_name: user.realName,
     real_name_normalized: user.realName,
     display_name: user.displayName,
     display_name_normalized: user.displayName,
-    status_text: '',
-    status_emoji: '',
-    status_expiration: 0,
+    status_text: settings?.statusText ?? '',
+    status_emoji: settings?.statusEmoji ?? '',
+    status_expiration: settings?.statusExpiration ?? 0,
+    first_name: settings?.firstName,
+    last_name: settings?.lastName,
+    pronouns: settings?.pronouns || undefined,
     avatar_hash: user.id.toLowerCase().slice(-12),
     email: withEmail ? user.email : undefined,
     image_24: avatar(user.id, 24),

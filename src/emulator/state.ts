@@ -98,6 +98,8 @@ export class EmulatorState {
   readonly usergroups = new Map<string, Usergroup>();
   readonly remoteFiles = new Map<string, RemoteFile>();
   readonly userSettings = new Map<string, UserSettings>();
+  /** Custom emoji per team by name: image URL or `alias:<name>`, when and by whom it was added. */
+  readonly emoji = new Map<string, Map<string, { value: string; created: number; by: string }>>();
   // ---- end of the Fidelity collections ----
   /** Told of every stored message (the install side delivers message events from it). */
   onMessage: ((message: Message, channel: Channel) => void) | undefined;
@@ -350,7 +352,18 @@ export class EmulatorState {
       };
       this.userSettings.set(userId, settings);
     }
+    // A status with an expiry is cleared once the clock passes it, as Slack does.
+    if (settings.statusExpiration > 0 && settings.statusExpiration <= this.clock.seconds()) {
+      settings.statusText = '';
+      settings.statusEmoji = '';
+      settings.statusExpiration = 0;
+    }
     return settings;
+  }
+
+  /** A user's settings when any were ever set (expired status cleared), else undefined. */
+  settingsIfSet(userId: string): UserSettings | undefined {
+    return this.userSettings.has(userId) ? this.settingsOf(userId) : undefined;
   }
 
   // ---- end of the Fidelity operations ----

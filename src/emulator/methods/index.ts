@@ -6,6 +6,8 @@ import { chatHandlers } from './chat.js';
 import { chatExtraHandlers } from './chat-extra.js';
 import { conversationHandlers } from './conversations.js';
 import { conversationManageHandlers } from './conversations-manage.js';
+import { dndHandlers } from './dnd.js';
+import { emojiHandlers } from './emoji.js';
 import { fileHandlers } from './files.js';
 import { fileManageHandlers } from './files-manage.js';
 import { remoteFileHandlers } from './files-remote.js';
@@ -14,6 +16,7 @@ import { reactionHandlers } from './reactions.js';
 import { reminderHandlers } from './reminders.js';
 import { teamHandlers } from './team.js';
 import { userHandlers } from './users.js';
+import { userProfileHandlers } from './users-profile.js';
 import { viewHandlers } from './views.js';
 
 /** Scheduled messages whose post_at has come are posted before any method looks at the workspace. */
@@ -41,6 +44,9 @@ export const handlers: ReadonlyMap<string, Handler> = new Map(
     ...reminderHandlers,
     ...fileManageHandlers,
     ...remoteFileHandlers,
+    ...userProfileHandlers,
+    ...dndHandlers,
+    ...emojiHandlers,
   }).map(([name, handler]) => [name, afterDueMessages(handler)]),
 );
 
