@@ -229,7 +229,9 @@ export interface Usergroup {
   updated: number;
   createdBy: string;
   updatedBy: string;
+  /** Epoch seconds it was disabled; 0 while enabled. */
   deleted: number;
+  deletedBy: string | undefined;
 }
 
 export interface RemoteFile {

@@ -15,6 +15,7 @@ import { pinHandlers } from './pins.js';
 import { reactionHandlers } from './reactions.js';
 import { reminderHandlers } from './reminders.js';
 import { teamHandlers } from './team.js';
+import { usergroupHandlers } from './usergroups.js';
 import { userHandlers } from './users.js';
 import { userProfileHandlers } from './users-profile.js';
 import { viewHandlers } from './views.js';
@@ -47,6 +48,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map(
     ...userProfileHandlers,
     ...dndHandlers,
     ...emojiHandlers,
+    ...usergroupHandlers,
   }).map(([name, handler]) => [name, afterDueMessages(handler)]),
 );
 
