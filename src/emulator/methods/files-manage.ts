@@ -16,7 +16,7 @@ const FILE_TYPES: Readonly<Record<string, (f: FileRecord) => boolean>> = {
 };
 
 /** The caller sees its own files and files shared where it can see. */
-function canSeeFile(call: Call, file: FileRecord): boolean {
+export function canSeeFile(call: Call, file: FileRecord): boolean {
   if (file.teamId !== call.token.teamId || !file.completed) return false;
   if (file.userId === call.token.userId) return true;
   return file.shares.some((s) => {

@@ -14,6 +14,7 @@ import { remoteFileHandlers } from './files-remote.js';
 import { pinHandlers } from './pins.js';
 import { reactionHandlers } from './reactions.js';
 import { reminderHandlers } from './reminders.js';
+import { searchHandlers } from './search.js';
 import { teamHandlers } from './team.js';
 import { usergroupHandlers } from './usergroups.js';
 import { userHandlers } from './users.js';
@@ -49,6 +50,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map(
     ...dndHandlers,
     ...emojiHandlers,
     ...usergroupHandlers,
+    ...searchHandlers,
   }).map(([name, handler]) => [name, afterDueMessages(handler)]),
 );
 
