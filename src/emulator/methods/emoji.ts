@@ -23,10 +23,11 @@ function requireAdmin(call: Call): void {
   if (call.state.users.get(call.token.userId)?.isAdmin !== true) throw fail('not_an_admin');
 }
 
-function newName(call: Call, arg: string): string {
+/** A free emoji name; upper case is error_lower_case_names_only where documented (admin.emoji.add). */
+function newName(call: Call, arg: string, upperCaseError = 'error_bad_name_i18n'): string {
   const name = (call.args.str(arg) ?? '').replace(/^:|:$/g, '');
   if (name === '') throw fail('error_missing_name');
-  if (name !== name.toLowerCase()) throw fail('error_lower_case_names_only');
+  if (name !== name.toLowerCase()) throw fail(upperCaseError);
   if (!NAME.test(name)) throw fail('error_bad_name_i18n');
   if (teamEmoji(call).has(name)) throw fail('error_name_taken');
   return name;
@@ -43,7 +44,7 @@ export const emojiHandlers: Record<string, Handler> = {
 
   'admin.emoji.add': (call) => {
     requireAdmin(call);
-    const name = newName(call, 'name');
+    const name = newName(call, 'name', 'error_lower_case_names_only');
     const url = call.args.str('url') ?? '';
     if (!/^https?:\/\/\S+$/.test(url)) throw fail('error_no_image');
     const emoji = teamEmoji(call);

@@ -25,18 +25,18 @@ export function canSeeFile(call: Call, file: FileRecord): boolean {
   });
 }
 
-/** A file the caller can see: file_not_found otherwise, file_deleted once deleted. */
-export function visibleFile(call: Call, id: string | undefined): FileRecord {
+/** A file the caller can see: file_not_found otherwise, `deletedError` once deleted. */
+export function visibleFile(call: Call, id: string | undefined, deletedError = 'file_deleted'): FileRecord {
   const file = id === undefined ? undefined : call.state.files.get(id);
   if (file === undefined || !canSeeFile(call, file)) throw fail('file_not_found');
-  if (file.deleted === true) throw fail('file_deleted');
+  if (file.deleted === true) throw fail(deletedError);
   return file;
 }
 
-/** A file the caller uploaded; `error` when it is someone else's. */
-function ownFile(call: Call, error: string): FileRecord {
-  const file = visibleFile(call, call.args.str('file'));
-  if (file.userId !== call.token.userId) throw fail(error);
+/** A file the caller uploaded; `notOwner` when it is someone else's (errors as each method documents). */
+function ownFile(call: Call, notOwner: string, deleted: string): FileRecord {
+  const file = visibleFile(call, call.args.str('file'), deleted);
+  if (file.userId !== call.token.userId) throw fail(notOwner);
   return file;
 }
 
@@ -76,18 +76,18 @@ export const fileManageHandlers: Record<string, Handler> = {
   },
 
   'files.delete': (call) => {
-    ownFile(call, 'cant_delete_file').deleted = true;
+    ownFile(call, 'cant_delete_file', 'file_deleted').deleted = true;
     return { ok: true };
   },
 
   'files.sharedPublicURL': (call) => {
-    const file = ownFile(call, 'not_allowed');
+    const file = ownFile(call, 'not_allowed', 'file_not_found');
     file.publicUrlShared = true;
     return { ok: true, file: fileJson(call.state, file, call.baseUrl) };
   },
 
   'files.revokePublicURL': (call) => {
-    const file = ownFile(call, 'not_allowed');
+    const file = ownFile(call, 'file_not_found', 'file_not_found');
     file.publicUrlShared = false;
     return { ok: true, file: fileJson(call.state, file, call.baseUrl) };
   },

@@ -48,11 +48,14 @@ function remoteFileJson(state: EmulatorState, file: RemoteFile): JsonObject {
   };
 }
 
-/** The remote file named by `file` or `external_id` (one of them, not both). */
-function remoteFile(call: Call): RemoteFile {
+/**
+ * The remote file named by `file` or `external_id`. Methods that document invalid_args and too_many_ids
+ * (`strict`) refuse neither or both; files.remote.update documents neither, so it prefers `file`.
+ */
+function remoteFile(call: Call, strict = true): RemoteFile {
   const id = call.args.text('file');
-  const externalId = call.args.text('external_id');
-  if (id === undefined && externalId === undefined) throw fail('invalid_args');
+  const externalId = id !== undefined && !strict ? undefined : call.args.text('external_id');
+  if (id === undefined && externalId === undefined) throw fail(strict ? 'invalid_args' : 'file_not_found');
   if (id !== undefined && externalId !== undefined) throw fail('too_many_ids');
   const { teamId, appId } = call.token;
   const file =
@@ -64,8 +67,8 @@ function remoteFile(call: Call): RemoteFile {
 }
 
 /** Only the app that added a remote file changes or removes it. */
-function ownRemoteFile(call: Call): RemoteFile {
-  const file = remoteFile(call);
+function ownRemoteFile(call: Call, strict = true): RemoteFile {
+  const file = remoteFile(call, strict);
   if (file.appId !== call.token.appId) throw fail('file_not_found');
   return file;
 }
@@ -84,7 +87,6 @@ export const remoteFileHandlers: Record<string, Handler> = {
       throw fail('invalid_external_id');
     }
     const externalUrl = args.str('external_url') ?? '';
-    if (!URL_PATTERN.test(externalUrl)) throw fail('invalid_args');
     const now = state.clock.seconds();
     const file: RemoteFile = {
       id: state.ids.next('F'),
@@ -123,7 +125,7 @@ export const remoteFileHandlers: Record<string, Handler> = {
 
   'files.remote.update': (call) => {
     const { args, state } = call;
-    const file = ownRemoteFile(call);
+    const file = ownRemoteFile(call, false);
     const newTitle = args.has('title') ? title(args.str('title'), 'invalid_title') : undefined;
     const url = args.str('external_url');
     if (url !== undefined && !URL_PATTERN.test(url)) throw fail('invalid_url');

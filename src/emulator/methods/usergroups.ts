@@ -41,10 +41,14 @@ function groupsOf(call: Call): Usergroup[] {
   return [...call.state.usergroups.values()].filter((g) => g.teamId === call.token.teamId);
 }
 
-function findGroup(call: Call, allowDisabled = true): Usergroup {
+/**
+ * The group named by `usergroup`. usergroups.users.list documents no_such_subteam for an unknown or
+ * disabled one; the methods that change a group document only permission_denied for it.
+ */
+function findGroup(call: Call, missing = 'permission_denied', allowDisabled = true): Usergroup {
   const group = call.state.usergroups.get(call.args.str('usergroup') ?? '');
-  if (group === undefined || group.teamId !== call.token.teamId) throw fail('no_such_subteam');
-  if (!allowDisabled && group.deleted !== 0) throw fail('no_such_subteam');
+  if (group === undefined || group.teamId !== call.token.teamId) throw fail(missing);
+  if (!allowDisabled && group.deleted !== 0) throw fail(missing);
   return group;
 }
 
@@ -143,7 +147,7 @@ export const usergroupHandlers: Record<string, Handler> = {
   },
 
   'usergroups.users.list': (call) => {
-    const group = findGroup(call, call.args.bool('include_disabled'));
+    const group = findGroup(call, 'no_such_subteam', call.args.bool('include_disabled'));
     return { ok: true, users: [...group.users] };
   },
 
