@@ -94,6 +94,22 @@ describe('emulator methods: scheduled messages, meMessage, metadata, team prefer
     assert.equal(list.body.error, 'invalid_channel');
   });
 
+  it('takes at most 30 messages posting within 5 minutes in one channel', async () => {
+    const general = channelId(emu, 'general');
+    const now = await clockSeconds(emu);
+    for (let i = 0; i < 30; i++) {
+      const res = await api(emu, 'chat.scheduleMessage', { channel: general, text: `m${i}`, post_at: now + 600 + i });
+      assert.equal(res.body.ok, true, `message ${i}: ${JSON.stringify(res.body)}`);
+    }
+    const more = await api(emu, 'chat.scheduleMessage', { channel: general, text: 'one more', post_at: now + 640 });
+    assert.equal(more.body.error, 'restricted_too_many');
+    const later = await api(emu, 'chat.scheduleMessage', { channel: general, text: 'later', post_at: now + 1200 });
+    assert.equal(later.body.ok, true, 'outside the window');
+    const random = channelId(emu, 'random');
+    const elsewhere = await api(emu, 'chat.scheduleMessage', { channel: random, text: 'x', post_at: now + 640 });
+    assert.equal(elsewhere.body.ok, true, 'another channel');
+  });
+
   it('pages scheduled messages with cursors, soonest first', async () => {
     const general = channelId(emu, 'general');
     const now = await clockSeconds(emu);

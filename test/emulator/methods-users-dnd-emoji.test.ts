@@ -43,7 +43,8 @@ describe('emulator methods: profiles, presence, dnd, emoji', () => {
   });
 
   it('sets profile fields and a status, read back by users.profile.get and users.info', async () => {
-    const profile = { display_name: 'ally', title: 'Captain', status_text: 'sailing', status_emoji: ':boat:' };
+    const fields = { Xf01: { value: 'ignored', alt: '' } };
+    const profile = { display_name: 'ally', title: 'Captain', status_text: 'sailing', status_emoji: ':boat:', fields };
     const set = await apiJson(emu, 'users.profile.set', { profile }, writer);
     assert.equal(set.body.ok, true, JSON.stringify(set.body));
     const byName = await api(emu, 'users.profile.set', { name: 'first_name', value: 'Alicia' }, writer);

@@ -9,6 +9,9 @@ import { author, messageContent, postTarget, threadRoot } from './chat.js';
 
 /** Slack refuses post_at more than 120 days ahead. */
 const MAX_AHEAD_SECONDS = 120 * 24 * 3600;
+/** Slack takes at most 30 messages scheduled to post within 5 minutes in one channel. */
+const WINDOW_SECONDS = 300;
+const MAX_IN_WINDOW = 30;
 
 function scheduledJson(item: ScheduledMessage): Record<string, string | number> {
   return { id: item.id, channel_id: item.channelId, post_at: item.postAt, date_created: item.created, text: item.text };
@@ -17,13 +20,19 @@ function scheduledJson(item: ScheduledMessage): Record<string, string | number> 
 export const chatExtraHandlers: Record<string, Handler> = {
   'chat.scheduleMessage': (call) => {
     const { args, state } = call;
-    const postAt = Number(args.str('post_at'));
+    const rawPostAt = args.str('post_at')?.trim() ?? '';
+    const postAt = rawPostAt === '' ? Number.NaN : Number(rawPostAt);
     if (!Number.isSafeInteger(postAt)) throw fail('invalid_time');
     const now = state.clock.seconds();
     if (postAt <= now) throw fail('time_in_past');
     if (postAt > now + MAX_AHEAD_SECONDS) throw fail('time_too_far');
     const channel = postTarget(call, args.str('channel'));
     const content = messageContent(args);
+    let near = 0;
+    for (const s of state.scheduled.values()) {
+      if (s.channelId === channel.id && Math.abs(s.postAt - postAt) < WINDOW_SECONDS) near += 1;
+    }
+    if (near >= MAX_IN_WINDOW) throw fail('restricted_too_many');
     const who = author(call);
     const item: ScheduledMessage = {
       id: state.ids.next('Q'),

@@ -29,24 +29,26 @@ function profileJson(call: Call, user: User): JsonObject {
   return { ...(isObject(profile) ? profile : {}), fields: {} };
 }
 
-/** The changes asked for, as `profile` (JSON object) or one `name` + `value`. */
+/**
+ * The changes asked for, as `profile` (JSON object) or one `name` + `value`. Fields the emulator does
+ * not model (custom `fields`, email, skype...) are accepted and ignored.
+ */
 function requestedChanges(call: Call): Map<string, string | number> {
-  const changes = new Map<string, string | number>();
+  const asked = new Map<string, unknown>();
   const profile = call.args.json('profile', 'invalid_profile');
   if (profile !== undefined) {
     if (!isObject(profile)) throw fail('invalid_profile');
-    for (const [key, value] of Object.entries(profile)) {
-      if (typeof value === 'string' || typeof value === 'number') changes.set(key, value);
-      else if (value !== null && value !== undefined) throw fail('invalid_profile');
-    }
+    for (const [key, value] of Object.entries(profile)) asked.set(key, value);
   }
   const name = call.args.text('name');
-  if (name !== undefined) changes.set(name, call.args.str('value') ?? '');
-  if (changes.size === 0) throw fail('invalid_profile');
-  for (const [key, value] of changes) {
-    const max = MAX_LENGTH[key as Field];
-    if (max === undefined) throw fail('invalid_profile');
-    if (String(value).length > max) throw fail('too_long');
+  if (name !== undefined) asked.set(name, call.args.str('value') ?? '');
+  if (profile === undefined && name === undefined) throw fail('invalid_profile');
+  const changes = new Map<string, string | number>();
+  for (const [key, value] of asked) {
+    if (!Object.hasOwn(MAX_LENGTH, key)) continue;
+    if (typeof value !== 'string' && typeof value !== 'number') throw fail('invalid_profile');
+    if (String(value).length > MAX_LENGTH[key as Field]) throw fail('too_long');
+    changes.set(key, value);
   }
   return changes;
 }
