@@ -110,6 +110,12 @@ describe('emulator methods: files and remote files', () => {
     assert.equal((await api(emu, 'files.delete', { file: shared })).body.error, 'cant_delete_file');
   });
 
+  it('answers files.upload with method_deprecated, as Slack has since its sunset', async () => {
+    const res = await api(emu, 'files.upload', { content: 'hello', filename: 'a.txt', channels: general });
+    assert.equal(res.body.error, 'method_deprecated');
+    assert.deepEqual((await api(emu, 'files.list', {})).body.files, [], 'nothing was stored');
+  });
+
   it('shares and revokes a public URL (user tokens only)', async () => {
     const id = await upload(emu, 'public.txt', general, emu.tokens.user);
     const shared = await api(emu, 'files.sharedPublicURL', { file: id }, emu.tokens.user);

@@ -1,4 +1,6 @@
-// files.list, files.delete, files.sharedPublicURL, files.revokePublicURL (upload and info: files.ts).
+// files.list, files.delete, files.sharedPublicURL, files.revokePublicURL, and files.upload, which Slack
+// sunset on 2025-11-12 (closed to apps created after 2024-05-16): it answers method_deprecated, as Slack
+// does, and uploads go through files.getUploadURLExternal (files.ts).
 import type { Call, Handler } from '../call.js';
 import { fail } from '../failure.js';
 import type { FileRecord } from '../model.js';
@@ -73,6 +75,14 @@ export const fileManageHandlers: Record<string, Handler> = {
       files: found.slice((page - 1) * count, page * count).map((f) => fileJson(state, f, call.baseUrl)),
       paging: { count, total: found.length, page, pages },
     };
+  },
+
+  'files.upload': () => {
+    throw fail('method_deprecated', {
+      response_metadata: {
+        messages: ['[ERROR] files.upload is sunset: use files.getUploadURLExternal and files.completeUploadExternal.'],
+      },
+    });
   },
 
   'files.delete': (call) => {
