@@ -249,6 +249,29 @@ export interface RemoteFile {
   channels: string[];
 }
 
+/** One section of a canvas: a heading or a block of markdown, addressable by id. */
+export interface CanvasSection {
+  id: string;
+  /** `h1`..`h3` for headings, `any` for other blocks. */
+  type: 'h1' | 'h2' | 'h3' | 'any';
+  markdown: string;
+}
+
+export interface Canvas {
+  id: string;
+  teamId: string;
+  creator: string;
+  title: string;
+  sections: CanvasSection[];
+  /** The channel whose channel canvas this is (conversations.canvases.create). */
+  channelId: string | undefined;
+  /** canvases.access.set: access level per user id and per channel id. */
+  userAccess: Map<string, 'read' | 'write' | 'owner'>;
+  channelAccess: Map<string, 'read' | 'write'>;
+  created: number;
+  updated: number;
+}
+
 /** What users.setPresence, users.profile.set and dnd.* change for a user. */
 export interface UserSettings {
   presence: 'auto' | 'away';

@@ -7,6 +7,7 @@ import type {
   App,
   Bookmark,
   Bot,
+  Canvas,
   Channel,
   ChannelKind,
   EphemeralMessage,
@@ -98,6 +99,7 @@ export class EmulatorState {
   readonly usergroups = new Map<string, Usergroup>();
   readonly remoteFiles = new Map<string, RemoteFile>();
   readonly userSettings = new Map<string, UserSettings>();
+  readonly canvases = new Map<string, Canvas>();
   /** Custom emoji per team by name: image URL or `alias:<name>`, when and by whom it was added. */
   readonly emoji = new Map<string, Map<string, { value: string; created: number; by: string }>>();
   // ---- end of the Fidelity collections ----

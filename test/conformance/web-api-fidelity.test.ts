@@ -60,6 +60,8 @@ describe('conformance: @slack/web-api against the emulator fidelity methods', ()
           'users.profile:read',
           'dnd:read',
           'emoji:read',
+          'canvases:read',
+          'canvases:write',
         ],
       }),
     );
@@ -270,6 +272,35 @@ describe('conformance: @slack/web-api against the emulator fidelity methods', ()
     await bot.usergroups.enable({ usergroup });
     assert.equal((await bot.usergroups.list()).usergroups?.length, 1);
     await refused(bot.usergroups.create({ name: 'SDK Team' }), 'name_already_exists');
+  });
+
+  it('canvases.create, edit, sections.lookup, access.set, access.delete, delete; conversations.canvases.create', async () => {
+    const created = await bot.canvases.create({
+      title: 'Runbook',
+      document_content: { type: 'markdown', markdown: '# Steps\nfirst step' },
+    });
+    const canvas_id = created.canvas_id ?? '';
+    const [heading] =
+      (await bot.canvases.sections.lookup({ canvas_id, criteria: { section_types: ['h1'] } })).sections ?? [];
+    await bot.canvases.edit({
+      canvas_id,
+      changes: [
+        {
+          operation: 'insert_after',
+          section_id: heading?.id ?? '',
+          document_content: { type: 'markdown', markdown: '## Rollback' },
+        },
+      ],
+    });
+    const found = await bot.canvases.sections.lookup({ canvas_id, criteria: { contains_text: 'Rollback' } });
+    assert.equal(found.sections?.length, 1);
+    await bot.canvases.access.set({ canvas_id, access_level: 'read', user_ids: [emu.workspace.userId] });
+    await bot.canvases.access.delete({ canvas_id, user_ids: [emu.workspace.userId] });
+    await bot.canvases.delete({ canvas_id });
+    await refused(bot.canvases.sections.lookup({ canvas_id, criteria: { contains_text: 'x' } }), 'canvas_not_found');
+    const channelCanvas = await bot.conversations.canvases.create({ channel_id: general });
+    assert.match(channelCanvas.canvas_id ?? '', /^F/);
+    await refused(bot.conversations.canvases.create({ channel_id: general }), 'channel_canvas_already_exists');
   });
 
   it('search.messages, search.files, search.all', async () => {

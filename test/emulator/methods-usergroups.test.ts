@@ -48,6 +48,10 @@ describe('emulator methods: usergroups', () => {
     const updated = await call('usergroups.users.update', { usergroup: group.id, users: `${bob},${carol}` });
     assert.deepEqual((updated.body.usergroup as Group).users, [bob, carol]);
     assert.deepEqual((await call('usergroups.users.list', { usergroup: group.id })).body.users, [bob, carol]);
+    // Form clients (the official SDKs) send arrays as JSON text.
+    await call('usergroups.users.update', { usergroup: group.id, users: JSON.stringify([carol]) });
+    assert.deepEqual((await call('usergroups.users.list', { usergroup: group.id })).body.users, [carol]);
+    await call('usergroups.users.update', { usergroup: group.id, users: `${bob},${carol}` });
     const list = await call('usergroups.list', { include_users: true, include_count: true });
     const listed = (list.body.usergroups as Group[]).map((g) => [g.handle, g.description, g.users, g.user_count]);
     assert.deepEqual(listed, [['ops-team', 'on call', [bob, carol], 2]]);

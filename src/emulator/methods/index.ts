@@ -2,6 +2,7 @@
 import type { Handler, PublicHandler } from '../call.js';
 import { apiTest, basicHandlers } from './basic.js';
 import { bookmarkHandlers } from './bookmarks.js';
+import { canvasHandlers } from './canvases.js';
 import { chatHandlers } from './chat.js';
 import { chatExtraHandlers } from './chat-extra.js';
 import { conversationHandlers } from './conversations.js';
@@ -51,6 +52,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map(
     ...emojiHandlers,
     ...usergroupHandlers,
     ...searchHandlers,
+    ...canvasHandlers,
   }).map(([name, handler]) => [name, afterDueMessages(handler)]),
 );
 
