@@ -157,6 +157,12 @@ describe('emulator methods: scheduled messages, meMessage, metadata, team prefer
     const all = await history(emu, general, { include_all_metadata: 'true' });
     assert.equal(all.find((m) => m.text === 'user metadata')?.metadata?.event_type, 'by_user');
     assert.deepEqual(all.find((m) => m.text === 'with metadata')?.metadata, metadata);
+    const ts = String(posted.body.ts);
+    const changed = { event_type: 'task_closed', event_payload: { id: 'T-1' } };
+    const updated = await apiJson(emu, 'chat.update', { channel: general, ts, text: 'closed', metadata: changed });
+    assert.equal(updated.body.ok, true);
+    const reread = await history(emu, general, { include_all_metadata: 'true' });
+    assert.deepEqual(reread.find((m) => m.ts === ts)?.metadata, changed, 'chat.update replaces the metadata');
     const bad = await apiJson(emu, 'chat.postMessage', { channel: general, text: 'x', metadata: { event_type: 'a' } });
     assert.equal(bad.body.error, 'invalid_metadata_schema');
     const notJson = await api(emu, 'chat.postMessage', { channel: general, text: 'x', metadata: '{nope' });

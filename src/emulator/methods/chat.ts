@@ -126,6 +126,7 @@ export const chatHandlers: Record<string, Handler> = {
     message.text = content.text;
     if (content.blocks !== undefined || args.has('blocks')) message.blocks = content.blocks;
     if (content.attachments !== undefined || args.has('attachments')) message.attachments = content.attachments;
+    if (args.has('metadata')) message.metadata = content.metadata;
     message.edited = { user: call.token.userId, ts: state.nextTs() };
     return {
       ok: true,
