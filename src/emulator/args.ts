@@ -49,12 +49,16 @@ export class Args {
     return parsed as Json;
   }
 
-  /** A list sent as `a,b,c` or as a JSON array. */
+  /** A list sent as `a,b,c` or as a JSON array (in a JSON body, or as a form field's JSON text). */
   list(name: string): string[] {
     const v = this.raw[name];
     if (Array.isArray(v)) return v.map((x) => String(x)).filter((x) => x !== '');
     const s = this.str(name);
     if (s === undefined) return [];
+    if (s.trimStart().startsWith('[')) {
+      const parsed = tryParseJson(s);
+      if (Array.isArray(parsed)) return parsed.map((x) => String(x)).filter((x) => x !== '');
+    }
     return s
       .split(',')
       .map((x) => x.trim())

@@ -121,6 +121,7 @@ export class EmulatorCore {
 
   /** Every message of a conversation, replies included, oldest first, as Slack's JSON. */
   messages(ref: string, baseUrl: string): JsonObject[] {
+    this.state.postDueMessages();
     const channel = this.channel(ref);
     if (channel === undefined) return [];
     const all = [...channel.byTs.values()].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));

@@ -1,6 +1,6 @@
 // Entities as Slack's JSON. One place per shape so every method answers the same fields.
 import type { JsonObject } from './json.js';
-import type { Bot, Channel, FileRecord, Message, Team, User, View } from './model.js';
+import type { Bot, Channel, FileRecord, Message, Team, User, UserSettings, View } from './model.js';
 import type { EmulatorState } from './state.js';
 
 export function teamJson(team: Team): JsonObject {
@@ -20,18 +20,21 @@ function avatar(id: string, size: number): string {
   return `https://avatars.slack-edge.com/emulator/${id}_${size}.png`;
 }
 
-export function userJson(user: User, withEmail: boolean): JsonObject {
+export function userJson(user: User, withEmail: boolean, settings?: UserSettings): JsonObject {
   const profile: JsonObject = {
     title: user.title,
-    phone: '',
+    phone: settings?.phone ?? '',
     skype: '',
     real_name: user.realName,
     real_name_normalized: user.realName,
     display_name: user.displayName,
     display_name_normalized: user.displayName,
-    status_text: '',
-    status_emoji: '',
-    status_expiration: 0,
+    status_text: settings?.statusText ?? '',
+    status_emoji: settings?.statusEmoji ?? '',
+    status_expiration: settings?.statusExpiration ?? 0,
+    first_name: settings?.firstName,
+    last_name: settings?.lastName,
+    pronouns: settings?.pronouns || undefined,
     avatar_hash: user.id.toLowerCase().slice(-12),
     email: withEmail ? user.email : undefined,
     image_24: avatar(user.id, 24),
@@ -126,7 +129,7 @@ export function channelJson(channel: Channel, viewer: string): JsonObject {
     is_member: channel.members.has(viewer),
     topic: { ...channel.topic },
     purpose: { ...channel.purpose },
-    previous_names: [],
+    previous_names: [...(channel.previousNames ?? [])],
     num_members: channel.members.size,
   };
 }
@@ -154,7 +157,8 @@ export function messageJson(state: EmulatorState, message: Message, baseUrl: str
   if (message.fileIds.length > 0) {
     out.files = message.fileIds.flatMap((id) => {
       const file = state.files.get(id);
-      return file === undefined ? [] : [fileJson(state, file, baseUrl)];
+      if (file === undefined) return [];
+      return [file.deleted === true ? { id: file.id, mode: 'tombstone' } : fileJson(state, file, baseUrl)];
     });
     out.upload = true;
   }
@@ -210,7 +214,7 @@ export function fileJson(state: EmulatorState, file: FileRecord, baseUrl: string
     is_external: false,
     external_type: '',
     is_public: file.shares.some((s) => state.channels.get(s.channelId)?.kind === 'public'),
-    public_url_shared: false,
+    public_url_shared: file.publicUrlShared === true,
     display_as_bot: false,
     username: '',
     url_private: `${baseUrl}_files/${file.id}/${encodeURIComponent(file.name)}`,

@@ -5,16 +5,24 @@ import type { IdFactory } from './ids.js';
 import type { Json } from './json.js';
 import type {
   App,
+  Bookmark,
   Bot,
+  Canvas,
   Channel,
   ChannelKind,
   EphemeralMessage,
   FileRecord,
   Message,
+  Pin,
+  Reminder,
+  RemoteFile,
+  ScheduledMessage,
   Team,
   Token,
   TokenKind,
   User,
+  Usergroup,
+  UserSettings,
   View,
 } from './model.js';
 import { makeTokenValue } from './tokens.js';
@@ -57,6 +65,8 @@ export interface MessageInput {
   threadTs?: string;
   broadcast?: boolean;
   fileIds?: string[];
+  /** Epoch microseconds the message is dated at (a scheduled message's post_at); now when absent. */
+  atMicros?: number;
 }
 
 export interface TokenInput {
@@ -81,6 +91,18 @@ export class EmulatorState {
   readonly ephemeral: EphemeralMessage[] = [];
   /** Bot user and bot id of the app in each team it is installed in. */
   readonly installs = new Map<string, { botUserId: string; botId: string }>();
+  // ---- Fidelity collections (issue 8) ----
+  readonly scheduled = new Map<string, ScheduledMessage>();
+  readonly pins: Pin[] = [];
+  readonly bookmarks = new Map<string, Bookmark>();
+  readonly reminders = new Map<string, Reminder>();
+  readonly usergroups = new Map<string, Usergroup>();
+  readonly remoteFiles = new Map<string, RemoteFile>();
+  readonly userSettings = new Map<string, UserSettings>();
+  readonly canvases = new Map<string, Canvas>();
+  /** Custom emoji per team by name: image URL or `alias:<name>`, when and by whom it was added. */
+  readonly emoji = new Map<string, Map<string, { value: string; created: number; by: string }>>();
+  // ---- end of the Fidelity collections ----
   /** Told of every stored message (the install side delivers message events from it). */
   onMessage: ((message: Message, channel: Channel) => void) | undefined;
   private lastTsMicros = 0;
@@ -228,15 +250,15 @@ export class EmulatorState {
   }
 
   /** Message timestamps are unique and increase across the whole emulator, like Slack's within a channel. */
-  nextTs(): string {
-    const micros = Math.max(this.clock.now() * 1000, this.lastTsMicros + 1);
+  nextTs(atMicros?: number): string {
+    const micros = Math.max(atMicros ?? this.clock.now() * 1000, this.lastTsMicros + 1);
     this.lastTsMicros = micros;
     return microsToTs(micros);
   }
 
   addMessage(channel: Channel, input: MessageInput): Message {
     const message: Message = {
-      ts: this.nextTs(),
+      ts: this.nextTs(input.atMicros),
       channelId: channel.id,
       teamId: channel.teamId,
       userId: input.userId,
@@ -282,6 +304,71 @@ export class EmulatorState {
     }
     for (const reply of message.threadTs === message.ts ? message.replies : []) channel.byTs.delete(reply.ts);
   }
+
+  // ---- Fidelity operations (issue 8) ----
+
+  /**
+   * Posts every scheduled message whose post_at has come on the emulator's clock, oldest first, dated at
+   * its post_at. Called before methods and control reads look at messages, so a message scheduled for
+   * later appears once the clock passes post_at, whether the clock ran or was moved.
+   */
+  postDueMessages(): void {
+    if (this.scheduled.size === 0) return;
+    const now = this.clock.seconds();
+    const due = [...this.scheduled.values()].filter((s) => s.postAt <= now).sort((a, b) => a.postAt - b.postAt);
+    for (const item of due) {
+      this.scheduled.delete(item.id);
+      const channel = this.channels.get(item.channelId);
+      if (channel === undefined || channel.archived) continue;
+      this.addMessage(channel, {
+        userId: item.userId,
+        botId: item.botId,
+        appId: item.appId,
+        text: item.text,
+        blocks: item.blocks,
+        attachments: item.attachments,
+        metadata: item.metadata,
+        threadTs: item.threadTs,
+        broadcast: item.broadcast,
+        atMicros: item.postAt * 1_000_000,
+      });
+    }
+  }
+
+  /** A user's presence, status and DND settings, created with defaults on first use. */
+  settingsOf(userId: string): UserSettings {
+    let settings = this.userSettings.get(userId);
+    if (settings === undefined) {
+      const realName = this.users.get(userId)?.realName ?? '';
+      const [first = '', ...rest] = realName.split(' ');
+      settings = {
+        presence: 'auto',
+        statusText: '',
+        statusEmoji: '',
+        statusExpiration: 0,
+        phone: '',
+        pronouns: '',
+        firstName: first,
+        lastName: rest.join(' '),
+        snoozeEnd: 0,
+      };
+      this.userSettings.set(userId, settings);
+    }
+    // A status with an expiry is cleared once the clock passes it, as Slack does.
+    if (settings.statusExpiration > 0 && settings.statusExpiration <= this.clock.seconds()) {
+      settings.statusText = '';
+      settings.statusEmoji = '';
+      settings.statusExpiration = 0;
+    }
+    return settings;
+  }
+
+  /** A user's settings when any were ever set (expired status cleared), else undefined. */
+  settingsIfSet(userId: string): UserSettings | undefined {
+    return this.userSettings.has(userId) ? this.settingsOf(userId) : undefined;
+  }
+
+  // ---- end of the Fidelity operations ----
 
   issueToken(input: TokenInput): Token {
     const token: Token = {

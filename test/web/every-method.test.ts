@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { handlers } from '../../src/emulator/methods/index.js';
+import { installMethods } from '../../src/emulator/revoke.js';
 import { PlatformError } from '../../src/http/errors.js';
 import { WebClient } from '../../src/web/client.js';
 import { TREE_METHOD_NAMES } from '../../src/web/method-tree.js';
@@ -115,11 +117,14 @@ test('every method of the tree reaches the emulator and ends as Slack documents'
     }
   }
   assert.equal(outcomes.size, TREE_METHOD_NAMES.length);
-  const ok = [...outcomes.values()].filter((o) => o === 'ok').length;
-  // With every scope and its required arguments, nearly every method succeeds; the rest fail the
-  // way Slack would for placeholder arguments (an unknown file id, say).
-  const failed = [...outcomes].filter(([, o]) => o !== 'ok');
-  assert.ok(ok >= TREE_METHOD_NAMES.length * 0.9, `only ${ok} succeeded; failed: ${JSON.stringify(failed)}`);
+  // With every scope and its required arguments, nearly every method answered from a sample succeeds;
+  // the rest fail the way Slack would for placeholder arguments (an unknown file id, say). Methods with
+  // real semantics look the placeholders up, so they may end in any documented error (checked above).
+  const sampled = [...outcomes].filter(([name]) => !handlers.has(name) && !installMethods.has(name));
+  const ok = sampled.filter(([, o]) => o === 'ok').length;
+  const failed = sampled.filter(([, o]) => o !== 'ok');
+  assert.ok(sampled.length >= 200, `only ${sampled.length} sampled methods`);
+  assert.ok(ok >= sampled.length * 0.9, `only ${ok} succeeded; failed: ${JSON.stringify(failed)}`);
 });
 
 test('the core methods succeed with real semantics through the typed tree', async () => {

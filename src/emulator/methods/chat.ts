@@ -3,8 +3,9 @@ import type { Args } from '../args.js';
 import type { Call, Handler } from '../call.js';
 import { fail } from '../failure.js';
 import { isObject, type Json } from '../json.js';
-import type { Channel } from '../model.js';
+import type { Channel, Message } from '../model.js';
 import { messageJson } from '../render.js';
+import type { EmulatorState } from '../state.js';
 import { canSee, messageIn, visibleChannel } from './access.js';
 
 const MAX_TEXT = 40_000;
@@ -40,8 +41,20 @@ export function messageContent(args: Args): Content {
     text: body,
     blocks: hasBlocks ? blocks : undefined,
     attachments: hasAttachments ? attachments : undefined,
-    metadata: args.json('metadata', 'invalid_metadata_format'),
+    metadata: messageMetadata(args),
   };
+}
+
+/** Message metadata must be `{event_type: string, event_payload: object}`, as Slack's schema says. */
+function messageMetadata(args: Args): Json | undefined {
+  const metadata = args.json('metadata', 'invalid_metadata_format');
+  if (metadata === undefined) return undefined;
+  if (!isObject(metadata)) throw fail('invalid_metadata_format');
+  if (typeof metadata.event_type !== 'string' || metadata.event_type === '' || !isObject(metadata.event_payload)) {
+    throw fail('invalid_metadata_schema');
+  }
+  if (JSON.stringify(metadata).length > 8_000) throw fail('metadata_too_large');
+  return { event_type: metadata.event_type, event_payload: metadata.event_payload };
 }
 
 /**
@@ -81,6 +94,14 @@ export function threadRoot(channel: Channel, threadTs: string | undefined): stri
   return parent === undefined ? undefined : (parent.threadTs ?? parent.ts);
 }
 
+/** A message's web link, as chat.getPermalink and pins.list give it. */
+export function permalink(state: EmulatorState, channel: Channel, message: Message): string {
+  const team = state.teams.get(channel.teamId);
+  const link = `https://${team?.domain ?? 'emulator'}.slack.com/archives/${channel.id}/p${message.ts.replace('.', '')}`;
+  const inThread = message.threadTs !== undefined && message.threadTs !== message.ts;
+  return inThread ? `${link}?thread_ts=${message.threadTs}&cid=${channel.id}` : link;
+}
+
 export const chatHandlers: Record<string, Handler> = {
   'chat.postMessage': (call) => {
     const { args, state } = call;
@@ -105,6 +126,7 @@ export const chatHandlers: Record<string, Handler> = {
     message.text = content.text;
     if (content.blocks !== undefined || args.has('blocks')) message.blocks = content.blocks;
     if (content.attachments !== undefined || args.has('attachments')) message.attachments = content.attachments;
+    if (args.has('metadata')) message.metadata = content.metadata;
     message.edited = { user: call.token.userId, ts: state.nextTs() };
     return {
       ok: true,
@@ -146,11 +168,6 @@ export const chatHandlers: Record<string, Handler> = {
   'chat.getPermalink': (call) => {
     const channel = visibleChannel(call, call.args.str('channel'));
     const message = messageIn(channel, call.args.str('message_ts'));
-    const team = call.state.teams.get(channel.teamId);
-    let permalink = `https://${team?.domain ?? 'emulator'}.slack.com/archives/${channel.id}/p${message.ts.replace('.', '')}`;
-    if (message.threadTs !== undefined && message.threadTs !== message.ts) {
-      permalink += `?thread_ts=${message.threadTs}&cid=${channel.id}`;
-    }
-    return { ok: true, channel: channel.id, permalink };
+    return { ok: true, channel: channel.id, permalink: permalink(call.state, channel, message) };
   },
 };

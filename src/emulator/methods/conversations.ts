@@ -80,9 +80,20 @@ function inRange(messages: readonly Message[], args: Args): Message[] {
   });
 }
 
-function validName(name: string): void {
+/**
+ * Messages as conversations.history and .replies answer them: message metadata only with
+ * include_all_metadata, or to the app that posted it.
+ */
+function listedJson(call: Call, message: Message): JsonObject {
+  const json = messageJson(call.state, message, call.baseUrl);
+  if (!call.args.bool('include_all_metadata') && message.appId !== call.token.appId) delete json.metadata;
+  return json;
+}
+
+export function validName(name: string): void {
   if (name === '') throw fail('invalid_name_required');
   if (name.length > 80) throw fail('invalid_name_maxlength');
+  if (/^[-_]+$/.test(name)) throw fail('invalid_name_punctuation');
   if (!/^[\p{Ll}\p{Lo}\p{N}_-]+$/u.test(name)) throw fail('invalid_name_specials');
 }
 
@@ -98,7 +109,10 @@ export const conversationHandlers: Record<string, Handler> = {
   'conversations.info': (call) => {
     const channel = visibleChannel(call, call.args.str('channel'));
     requireChannelScope(call, channel, 'read');
-    return { ok: true, channel: channelJson(channel, call.token.userId) };
+    const body = channelJson(channel, call.token.userId);
+    if (channel.members.has(call.token.userId))
+      body.last_read = channel.lastRead?.get(call.token.userId) ?? '0000000000.000000';
+    return { ok: true, channel: body };
   },
 
   'conversations.history': (call) => {
@@ -107,9 +121,9 @@ export const conversationHandlers: Record<string, Handler> = {
     const page = paginate(newestFirst, call.args, { kind: 'next_ts', defaultLimit: 100, maxLimit: 999 });
     return {
       ok: true,
-      messages: page.items.map((m) => messageJson(call.state, m, call.baseUrl)),
+      messages: page.items.map((m) => listedJson(call, m)),
       has_more: page.hasMore,
-      pin_count: 0,
+      pin_count: call.state.pins.filter((p) => p.channelId === channel.id).length,
       channel_actions_ts: null,
       channel_actions_count: 0,
       response_metadata: { next_cursor: page.nextCursor },
@@ -125,7 +139,7 @@ export const conversationHandlers: Record<string, Handler> = {
     const page = paginate(thread, call.args, { kind: 'next_ts', defaultLimit: 1000, maxLimit: 1000 });
     return {
       ok: true,
-      messages: page.items.map((m) => messageJson(call.state, m, call.baseUrl)),
+      messages: page.items.map((m) => listedJson(call, m)),
       has_more: page.hasMore,
       response_metadata: { next_cursor: page.nextCursor },
     };
@@ -169,13 +183,18 @@ export const conversationHandlers: Record<string, Handler> = {
     const channel = visibleChannel(call, call.args.str('channel'));
     if (channel.kind === 'im') throw fail('method_not_supported_for_channel_type');
     if (channel.isGeneral) throw fail('cant_leave_general');
-    if (!channel.members.delete(call.token.userId)) throw fail('not_in_channel');
+    if (channel.archived) throw fail('is_archived');
+    // Not a member: Slack answers without an error, with a not_in_channel flag.
+    if (!channel.members.has(call.token.userId)) return { ok: true, not_in_channel: true };
+    if (channel.kind === 'private' && channel.members.size === 1) throw fail('last_member');
+    channel.members.delete(call.token.userId);
     return { ok: true };
   },
 
   'conversations.invite': (call) => {
     const channel = visibleChannel(call, call.args.str('channel'));
     if (channel.kind === 'im' || channel.kind === 'mpim') throw fail('method_not_supported_for_channel_type');
+    if (channel.archived) throw fail('is_archived');
     requireMember(call, channel);
     const users = call.args.list('users');
     if (users.length === 0) throw fail('no_user');
@@ -195,6 +214,7 @@ export const conversationHandlers: Record<string, Handler> = {
     if (channel.isGeneral) throw fail('cant_archive_general');
     if (channel.kind === 'im' || channel.kind === 'mpim') throw fail('method_not_supported_for_channel_type');
     if (channel.archived) throw fail('already_archived');
+    requireMember(call, channel);
     channel.archived = true;
     return { ok: true };
   },
@@ -231,6 +251,7 @@ export const conversationHandlers: Record<string, Handler> = {
 
 function setText(call: Call, field: 'topic' | 'purpose'): JsonObject {
   const channel = visibleChannel(call, call.args.str('channel'));
+  if (channel.archived) throw fail('is_archived');
   requireMember(call, channel);
   const value = call.args.str(field) ?? '';
   if (value.length > 250) throw fail('too_long');

@@ -6,6 +6,7 @@ import { isObject, type JsonObject } from '../json.js';
 import type { Channel, FileRecord } from '../model.js';
 import { fileJson } from '../render.js';
 import { author, postTarget, threadRoot } from './chat.js';
+import { visibleFile } from './files-manage.js';
 
 const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
@@ -96,8 +97,7 @@ export const fileHandlers: Record<string, Handler> = {
   },
 
   'files.info': (call) => {
-    const file = call.state.files.get(call.args.str('file') ?? '');
-    if (file === undefined || file.teamId !== call.token.teamId || !file.completed) throw fail('file_not_found');
+    const file = visibleFile(call, call.args.str('file'));
     return {
       ok: true,
       file: fileJson(call.state, file, call.baseUrl),

@@ -14,7 +14,10 @@ export const userHandlers: Record<string, Handler> = {
     const locale = call.args.bool('include_locale');
     return {
       ok: true,
-      members: page.items.map((u) => ({ ...userJson(u, withEmail), locale: locale ? 'en-US' : undefined })),
+      members: page.items.map((u) => ({
+        ...userJson(u, withEmail, call.state.settingsIfSet(u.id)),
+        locale: locale ? 'en-US' : undefined,
+      })),
       cache_ts: call.state.clock.seconds(),
       response_metadata: { next_cursor: page.nextCursor },
     };
@@ -22,7 +25,7 @@ export const userHandlers: Record<string, Handler> = {
 
   'users.info': (call) => {
     const user = teamUser(call, call.args.str('user'));
-    const body = userJson(user, canReadEmail(call));
+    const body = userJson(user, canReadEmail(call), call.state.settingsIfSet(user.id));
     if (call.args.bool('include_locale')) body.locale = 'en-US';
     return { ok: true, user: body };
   },
@@ -30,6 +33,6 @@ export const userHandlers: Record<string, Handler> = {
   'users.lookupByEmail': (call) => {
     const user = call.state.userByEmail(call.token.teamId, call.args.str('email') ?? '');
     if (user === undefined || user.deleted) throw fail('users_not_found');
-    return { ok: true, user: userJson(user, true) };
+    return { ok: true, user: userJson(user, true, call.state.settingsIfSet(user.id)) };
   },
 };
