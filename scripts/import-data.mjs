@@ -65,4 +65,35 @@ for (const file of readdirSync(join(src, javaDir)).sort()) {
   shapes[file.slice(0, -5)] = body;
 }
 write('response-shapes.json', shapes);
-console.log(`data/: ${Object.keys(docsExamples).length} docs examples, ${Object.keys(shapes).length} response shapes`);
+
+// 4. Events API event types (name, description, scopes) from Slack's docs JSON, and the shape of each
+// event from the java-slack-sdk recorded event_callback payloads (samples of one type merged).
+write('events.json', readJson('slack-api-ref/docs.slack.dev/events/events.json'));
+const eventsDir = 'java-slack-sdk/json-logs/samples/events';
+const eventShapes = {};
+for (const file of readdirSync(join(src, eventsDir)).sort()) {
+  if (!file.endsWith('.json')) continue;
+  const event = readJson(join(eventsDir, file)).event;
+  if (!isObject(event) || typeof event.type !== 'string' || event.type === '') continue;
+  eventShapes[event.type] =
+    eventShapes[event.type] === undefined ? prune(event) : merge(eventShapes[event.type], event);
+}
+write('event-shapes.json', eventShapes);
+
+// 5. Interaction and slash command payloads (java-slack-sdk app-backend samples), by payload type.
+const backendDir = 'java-slack-sdk/json-logs/samples/app-backend';
+const interactionShapes = {};
+for (const [file, type] of [
+  ['interactive-components/BlockActionPayload.json', 'block_actions'],
+  ['interactive-components/MessageShortcutPayload.json', 'message_action'],
+  ['views/ViewSubmissionPayload.json', 'view_submission'],
+  ['views/ViewClosedPayload.json', 'view_closed'],
+  ['slash-commands/SlashCommandPayload.json', 'slash_command'],
+]) {
+  interactionShapes[type] = prune(readJson(join(backendDir, file)));
+}
+write('interaction-shapes.json', interactionShapes);
+console.log(
+  `data/: ${Object.keys(docsExamples).length} docs examples, ${Object.keys(shapes).length} response shapes, ` +
+    `${Object.keys(eventShapes).length} event shapes, ${Object.keys(interactionShapes).length} interaction shapes`,
+);

@@ -113,15 +113,33 @@ function mergeInto(target: TypeNode, source: TypeNode): void {
 
 type Fields = Map<string, TypeNode>;
 
+/** How the top-level interfaces are written: method responses by default, or e.g. event payloads. */
+export interface TopLevelStyle {
+  /** The interface a top-level type extends (default WebAPICallResult); null for none. */
+  extends: string | null;
+  /** Its doc comment, from what the sample was of (a method name, an event type). */
+  describe(source: string): string;
+  /** Top-level keys left out (default: the keys WebAPICallResult declares). */
+  skip: ReadonlySet<string>;
+}
+
+const RESPONSE_STYLE: TopLevelStyle = {
+  extends: 'WebAPICallResult',
+  describe: (method) => `What \`${method}\` answers. Slack omits fields freely.`,
+  skip: BASE_KEYS,
+};
+
 export class ResponseTypes {
   /** Interface name -> fields. Response interfaces and shared sub-interfaces alike. */
   readonly #interfaces = new Map<string, Fields>();
   readonly #responses = new Map<string, string>();
   readonly #taken: ReadonlySet<string>;
+  readonly #style: TopLevelStyle;
 
   /** `taken`: names already used in the generated file (Arguments, Methods...). */
-  constructor(taken: ReadonlySet<string>) {
+  constructor(taken: ReadonlySet<string>, style: TopLevelStyle = RESPONSE_STYLE) {
     this.#taken = taken;
+    this.#style = style;
   }
 
   /** Adds one sample answer of `method` (under `typeName`); call again to merge more samples. */
@@ -130,7 +148,7 @@ export class ResponseTypes {
     this.#responses.set(typeName, method);
     const fields = this.#fields(typeName);
     for (const [key, value] of Object.entries(sample)) {
-      if (BASE_KEYS.has(key)) continue;
+      if (this.#style.skip.has(key)) continue;
       this.#addField(fields, key, this.#convert(value, key));
     }
   }
@@ -147,8 +165,8 @@ export class ResponseTypes {
       const fields = this.#interfaces.get(name)!;
       const method = this.#responses.get(name);
       if (method !== undefined && fields.size === 0) continue;
-      const heading = method === undefined ? '' : doc([`What \`${method}\` answers. Slack omits fields freely.`]);
-      const extend = method === undefined ? '' : ' extends WebAPICallResult';
+      const heading = method === undefined ? '' : doc([this.#style.describe(method)]);
+      const extend = method === undefined || this.#style.extends === null ? '' : ` extends ${this.#style.extends}`;
       out += `${heading}export interface ${name}${extend} {\n`;
       for (const key of [...fields.keys()].sort(byName)) {
         out += `  ${propertyKey(key)}?: ${render(fields.get(key)!)};\n`;

@@ -10,6 +10,7 @@ import type { AuthorizeResult } from '../oauth/authorize.js';
 import type { InstallationQuery } from '../oauth/types.js';
 import type { WebClient } from '../web/client.js';
 import { respond as respondTo, type WebhookMessage } from '../webhook/index.js';
+import type { SlackEventMap, SlackEventType } from './events.generated.js';
 
 export type InboundKind = 'event' | 'interaction' | 'command';
 
@@ -141,8 +142,11 @@ export class Dispatcher {
     }
   }
 
-  /** An Events API event by type (`'app_mention'`, `'message'`...), or every event with `'*'`. */
-  on<E extends SlackEvent = SlackEvent>(eventType: string, listener: Listener<EventCallback<E>>): this {
+  /** An Events API event by type (`'app_mention'`, `'message'`...), typed from Slack's reference. */
+  on<K extends SlackEventType>(eventType: K, listener: Listener<EventCallback<SlackEventMap[K]>>): this;
+  /** Every event (`'*'`). */
+  on(eventType: '*', listener: Listener<EventCallback>): this;
+  on(eventType: string, listener: Listener<EventCallback<never>>): this {
     this.#events.push({
       match: (b) => eventType === '*' || b.event?.type === eventType,
       listener: listener as Listener<EventCallback>,

@@ -14,6 +14,7 @@ export {
   type SlackEvent,
   type SlashCommand,
 } from './dispatcher.js';
+export type { InteractionPayloadMap, SlackEventMap, SlackEventType } from './events.generated.js';
 export { createEventsHandler, type EventEnvelope, type EventsHandler, type EventsHandlerOptions } from './handler.js';
 export {
   DEFAULT_MAX_BODY_BYTES,
