@@ -22,7 +22,7 @@ test('every event type of the reference is in SlackEventMap, with a payload type
   for (const { name } of events.filter((e) => !e.name.includes('.'))) {
     assert.match(text, new RegExp(`^  ${name}: `, 'm'), name);
   }
-  for (const name of ['app_mention', 'message', 'reaction_added', 'app_uninstalled', 'tokens_revoked']) {
+  for (const name of ['app_mention', 'message', 'reaction_added', 'member_joined_channel', 'tokens_revoked']) {
     assert.ok(shapes[name] !== undefined, `${name} has a recorded shape`);
     assert.match(text, new RegExp(`^  ${name}: \\w+Event & `, 'm'), `${name} is typed from its shape`);
   }
