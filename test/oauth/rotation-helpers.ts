@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyRing } from '../../src/crypto/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
+import { type Clock, systemClock } from '../../src/http/clock.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import { installationFromOAuth } from '../../src/oauth/from-oauth.js';
 import { MemoryInstallationStore } from '../../src/oauth/memory-store.js';
@@ -28,7 +29,7 @@ export interface OpenStore {
 
 export type Kind = 'memory' | 'sqlite' | 'postgres';
 
-export async function openStore(kind: Kind, clock: () => number): Promise<OpenStore> {
+export async function openStore(kind: Kind, clock: Clock = systemClock): Promise<OpenStore> {
   const spec = KeyRing.generateSpec('rot');
   const keys = KeyRing.parse(spec);
   if (kind === 'memory') {
@@ -54,7 +55,7 @@ export async function openStore(kind: Kind, clock: () => number): Promise<OpenSt
 }
 
 /** Our clock, moved with the emulator's (token expiry is judged on both sides). */
-export const clockOf = (emu: Emulator) => () => Date.now() + emu.state.clock.offsetMs;
+export const clockOf = (emu: Emulator): Clock => ({ now: () => Date.now() + emu.state.clock.offsetMs, scale: 1 });
 
 export function clientFor(emu: Emulator, slackApiUrl = emu.apiUrl): WebClient {
   return new WebClient(undefined, { slackApiUrl, retryHandlers: [] });
@@ -72,7 +73,7 @@ export async function installInto(emu: Emulator, store: RowInstallationStore, us
     client_secret: emu.clientSecret,
     code,
   });
-  const inst = installationFromOAuth(answer as unknown as Record<string, unknown>, clockOf(emu)());
+  const inst = installationFromOAuth(answer as unknown as Record<string, unknown>, clockOf(emu));
   await store.save(inst);
   return inst.teamId ?? '';
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import { installInto, type Kind, nearExpiry, openStore, pgUrl, refreshCounter } from './rotation-helpers.js';
+import { clockOf, installInto, type Kind, nearExpiry, openStore, pgUrl, refreshCounter } from './rotation-helpers.js';
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 
@@ -31,7 +31,7 @@ const offset = Number(process.env.OFFSET);
 const authority = new InstallationAuthority(store, {
   scopes: ['chat:write'],
   client: new WebClient(undefined, { slackApiUrl: process.env.API }),
-  clock: () => Date.now() + offset,
+  clock: { now: () => Date.now() + offset, scale: 1 },
   rotation: { clientId: process.env.CID, clientSecret: process.env.CSECRET },
 });
 const q = { enterpriseId: null, teamId: process.env.TEAM, isEnterpriseInstall: false };
@@ -78,7 +78,7 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         timeout: 90_000,
       }, async () => {
         emu.state.clock.offsetMs = 0;
-        const open = await openStore(kind, () => Date.now() + emu.state.clock.offsetMs);
+        const open = await openStore(kind, clockOf(emu));
         try {
           const teamId = await installInto(emu, open.store);
           const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
