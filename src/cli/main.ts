@@ -4,6 +4,7 @@ import { apiCommand } from './api.js';
 import { devCommand } from './dev.js';
 import { emulatorCommand } from './emulator.js';
 import { installationsCommand } from './installations.js';
+import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
 
 const USAGE = `usage: slackline <command> [options]
@@ -13,8 +14,10 @@ commands:
                       the local Slack plus the install server, with a demo app (what npm start runs)
   serve [--port N] [--host H]
                       the install + events server (configured from the environment)
-  installations list|show|delete
+  installations list|show|delete|reseal|refresh
                       the stored installations (tokens are never printed)
+  keys generate [--id KID] | keys rotate
+                      a new SLACKLINE_ENCRYPTION_KEYS entry; re-seal stored tokens under the first key
   api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--team T...] [--api-url URL]
                       call any Web API method with a token from the environment (SLACK_BOT_TOKEN)
                       or, with --team, the stored installation's bot token
@@ -27,6 +30,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   dev: devCommand,
   emulator: emulatorCommand,
   installations: installationsCommand,
+  keys: keysCommand,
   serve: serveCommand,
 };
 

@@ -3,7 +3,8 @@
 // SLACKLINE_ENCRYPTION_KEYS the sealing keys. SLACKLINE_STATE_URL=redis://... moves OAuth states and
 // event de-duplication to Redis (installations stay in the database). Drivers are imported only
 // when their URL is used.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { KeyRing } from '../crypto/index.js';
 import { type EventDedupeStore, MemoryDedupeStore } from '../events/dedupe.js';
 import { MemoryInstallationStore } from '../oauth/memory-store.js';
@@ -38,15 +39,35 @@ function keysFor(kind: 'sqlite' | 'postgres' | 'memory', path: string, env: Node
   if (spec !== undefined && spec !== '') return { keys: KeyRing.parse(spec), keyFile: undefined };
   if (kind === 'postgres') {
     throw new Error(
-      'SLACKLINE_ENCRYPTION_KEYS is required with PostgreSQL (every process must share the key); `slackline keys new` makes one',
+      'SLACKLINE_ENCRYPTION_KEYS is required with PostgreSQL (every process must share the key); `slackline keys generate` makes one',
     );
   }
   if (kind === 'memory' || path === ':memory:')
     return { keys: KeyRing.parse(KeyRing.generateSpec('mem')), keyFile: undefined };
   const keyFile = `${path}.key`;
-  if (!existsSync(keyFile)) writeFileSync(keyFile, `${KeyRing.generateSpec('local')}\n`, { mode: 0o600, flag: 'wx' });
+  createKeyFileOnce(keyFile);
   chmodSync(keyFile, 0o600);
   return { keys: KeyRing.parse(readFileSync(keyFile, 'utf8').trim()), keyFile };
+}
+
+/**
+ * Creates `<database>.key` unless it exists, atomically: the key is written whole to a private temp
+ * file which is then hard-linked into place. Of processes starting together on a fresh database
+ * exactly one link succeeds, the others see EEXIST and read the winner's complete file, so every
+ * process ends up with the same key (a plain exclusive create left a loser failing, or reading a
+ * half-written file).
+ */
+function createKeyFileOnce(keyFile: string): void {
+  if (existsSync(keyFile)) return;
+  const temp = `${keyFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temp, `${KeyRing.generateSpec('local')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temp, keyFile);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    unlinkSync(temp);
+  }
 }
 
 export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<OpenStores> {
