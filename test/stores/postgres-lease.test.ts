@@ -40,6 +40,7 @@ test('postgres: 6 refreshes held 4 s at Slack on a pool of 4 → an unrelated fi
   const schema = `slackline_pglease_${process.pid}_${randomBytes(3).toString('hex')}`;
   const db = new PostgresDatabase({ connectionString: url, schema, max: POOL });
   const store = new PostgresInstallationStore(db, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  let settled: Promise<unknown> = Promise.resolve();
   try {
     const teams = Array.from({ length: POOL + 2 }, (_, i) => `T0PL${i}`);
     for (const [i, team] of teams.entries()) {
@@ -55,6 +56,7 @@ test('postgres: 6 refreshes held 4 s at Slack on a pool of 4 → an unrelated fi
       rotation: { clientId: 'C', clientSecret: 'S' },
     });
     const refreshing = Promise.all(teams.map((team) => authority.authorize(q(team))));
+    settled = refreshing.catch((err: unknown) => err);
     // Wait until at least a pool's worth of refreshes is out at Slack (the old row lock let no more out).
     const deadline = Date.now() + 10_000;
     while (slack.requests.length < POOL && Date.now() < deadline) await sleep(20);
@@ -75,6 +77,7 @@ test('postgres: 6 refreshes held 4 s at Slack on a pool of 4 → an unrelated fi
     const leases = await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.slackline_refresh_leases`, []);
     assert.equal(Number(leases[0]?.n), 0, 'every lease was let go');
   } finally {
+    await settled;
     await db.query(`DROP SCHEMA ${schema} CASCADE`, []);
     await db.close();
     await slack.close();
