@@ -1,0 +1,86 @@
+// authorize() on a cold cache: concurrent callers of one key share one store read.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { KeyRing } from '../../src/crypto/index.js';
+import { InstallationAuthority } from '../../src/oauth/authorize.js';
+import { AuthorizationError } from '../../src/oauth/errors.js';
+import type { InstallationQuery, InstallationStore } from '../../src/oauth/types.js';
+import { SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
+import { WebClient } from '../../src/web/client.js';
+import { install } from '../stores/conformance.js';
+
+/** A real SQLite store whose reads are counted per team; `hold` keeps the next read's answer back. */
+function counted(store: SqliteInstallationStore) {
+  const reads = new Map<string, number>();
+  let gate: Promise<void> | undefined;
+  const wrapped = Object.create(store) as InstallationStore;
+  wrapped.findInstallation = async (query: InstallationQuery) => {
+    reads.set(String(query.teamId), (reads.get(String(query.teamId)) ?? 0) + 1);
+    const answer = store.findInstallation(query); // reads the row now
+    const held = gate;
+    gate = undefined;
+    await held;
+    return answer;
+  };
+  const hold = () => {
+    let release = () => {};
+    gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return release;
+  };
+  return { store: wrapped, reads, hold };
+}
+
+const q = (teamId: string, userId?: string) => ({ enterpriseId: null, teamId, isEnterpriseInstall: false, userId });
+
+test('200 concurrent authorize() calls per key on a cold cache → one store read per key', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-flight-')), 'flight.db');
+  const sqlite = new SqliteInstallationStore(path, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    await sqlite.save(install({ team: 'T0F1', token: 'xoxb-canary-f1' }));
+    await sqlite.save(install({ team: 'T0F2', token: 'xoxb-canary-f2' }));
+    const { store, reads } = counted(sqlite);
+    const authority = new InstallationAuthority(store, { scopes: [], client: new WebClient() });
+    const calls = ['T0F1', 'T0F2', 'T0NONE'].flatMap((team) =>
+      Array.from({ length: 200 }, () => authority.authorize(q(team)).catch((err: unknown) => err)),
+    );
+    const answers = await Promise.all(calls);
+    assert.deepEqual(Object.fromEntries(reads), { T0F1: 1, T0F2: 1, T0NONE: 1 });
+    assert.ok(answers.slice(0, 200).every((a) => (a as { botToken?: string }).botToken === 'xoxb-canary-f1'));
+    assert.ok(answers.slice(200, 400).every((a) => (a as { botToken?: string }).botToken === 'xoxb-canary-f2'));
+    assert.ok(answers.slice(400).every((a) => a instanceof AuthorizationError)); // a shared miss fails each caller
+    // A miss that failed is not kept: the next call reads again (the team may have installed since).
+    await sqlite.save(install({ team: 'T0NONE', token: 'xoxb-canary-late' }));
+    assert.equal((await authority.authorize(q('T0NONE'))).botToken, 'xoxb-canary-late');
+    assert.equal(reads.get('T0NONE'), 2);
+  } finally {
+    await sqlite.close();
+  }
+});
+
+test('a write during a read in flight: callers after invalidate() read again, and the stale answer is not cached', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-flight-')), 'flight.db');
+  const sqlite = new SqliteInstallationStore(path, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    await sqlite.save(install({ team: 'T0W', token: 'xoxb-canary-before' }));
+    const { store, reads, hold } = counted(sqlite);
+    const authority = new InstallationAuthority(store, { scopes: [], client: new WebClient() });
+    const release = hold();
+    const first = authority.authorize(q('T0W')); // reads the row as it is now, answers late
+    await sqlite.save(install({ team: 'T0W', token: 'xoxb-canary-after' }));
+    authority.invalidate(q('T0W')); // what the Installer does after a save
+    const second = authority.authorize(q('T0W'));
+    assert.equal((await second).botToken, 'xoxb-canary-after');
+    release();
+    assert.equal((await first).botToken, 'xoxb-canary-before'); // asked before the write
+    assert.equal((await authority.authorize(q('T0W'))).botToken, 'xoxb-canary-after');
+    assert.equal(reads.get('T0W'), 2);
+  } finally {
+    await sqlite.close();
+  }
+});
