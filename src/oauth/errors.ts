@@ -50,3 +50,16 @@ export class LeaseTimeoutError extends SlacklineError {
     super(StoreErrorCode.LeaseTimeout, `the refresh lease of this installation stayed held for ${waitedMs} ms`);
   }
 }
+
+/** A store's database driver (an optional peer dependency) is not installed. */
+export class DriverMissingError extends SlacklineError {
+  declare readonly code: typeof StoreErrorCode.DriverMissing;
+  /** The package to install. */
+  readonly driver: string;
+  constructor(name: string, version: string, cause?: unknown) {
+    super(StoreErrorCode.DriverMissing, `this store needs the '${name}' package: npm install ${name}@${version}`, {
+      cause,
+    });
+    this.driver = name;
+  }
+}

@@ -20,8 +20,7 @@ import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
 import { SqliteLeases } from './lease.js';
 
-export { LeaseTimeoutError, StoreErrorCode } from '../../oauth/errors.js';
-export { DriverMissingError } from '../driver.js';
+export { DriverMissingError, LeaseTimeoutError, StoreErrorCode } from '../../oauth/errors.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS slackline_installations (
