@@ -156,6 +156,7 @@ export class RowInstallationStore implements RotatingInstallationStore {
 
   async #resealOne(listed: Row, options: LeaseWaitOptions): Promise<number> {
     const key = { enterpriseId: listed.enterpriseId, teamId: listed.teamId, userId: listed.userId };
+    const started = this.#clock.now();
     for (let attempt = 0; attempt < 10; attempt++) {
       let moved = false;
       const written = await this.#underLease(key, options, async (row) => {
@@ -166,7 +167,8 @@ export class RowInstallationStore implements RotatingInstallationStore {
       if (written) return 1;
       if (!moved) return 0; // deleted, or sealed under the current key by a writer meanwhile
     }
-    throw new LeaseTimeoutError(0);
+    // Rewritten by others ten times while we tried: stop rather than leave it under the old key unsaid.
+    throw new LeaseTimeoutError(Math.round(this.#clock.now() - started));
   }
 
   /**

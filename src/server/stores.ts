@@ -21,6 +21,11 @@ export interface OpenStores {
   dedupe: EventDedupeStore;
   /** What was opened, without credentials, for the startup banner. */
   description: string;
+  /**
+   * True for `memory:`: nothing outlives the process and OAuth states live in it (bounded: when full of
+   * live states, new installs are refused with StateStoreFullError), so it is for development only.
+   */
+  inMemory: boolean;
   /** The key id new values are sealed with. */
   keyId: string;
   /** Set when the key was generated into a file next to the database (the embedded default). */
@@ -128,6 +133,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       states: new MemoryStateStore(),
       dedupe: new MemoryDedupeStore(),
       description: 'memory (nothing is kept after exit)',
+      inMemory: true,
       keyId: keys.currentKeyId,
       keyFile: undefined,
       close: async () => {},
@@ -143,6 +149,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       states: new sqlite.SqliteStateStore(db),
       dedupe: new sqlite.SqliteDedupeStore(db),
       description: `SQLite ${path}`,
+      inMemory: path === ':memory:',
       keyId: keys.currentKeyId,
       keyFile,
       close: async () => {
@@ -163,6 +170,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       dedupe: new postgres.PostgresDedupeStore(db),
       keyId: keys.currentKeyId,
       description: `PostgreSQL ${host}${schema === undefined ? '' : ` schema ${schema}`}`,
+      inMemory: false,
       keyFile: undefined,
       close: () => db.close(),
     };
