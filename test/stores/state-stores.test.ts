@@ -115,3 +115,15 @@ test('the memory state store is bounded without evicting live states: a flood is
   await store.put(later, { expiresAt: now + 600_000, data: {} });
   assert.ok((await store.consume(later, now)) !== undefined);
 });
+
+test("the issue's flood at the default bound: 100,000 more install-page hits leave a pending user's state alone", async () => {
+  const store = new MemoryStateStore({ clock: { now: () => NOW, scale: 1 } });
+  const user = generateState();
+  await store.put(user, { expiresAt: NOW + 600_000, data: { v: 'user' } });
+  let refused = 0;
+  for (let i = 0; i < 100_000; i++) {
+    await store.put(generateState(), { expiresAt: NOW + 600_000, data: {} }).catch(() => refused++);
+  }
+  assert.equal(refused, 1); // the store holds 100,000: the user's and 99,999 of the flood
+  assert.deepEqual((await store.consume(user, NOW))?.data, { v: 'user' });
+});
