@@ -15,6 +15,7 @@ export type OAuthErrorCode = (typeof OAuthErrorCode)[keyof typeof OAuthErrorCode
 export const StoreErrorCode = {
   DriverMissing: 'slackline_driver_missing',
   LeaseTimeout: 'slackline_lease_timeout',
+  Unreachable: 'slackline_store_unreachable',
 } as const;
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
 
@@ -61,5 +62,13 @@ export class DriverMissingError extends SlacklineError {
       cause,
     });
     this.driver = name;
+  }
+}
+
+/** A store's server (Redis, PostgreSQL) could not be reached when it was opened. */
+export class StoreUnreachableError extends SlacklineError {
+  declare readonly code: typeof StoreErrorCode.Unreachable;
+  constructor(message: string, cause: unknown) {
+    super(StoreErrorCode.Unreachable, message, { cause });
   }
 }

@@ -9,6 +9,7 @@ export {
   OAuthErrorCode,
   StateStoreFullError,
   StoreErrorCode,
+  StoreUnreachableError,
 } from './errors.js';
 export { installationFromOAuth, type NewInstallation } from './from-oauth.js';
 export {

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { KeyRing } from '../crypto/index.js';
 import { type EventDedupeStore, MemoryDedupeStore } from '../events/dedupe.js';
+import { InvalidArgumentError } from '../http/errors.js';
+import { StoreUnreachableError } from '../oauth/errors.js';
 import { MemoryInstallationStore } from '../oauth/memory-store.js';
 import type { RowInstallationStore } from '../oauth/row-store.js';
 import { MemoryStateStore } from '../oauth/state.js';
@@ -43,7 +45,7 @@ function keysFor(kind: 'sqlite' | 'postgres' | 'memory', path: string, env: Node
   const spec = env.SLACKLINE_ENCRYPTION_KEYS;
   if (spec !== undefined && spec !== '') return { keys: KeyRing.parse(spec), keyFile: undefined };
   if (kind === 'postgres') {
-    throw new Error(
+    throw new InvalidArgumentError(
       'SLACKLINE_ENCRYPTION_KEYS is required with PostgreSQL (every process must share the key); `slackline keys generate` makes one',
     );
   }
@@ -78,7 +80,7 @@ function createKeyFileOnce(keyFile: string): void {
 export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<OpenStores> {
   const stateUrl = env.SLACKLINE_STATE_URL || undefined;
   if (stateUrl !== undefined && !/^rediss?:\/\//.test(stateUrl)) {
-    throw new Error('SLACKLINE_STATE_URL must start with redis:// or rediss://');
+    throw new InvalidArgumentError('SLACKLINE_STATE_URL must start with redis:// or rediss://');
   }
   const prefix = prefixOf(env);
   const stores = await openDatabase(env);
@@ -88,7 +90,8 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<
 /** SLACKLINE_REDIS_PREFIX (default `slackline:`) keeps apps or environments on one Redis apart. */
 function prefixOf(env: NodeJS.ProcessEnv): string {
   const prefix = env.SLACKLINE_REDIS_PREFIX || 'slackline:';
-  if (!/^[\w:.-]{1,100}$/.test(prefix)) throw new Error('SLACKLINE_REDIS_PREFIX may hold letters, digits and _:.-');
+  if (!/^[\w:.-]{1,100}$/.test(prefix))
+    throw new InvalidArgumentError('SLACKLINE_REDIS_PREFIX may hold letters, digits and _:.-');
   return prefix;
 }
 
@@ -110,7 +113,10 @@ async function withRedis(stores: OpenStores, url: string, prefix: string): Promi
     connected = true;
   } catch (err) {
     await stores.close();
-    throw new Error(`SLACKLINE_STATE_URL: Redis at ${new URL(url).host} is not reachable (${(err as Error).message})`);
+    throw new StoreUnreachableError(
+      `SLACKLINE_STATE_URL: Redis at ${new URL(url).host} is not reachable (${(err as Error).message})`,
+      err,
+    );
   }
   return {
     ...stores,
@@ -175,5 +181,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       close: () => db.close(),
     };
   }
-  throw new Error('SLACKLINE_DATABASE_URL must start with sqlite:, postgres://, postgresql:// or be memory:');
+  throw new InvalidArgumentError(
+    'SLACKLINE_DATABASE_URL must start with sqlite:, postgres://, postgresql:// or be memory:',
+  );
 }

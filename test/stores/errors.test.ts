@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { SealError, SealErrorCode } from '../../src/crypto/index.js';
 import { InvalidArgumentError, SlacklineError } from '../../src/http/errors.js';
 import * as oauth from '../../src/oauth/index.js';
+import { openStores } from '../../src/server/stores.js';
 import { loadDriver } from '../../src/stores/driver.js';
 import * as postgres from '../../src/stores/postgres/index.js';
 import * as redis from '../../src/stores/redis/index.js';
@@ -14,9 +15,11 @@ test('every store door exports DriverMissingError, LeaseTimeoutError and StoreEr
   for (const door of [sqlite, postgres, redis, oauth]) {
     assert.equal(door.DriverMissingError, sqlite.DriverMissingError);
     assert.equal(door.LeaseTimeoutError, sqlite.LeaseTimeoutError);
+    assert.equal(door.StoreUnreachableError, sqlite.StoreUnreachableError);
     assert.deepEqual(door.StoreErrorCode, {
       DriverMissing: 'slackline_driver_missing',
       LeaseTimeout: 'slackline_lease_timeout',
+      Unreachable: 'slackline_store_unreachable',
     });
   }
   const err = (() => {
@@ -54,6 +57,21 @@ test('oauth and crypto errors share the base and export their codes', () => {
   const sealed = new SealError(SealErrorCode.Corrupt, 'x', cause);
   assert.ok(sealed instanceof SlacklineError);
   assert.equal(sealed.cause, cause);
+});
+
+test('openStores: bad configuration is InvalidArgumentError; an unreachable Redis keeps its cause', async () => {
+  await assert.rejects(openStores({ SLACKLINE_DATABASE_URL: 'mysql://x' }), InvalidArgumentError);
+  await assert.rejects(openStores({ SLACKLINE_DATABASE_URL: 'postgres://x/y' }), InvalidArgumentError); // no keys
+  await assert.rejects(
+    openStores({ SLACKLINE_DATABASE_URL: 'memory:', SLACKLINE_STATE_URL: 'http://x' }),
+    InvalidArgumentError,
+  );
+  const err = await openStores({ SLACKLINE_DATABASE_URL: 'memory:', SLACKLINE_STATE_URL: 'redis://127.0.0.1:1' }).catch(
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof sqlite.StoreUnreachableError, String(err));
+  assert.equal(err.code, sqlite.StoreErrorCode.Unreachable);
+  assert.ok(err.cause instanceof Error);
 });
 
 test('bad caller input is InvalidArgumentError, not a bare TypeError', async () => {

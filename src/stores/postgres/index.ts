@@ -21,7 +21,7 @@ import {
 import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
 
-export { DriverMissingError, LeaseTimeoutError, StoreErrorCode } from '../../oauth/errors.js';
+export { DriverMissingError, LeaseTimeoutError, StoreErrorCode, StoreUnreachableError } from '../../oauth/errors.js';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 

@@ -20,7 +20,7 @@ import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
 import { SqliteLeases } from './lease.js';
 
-export { DriverMissingError, LeaseTimeoutError, StoreErrorCode } from '../../oauth/errors.js';
+export { DriverMissingError, LeaseTimeoutError, StoreErrorCode, StoreUnreachableError } from '../../oauth/errors.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS slackline_installations (
