@@ -53,6 +53,8 @@ export class KeyRing {
         if (colon <= 0)
           throw new SealError('seal_bad_key', `SLACKLINE_ENCRYPTION_KEYS entries look like kid:base64key; ${GENERATE}`);
         const id = part.slice(0, colon);
+        // Checked before the key so that a message never repeats an entry that is not a key id.
+        if (!KID.test(id)) throw new SealError('seal_bad_key', 'key ids are 1-32 characters of A-Z a-z 0-9 _ -');
         return { id, key: decodeKey(id, part.slice(colon + 1)) };
       });
     return new KeyRing(keys);
@@ -62,7 +64,7 @@ export class KeyRing {
   static generateSpec(id = `k${randomBytes(4).toString('hex')}`): string {
     for (;;) {
       const key = randomBytes(32);
-      // Never hand out a key parse() would refuse (the odds of a random one are below 1 in 10^15).
+      // Never hand out a key parse() would refuse (a random key is, with odds far below 1 in 10^9).
       if (weakness(key, key.toString('base64')) === undefined) return `${id}:${key.toString('base64')}`;
     }
   }
@@ -89,8 +91,8 @@ export class KeyRing {
       decipher.setAAD(Buffer.from(aad, 'utf8'));
       decipher.setAuthTag(raw.subarray(raw.length - 16));
       return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
-    } catch {
-      throw new SealError('seal_corrupt', 'sealed value does not open under its key and row (tampered or moved)');
+    } catch (err) {
+      throw new SealError('seal_corrupt', 'sealed value does not open under its key and row (tampered or moved)', err);
     }
   }
 

@@ -94,3 +94,15 @@ test('weak or sloppy keys are refused, each with a message that says why and how
   // What `keys generate` prints is accepted, 1,000 times over.
   for (let i = 0; i < 1000; i++) KeyRing.parse(KeyRing.generateSpec(`k${i}`));
 });
+
+test('a malformed entry is refused without repeating it (it may be a secret pasted in the wrong place)', () => {
+  for (const spec of ['my secret passphrase:abc', 'hunter2 hunter2:AAAA']) {
+    try {
+      KeyRing.parse(spec);
+      assert.fail('accepted');
+    } catch (err) {
+      assert.ok(err instanceof SealError);
+      assert.doesNotMatch(err.message, /secret|hunter2/);
+    }
+  }
+});
