@@ -19,7 +19,7 @@ export {
   type SingleWorkspaceOptions,
   sameOriginUrl,
 } from './installer.js';
-export { FileInstallationStore, MemoryInstallationStore, MemoryRowBackend } from './memory-store.js';
+export { FileInstallationStore, fileRowBackend, MemoryInstallationStore, MemoryRowBackend } from './memory-store.js';
 export { defaultPages, escapeHtml, type FailureReason, type InstallPageContext, type Pages } from './pages.js';
 export { type RotationOptions, TokenRefreshError, type TokenRefreshErrorCode } from './rotation.js';
 export { LEASE_MS, type LeaseWaitOptions, RowInstallationStore, type RowStoreOptions } from './row-store.js';

@@ -109,22 +109,27 @@ export class MemoryInstallationStore extends RowInstallationStore {
   }
 }
 
+/** Rows kept in a JSON file: read when opened, written whole (temp file, then rename) after every write. */
+export function fileRowBackend(path: string): MemoryRowBackend {
+  const backend: MemoryRowBackend = new MemoryRowBackend(() => {
+    writeFileSync(`${path}.tmp`, JSON.stringify({ rows: [...backend.rows.values()], history: backend.historyRows }), {
+      mode: 0o600,
+    });
+    renameSync(`${path}.tmp`, path);
+  });
+  try {
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { rows: Row[]; history: Row[] };
+    for (const row of saved.rows) backend.rows.set(id(row), row);
+    backend.historyRows = saved.history;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return backend;
+}
+
 export class FileInstallationStore extends RowInstallationStore {
   /** `keys` is required: the file holds sealed tokens. Writes go to a temp file, then rename. */
   constructor(path: string, options: RowStoreOptions & { keys: KeyRing }) {
-    const backend: MemoryRowBackend = new MemoryRowBackend(() => {
-      writeFileSync(`${path}.tmp`, JSON.stringify({ rows: [...backend.rows.values()], history: backend.historyRows }), {
-        mode: 0o600,
-      });
-      renameSync(`${path}.tmp`, path);
-    });
-    try {
-      const saved = JSON.parse(readFileSync(path, 'utf8')) as { rows: Row[]; history: Row[] };
-      for (const row of saved.rows) backend.rows.set(id(row), row);
-      backend.historyRows = saved.history;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    super(backend, options);
+    super(fileRowBackend(path), options);
   }
 }

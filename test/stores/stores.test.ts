@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { KeyRing } from '../../src/crypto/index.js';
-import { FileInstallationStore, MemoryInstallationStore, MemoryRowBackend } from '../../src/oauth/memory-store.js';
+import {
+  FileInstallationStore,
+  fileRowBackend,
+  MemoryInstallationStore,
+  MemoryRowBackend,
+} from '../../src/oauth/memory-store.js';
 import type { RowInstallationStore } from '../../src/oauth/row-store.js';
 import { PostgresDatabase, PostgresInstallationStore, PostgresRowBackend } from '../../src/stores/postgres/index.js';
 import { openSqlite, SqliteInstallationStore, SqliteRowBackend } from '../../src/stores/sqlite/index.js';
@@ -30,6 +35,7 @@ describe('file store', () => {
       const path = join(dir, `file-${n++}.json`);
       return { store: new FileInstallationStore(path, { keys: keys() }), raw: async () => readFileSync(path, 'utf8') };
     },
+    rows: async () => ({ backend: fileRowBackend(join(dir, `file-rows-${n++}.json`)), done: async () => {} }),
   });
 });
 
