@@ -1,7 +1,9 @@
 // authorize(): the tokens for an incoming event, on the hot path, so answered from an in-process
 // cache that every write through this process invalidates (other processes' writes show within ttlMs).
 // A miss is single-flighted: concurrent callers for one key share one store read (and refresh).
+import { onAbort } from '../http/abort.js';
 import { type Clock, systemClock } from '../http/clock.js';
+import { RequestError } from '../http/errors.js';
 import type { WebClient } from '../web/client.js';
 import { AuthorizationError } from './errors.js';
 import { hideSecrets } from './inspect.js';
@@ -83,7 +85,12 @@ export class InstallationAuthority {
         : undefined;
   }
 
-  async authorize(query: InstallationQuery): Promise<AuthorizeResult> {
+  /**
+   * The installation's tokens. `signal` stops this caller's wait (RequestError 'aborted'), for
+   * example while another process holds the row's refresh lease; the shared read goes on for the
+   * other callers, bounded by its own deadline.
+   */
+  async authorize(query: InstallationQuery, options: { signal?: AbortSignal } = {}): Promise<AuthorizeResult> {
     if (this.store === undefined) return this.#fromEnv(query);
     const key = cacheKey(query);
     const hit = this.#cache.get(key);
@@ -92,13 +99,15 @@ export class InstallationAuthority {
       this.#cache.set(key, hit); // most recently used last
       return hit.value;
     }
-    const flying = this.#reads.get(key);
-    if (flying !== undefined) return flying;
-    const read = this.#read(this.store, query, key).finally(() => {
-      if (this.#reads.get(key) === read) this.#reads.delete(key);
-    });
-    this.#reads.set(key, read);
-    return read;
+    let read = this.#reads.get(key);
+    if (read === undefined) {
+      const started = this.#read(this.store, query, key).finally(() => {
+        if (this.#reads.get(key) === started) this.#reads.delete(key);
+      });
+      this.#reads.set(key, started);
+      read = started;
+    }
+    return options.signal === undefined ? read : untilAborted(read, options.signal);
   }
 
   async #read(store: InstallationStore, query: InstallationQuery, key: string): Promise<AuthorizeResult> {
@@ -229,6 +238,24 @@ export class InstallationAuthority {
       missingScopes: [],
     });
   }
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  const aborted = () => new RequestError('aborted', 'aborted while waiting for the installation', false, {});
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const stop = onAbort(signal, () => reject(aborted()));
+    work.then(
+      (value) => {
+        stop();
+        resolve(value);
+      },
+      (err: unknown) => {
+        stop();
+        reject(err);
+      },
+    );
+  });
 }
 
 function cacheKey(query: InstallationQuery): string {

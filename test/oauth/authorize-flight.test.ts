@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { KeyRing } from '../../src/crypto/index.js';
+import { RequestError } from '../../src/http/errors.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import { AuthorizationError } from '../../src/oauth/errors.js';
 import type { InstallationQuery, InstallationStore } from '../../src/oauth/types.js';
-import { SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
+import { openSqlite, SqliteInstallationStore, SqliteRowBackend } from '../../src/stores/sqlite/index.js';
 import { WebClient } from '../../src/web/client.js';
 import { install } from '../stores/conformance.js';
 
@@ -82,5 +83,36 @@ test('a write during a read in flight: callers after invalidate() read again, an
     assert.equal(reads.get('T0W'), 2);
   } finally {
     await sqlite.close();
+  }
+});
+
+test('authorize() with a signal: the caller stops waiting on abort while another process holds the refresh lease', {
+  timeout: 30_000,
+}, async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-flight-')), 'flight.db');
+  const db = openSqlite(path);
+  const sqlite = new SqliteInstallationStore(db, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    const bot = { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: Date.now() + 60_000 };
+    await sqlite.save(install({ team: 'T0AB', token: 'xoxb-canary-ab', bot: { ...bot, token: 'xoxb-canary-ab' } }));
+    const backend = new SqliteRowBackend(db);
+    const key = { enterpriseId: '', teamId: 'T0AB', userId: '' };
+    assert.notEqual(await backend.claimLease(key, 'other-process', Date.now() + 60_000, Date.now()), undefined);
+    const authority = new InstallationAuthority(sqlite, {
+      scopes: [],
+      client: new WebClient(undefined, { slackApiUrl: 'http://127.0.0.1:9/api/', retryHandlers: [] }),
+      rotation: { clientId: 'C', clientSecret: 'S' },
+    });
+    const started = Date.now();
+    const err = await authority.authorize(q('T0AB'), { signal: AbortSignal.timeout(300) }).catch((e: unknown) => e);
+    assert.ok(err instanceof RequestError && err.reason === 'aborted', String(err));
+    assert.ok(Date.now() - started < 5_000, 'the caller stopped at its abort, not at the lease expiry');
+    // The other process lets go: the shared read goes on (its refresh fails to connect, and the
+    // current token still works, so it is answered).
+    const waiting = authority.authorize(q('T0AB'));
+    await backend.finishLease(key, 'other-process', undefined, Date.now());
+    assert.equal((await waiting).botToken, 'xoxb-canary-ab');
+  } finally {
+    db.close();
   }
 });
