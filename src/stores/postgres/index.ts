@@ -155,7 +155,13 @@ export class PostgresRowBackend implements RowBackend {
        WHERE slackline_refresh_leases.until <= $6 RETURNING owner`,
       [k.enterpriseId, k.teamId, k.userId, owner, until, now],
     );
-    return taken.length === 0 ? undefined : { row: await this.get(k) };
+    if (taken.length === 0) return undefined;
+    try {
+      return { row: await this.get(k) };
+    } catch (err) {
+      await this.finishLease(k, owner, undefined, now).catch(() => {}); // do not keep others waiting
+      throw err;
+    }
   }
 
   /** One statement: drop our lease and, only if it was ours and the version did not move, write the row. */
