@@ -27,6 +27,12 @@ export interface RotationOptions {
   jitterMs?: number;
   /** After a failed refresh while the token still works, wait this long before another try (default 10 s). */
   retryAfterMs?: number;
+  /**
+   * How long a caller waits while another caller (maybe another process) holds the row's refresh
+   * lease (default 35 s: the holder's refresh call ends within its 30 s deadline). Past it, the
+   * current token is answered while it works, else TokenRefreshError 'slackline_refresh_failed'.
+   */
+  leaseWaitMs?: number;
 }
 
 export type TokenRefreshErrorCode = typeof OAuthErrorCode.RefreshRejected | typeof OAuthErrorCode.RefreshFailed;
@@ -154,7 +160,7 @@ export class Rotator {
         userId,
         (c) => this.due(c, query, userId, this.clock.now() + aheadMs),
         (refreshToken) => this.#exchange(refreshToken),
-        { waitMs: LEASE_WAIT_MS },
+        { waitMs: this.options.leaseWaitMs ?? LEASE_WAIT_MS },
       );
       this.#notBefore.delete(key);
       return refreshed;

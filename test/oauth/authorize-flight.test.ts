@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { KeyRing } from '../../src/crypto/index.js';
 import { RequestError } from '../../src/http/errors.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
-import { AuthorizationError } from '../../src/oauth/errors.js';
+import { AuthorizationError, LeaseTimeoutError, OAuthErrorCode } from '../../src/oauth/errors.js';
+import { TokenRefreshError } from '../../src/oauth/rotation.js';
 import type { InstallationQuery, InstallationStore } from '../../src/oauth/types.js';
 import { openSqlite, SqliteInstallationStore, SqliteRowBackend } from '../../src/stores/sqlite/index.js';
 import { WebClient } from '../../src/web/client.js';
@@ -112,6 +113,41 @@ test('authorize() with a signal: the caller stops waiting on abort while another
     const waiting = authority.authorize(q('T0AB'));
     await backend.finishLease(key, 'other-process', undefined, Date.now());
     assert.equal((await waiting).botToken, 'xoxb-canary-ab');
+  } finally {
+    db.close();
+  }
+});
+
+test('a lease held elsewhere past leaseWaitMs: the working token is answered; an expired one fails typed, nothing sent', {
+  timeout: 30_000,
+}, async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-flight-')), 'flight.db');
+  const db = openSqlite(path);
+  const sqlite = new SqliteInstallationStore(db, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    const backend = new SqliteRowBackend(db);
+    for (const [team, expiresAt] of [
+      ['T0LIVE', Date.now() + 60_000],
+      ['T0DEAD', Date.now() - 1_000],
+    ] as const) {
+      const bot = { ...install().bot!, token: `xoxb-canary-${team}`, refreshToken: 'xoxe-canary-r', expiresAt };
+      await sqlite.save(install({ team, bot }));
+      const key = { enterpriseId: '', teamId: team, userId: '' };
+      assert.notEqual(await backend.claimLease(key, 'other-process', Date.now() + 60_000, Date.now()), undefined);
+    }
+    const authority = new InstallationAuthority(sqlite, {
+      scopes: [],
+      client: new WebClient(undefined, { slackApiUrl: 'http://127.0.0.1:9/api/', retryHandlers: [] }),
+      rotation: { clientId: 'C', clientSecret: 'S', leaseWaitMs: 300 },
+    });
+    const started = Date.now();
+    assert.equal((await authority.authorize(q('T0LIVE'))).botToken, 'xoxb-canary-T0LIVE');
+    const err = await authority.authorize(q('T0DEAD')).catch((e: unknown) => e);
+    assert.ok(Date.now() - started < 10_000, 'both gave up near leaseWaitMs');
+    assert.ok(err instanceof TokenRefreshError, String(err));
+    assert.equal(err.code, OAuthErrorCode.RefreshFailed);
+    assert.ok(err.cause instanceof LeaseTimeoutError, String(err.cause)); // waited, never called Slack
+    assert.equal(err.mayHaveBeenReceived, false);
   } finally {
     db.close();
   }
