@@ -5,6 +5,7 @@ import { InstallationAuthority } from '../oauth/authorize.js';
 import type { InstallationQuery, InstallationStore, InstallationSummary } from '../oauth/types.js';
 import { openStores } from '../server/stores.js';
 import { WebClient } from '../web/client.js';
+import { resealAll } from './keys.js';
 
 const HELP = `usage: slackline installations list [--json] [--limit N]
        slackline installations show <T... | E...>
@@ -13,7 +14,8 @@ const HELP = `usage: slackline installations list [--json] [--limit N]
        slackline installations refresh [--ahead MINUTES] [--concurrency N]
 
 reseal: after putting a new key first in SLACKLINE_ENCRYPTION_KEYS (old keys after it), seals every
-stored token again under the new key; then the old key can be removed.
+stored token again under the new key; then the old key can be removed (same as 'slackline keys rotate';
+'slackline keys generate' makes a new key).
 refresh: (token rotation) refreshes every bot token within its refresh margin, or within MINUTES
 more, as a cron job would; needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (and SLACK_API_URL if not Slack).
 
@@ -71,6 +73,7 @@ export async function installationsCommand(argv: string[]): Promise<number> {
     process.stderr.write(`slackline installations ${action}: give a team id (T...) or an enterprise id (E...)\n`);
     return 2;
   }
+  if (action === 'reseal') return resealAll();
   const stores = await openStores();
   try {
     if (action === 'list') {
@@ -86,11 +89,6 @@ export async function installationsCommand(argv: string[]): Promise<number> {
         left -= page.items.length;
         cursor = page.nextCursor;
       } while (cursor !== undefined && left > 0);
-      return 0;
-    }
-    if (action === 'reseal') {
-      const count = await stores.installations.reseal();
-      process.stdout.write(`resealed ${count} row(s) under key '${stores.keyId}'\n`);
       return 0;
     }
     if (action === 'refresh') return await refresh(stores.installations, values.ahead, values.concurrency);

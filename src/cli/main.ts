@@ -5,6 +5,7 @@ import { apiCommand } from './api.js';
 import { devCommand } from './dev.js';
 import { emulatorCommand } from './emulator.js';
 import { installationsCommand } from './installations.js';
+import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
 import { didYouMean } from './suggest.js';
 
@@ -18,6 +19,8 @@ commands:
   installations list|show|delete|reseal|refresh
                       the stored installations (tokens are never printed); reseal under the newest
                       key; refresh rotating tokens ahead of expiry
+  keys generate [--id KID] | keys rotate
+                      a new SLACKLINE_ENCRYPTION_KEYS entry; re-seal stored tokens under the first key
   api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--team T...] [--api-url URL]
                       call any Web API method with a token from the environment (SLACK_BOT_TOKEN)
                       or, with --team, the stored installation's bot token
@@ -32,6 +35,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   dev: devCommand,
   emulator: emulatorCommand,
   installations: installationsCommand,
+  keys: keysCommand,
   serve: serveCommand,
 };
 

@@ -3,15 +3,24 @@
 // Keys come from SLACKLINE_ENCRYPTION_KEYS: "kid:base64key[,kid:base64key...]", the first seals,
 // all open (rotation: put the new key first, run `slackline installations reseal`, drop the old one).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { SlacklineError } from '../http/errors.js';
 
-export class SealError extends Error {
-  readonly code: 'seal_bad_key' | 'seal_unknown_key' | 'seal_corrupt';
-  constructor(code: SealError['code'], message: string) {
-    super(message);
-    this.name = 'SealError';
-    this.code = code;
+export const SealErrorCode = {
+  /** A key spec that cannot be used: malformed, not canonical base64, not 32 bytes, or trivially weak. */
+  BadKey: 'seal_bad_key',
+  UnknownKey: 'seal_unknown_key',
+  Corrupt: 'seal_corrupt',
+} as const;
+export type SealErrorCode = (typeof SealErrorCode)[keyof typeof SealErrorCode];
+
+export class SealError extends SlacklineError {
+  declare readonly code: SealErrorCode;
+  constructor(code: SealErrorCode, message: string, cause?: unknown) {
+    super(code, message, { cause });
   }
 }
+
+const GENERATE = 'make one with `slackline keys generate`';
 
 const PREFIX = 'v1';
 const KID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -24,7 +33,9 @@ export class KeyRing {
     if (keys.length === 0) throw new SealError('seal_bad_key', 'a KeyRing needs at least one key');
     for (const { id, key } of keys) {
       if (!KID.test(id)) throw new SealError('seal_bad_key', 'key ids are 1-32 characters of A-Z a-z 0-9 _ -');
-      if (key.length !== 32) throw new SealError('seal_bad_key', `key '${id}' must be 32 bytes (AES-256)`);
+      if (key.length !== 32) throw new SealError('seal_bad_key', `key '${id}' must be 32 bytes (AES-256); ${GENERATE}`);
+      const weak = weakness(key);
+      if (weak !== undefined) throw new SealError('seal_bad_key', `key '${id}' is too weak (${weak}); ${GENERATE}`);
       if (this.#keys.has(id)) throw new SealError('seal_bad_key', `key id '${id}' appears twice`);
       this.#keys.set(id, Buffer.from(key));
     }
@@ -40,15 +51,22 @@ export class KeyRing {
       .map((part) => {
         const colon = part.indexOf(':');
         if (colon <= 0)
-          throw new SealError('seal_bad_key', 'SLACKLINE_ENCRYPTION_KEYS entries look like kid:base64key');
-        return { id: part.slice(0, colon), key: Buffer.from(part.slice(colon + 1), 'base64') };
+          throw new SealError('seal_bad_key', `SLACKLINE_ENCRYPTION_KEYS entries look like kid:base64key; ${GENERATE}`);
+        const id = part.slice(0, colon);
+        // Checked before the key so that a message never repeats an entry that is not a key id.
+        if (!KID.test(id)) throw new SealError('seal_bad_key', 'key ids are 1-32 characters of A-Z a-z 0-9 _ -');
+        return { id, key: decodeKey(id, part.slice(colon + 1)) };
       });
     return new KeyRing(keys);
   }
 
-  /** A fresh random key spec, for `slackline keys new` and the embedded default. */
-  static generateSpec(id = `k${Date.now().toString(36)}`): string {
-    return `${id}:${randomBytes(32).toString('base64')}`;
+  /** A fresh random key spec, for `slackline keys generate` and the embedded default. */
+  static generateSpec(id = `k${randomBytes(4).toString('hex')}`): string {
+    for (;;) {
+      const key = randomBytes(32);
+      // Never hand out a key parse() would refuse (a random key is, with odds far below 1 in 10^9).
+      if (weakness(key, key.toString('base64')) === undefined) return `${id}:${key.toString('base64')}`;
+    }
   }
 
   /** "v1.kid.base64url(iv|ciphertext|tag)". `aad` is the row identity the value belongs to. */
@@ -73,8 +91,8 @@ export class KeyRing {
       decipher.setAAD(Buffer.from(aad, 'utf8'));
       decipher.setAuthTag(raw.subarray(raw.length - 16));
       return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
-    } catch {
-      throw new SealError('seal_corrupt', 'sealed value does not open under its key and row (tampered or moved)');
+    } catch (err) {
+      throw new SealError('seal_corrupt', 'sealed value does not open under its key and row (tampered or moved)', err);
     }
   }
 
@@ -92,4 +110,35 @@ export class KeyRing {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `KeyRing { keyIds: [${[...this.#keys.keys()].join(', ')}] }`;
   }
+}
+
+/**
+ * Strict base64: only a text that is exactly what encoding its bytes gives back (Node's decoder
+ * skips junk characters and so would turn a typo or a passphrase into some key without a word).
+ */
+function decodeKey(id: string, text: string): Buffer {
+  const key = Buffer.from(text, 'base64');
+  if (key.toString('base64') !== text) {
+    throw new SealError('seal_bad_key', `key '${id}' is not canonical base64 (padded, A-Z a-z 0-9 + /); ${GENERATE}`);
+  }
+  if (key.length !== 32) throw new SealError('seal_bad_key', `key '${id}' must be 32 bytes (AES-256); ${GENERATE}`);
+  const weak = weakness(key, text);
+  if (weak !== undefined) throw new SealError('seal_bad_key', `key '${id}' is too weak (${weak}); ${GENERATE}`);
+  return key;
+}
+
+/**
+ * Why a 32-byte key is not what a random generator makes, or undefined. Thresholds sit far in the
+ * tail of random keys (32 random bytes hold about 30 distinct values, under 23 in none of 300,000
+ * draws; 43 random base64 characters about 31 distinct ones), so a generated key is never refused.
+ */
+function weakness(key: Uint8Array, text?: string): string | undefined {
+  if (new Set(key).size < 16) return 'too few distinct bytes: a repeated or constant pattern';
+  if (key.every((b) => b >= 0x20 && b < 0x7f)) return 'every byte is printable text: a passphrase, not random bytes';
+  if (text !== undefined) {
+    const body = text.replace(/=+$/, '');
+    if (new Set(body).size < 16) return 'too few distinct characters: a passphrase, not random bytes';
+    if (/^[a-z]+$/.test(body) || /^[A-Z]+$/.test(body)) return 'letters of one case only: a passphrase';
+  }
+  return undefined;
 }

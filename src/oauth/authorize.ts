@@ -1,6 +1,11 @@
 // authorize(): the tokens for an incoming event, on the hot path, so answered from an in-process
 // cache that every write through this process invalidates (other processes' writes show within ttlMs).
+// A miss is single-flighted: concurrent callers for one key share one store read (and refresh).
+import { onAbort } from '../http/abort.js';
+import { type Clock, systemClock } from '../http/clock.js';
+import { RequestError } from '../http/errors.js';
 import type { WebClient } from '../web/client.js';
+import { AuthorizationError } from './errors.js';
 import { hideSecrets } from './inspect.js';
 import { type RotationOptions, Rotator } from './rotation.js';
 import { keyOf } from './rows.js';
@@ -12,13 +17,7 @@ import type {
   RotatingInstallationStore,
 } from './types.js';
 
-export class AuthorizationError extends Error {
-  readonly code = 'slackline_no_installation';
-  constructor() {
-    super('no installation for this workspace (install the app first)');
-    this.name = 'AuthorizationError';
-  }
-}
+export { AuthorizationError };
 
 export interface AuthorizeResult {
   botToken: string | undefined;
@@ -51,7 +50,8 @@ export interface AuthorityOptions {
   cacheTtlMs?: number;
   /** Most cached installations (default 10,000; least recently used go first). */
   cacheSize?: number;
-  clock?: () => number;
+  /** The one clock (epoch ms): cache lifetimes and token expiry; default the system clock. */
+  clock?: Clock;
   /**
    * Token rotation: tokens that expire are refreshed before they are answered (needs a store with
    * rotate(), as every built-in store has). Without it, expiring tokens are answered as stored.
@@ -61,9 +61,13 @@ export interface AuthorityOptions {
 
 export class InstallationAuthority {
   readonly #cache = new Map<string, { value: AuthorizeResult; expires: number }>();
+  /** Misses being read, per cache key: every concurrent caller of one key shares the one read. */
+  readonly #reads = new Map<string, Promise<AuthorizeResult>>();
+  /** Bumped by invalidate(): a read that started before a write must not fill the cache after it. */
+  #generation = 0;
   readonly #ttl: number;
   readonly #size: number;
-  readonly #clock: () => number;
+  readonly #clock: Clock;
   readonly #rotator: Rotator | undefined;
 
   constructor(
@@ -73,7 +77,7 @@ export class InstallationAuthority {
   ) {
     this.#ttl = options.cacheTtlMs ?? 60_000;
     this.#size = options.cacheSize ?? 10_000;
-    this.#clock = options.clock ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
     const rotating = store !== undefined && typeof (store as Partial<RotatingInstallationStore>).rotate === 'function';
     this.#rotator =
       rotating && options.rotation !== undefined
@@ -81,24 +85,41 @@ export class InstallationAuthority {
         : undefined;
   }
 
-  async authorize(query: InstallationQuery): Promise<AuthorizeResult> {
+  /**
+   * The installation's tokens. `signal` stops this caller's wait (RequestError 'aborted'), for
+   * example while another process holds the row's refresh lease; the shared read goes on for the
+   * other callers, bounded by its own deadline.
+   */
+  async authorize(query: InstallationQuery, options: { signal?: AbortSignal } = {}): Promise<AuthorizeResult> {
     if (this.store === undefined) return this.#fromEnv(query);
     const key = cacheKey(query);
-    const now = this.#clock();
     const hit = this.#cache.get(key);
-    if (hit !== undefined && hit.expires > now) {
+    if (hit !== undefined && hit.expires > this.#clock.now()) {
       this.#cache.delete(key);
       this.#cache.set(key, hit); // most recently used last
       return hit.value;
     }
-    let inst = await this.store.findInstallation(query);
+    let read = this.#reads.get(key);
+    if (read === undefined) {
+      const started = this.#read(this.store, query, key).finally(() => {
+        if (this.#reads.get(key) === started) this.#reads.delete(key);
+      });
+      this.#reads.set(key, started);
+      read = started;
+    }
+    return options.signal === undefined ? read : untilAborted(read, options.signal);
+  }
+
+  async #read(store: InstallationStore, query: InstallationQuery, key: string): Promise<AuthorizeResult> {
+    const generation = this.#generation;
+    let inst = await store.findInstallation(query);
     if (inst !== undefined && (await this.#rotator?.refreshDue(query, inst))?.due === true) {
-      this.invalidate(query);
-      inst = await this.store.findInstallation(query);
+      this.#dropCached(query); // other users' entries of this team hold the old bot token
+      inst = await store.findInstallation(query);
     }
     if (inst === undefined || (inst.bot === undefined && inst.user.token === undefined)) throw new AuthorizationError();
     const value = this.#result(inst, query.userId);
-    if (this.#ttl > 0) {
+    if (this.#ttl > 0 && generation === this.#generation) {
       if (this.#cache.size >= this.#size) this.#cache.delete(this.#cache.keys().next().value as string);
       // Never answered from the cache once a token is within its refresh margin.
       const margin = (userId?: string) => this.#rotator?.marginFor(query, userId) ?? 0;
@@ -106,7 +127,7 @@ export class InstallationAuthority {
         (inst.bot?.expiresAt ?? Infinity) - margin(),
         (inst.user.expiresAt ?? Infinity) - margin(query.userId),
       );
-      this.#cache.set(key, { value, expires: Math.min(now + this.#ttl, tokenExpiry) });
+      this.#cache.set(key, { value, expires: Math.min(this.#clock.now() + this.#ttl, tokenExpiry) });
     }
     return value;
   }
@@ -148,7 +169,7 @@ export class InstallationAuthority {
         try {
           const inst = await store.findBot(q);
           const done = inst === undefined ? undefined : await rotator.refreshDue(q, inst, options.aheadMs ?? 0);
-          if (done?.due === true) this.invalidate(q);
+          if (done?.due === true) this.#dropCached(q);
           report.refreshed += done?.refreshed ?? 0;
         } catch (err) {
           report.failed.push({ enterpriseId: q.enterpriseId, teamId: q.teamId, error: err as Error });
@@ -175,8 +196,16 @@ export class InstallationAuthority {
 
   /** Drops every cached entry of a workspace or org (after a save or delete). */
   invalidate(query: Pick<InstallationQuery, 'enterpriseId' | 'teamId' | 'isEnterpriseInstall'>): void {
+    const prefix = this.#dropCached(query);
+    // Reads in flight may hold what was true before the write: later callers start a fresh one.
+    for (const key of this.#reads.keys()) if (key.startsWith(prefix)) this.#reads.delete(key);
+    this.#generation++;
+  }
+
+  #dropCached(query: Pick<InstallationQuery, 'enterpriseId' | 'teamId' | 'isEnterpriseInstall'>): string {
     const prefix = cacheKey({ ...query, userId: undefined }).slice(0, -3); // `["E","T",`
     for (const key of this.#cache.keys()) if (key.startsWith(prefix)) this.#cache.delete(key);
+    return prefix;
   }
 
   missingScopes(granted: readonly string[] | undefined): string[] {
@@ -209,6 +238,24 @@ export class InstallationAuthority {
       missingScopes: [],
     });
   }
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  const aborted = () => new RequestError('aborted', 'aborted while waiting for the installation', false, {});
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const stop = onAbort(signal, () => reject(aborted()));
+    work.then(
+      (value) => {
+        stop();
+        resolve(value);
+      },
+      (err: unknown) => {
+        stop();
+        reject(err);
+      },
+    );
+  });
 }
 
 function cacheKey(query: InstallationQuery): string {

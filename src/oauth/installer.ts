@@ -1,7 +1,7 @@
 // The Installer: the install page and the OAuth callback as web-standard handlers, plus authorize(),
 // clientFor() and eachInstallation(). The callback checks state and its cookie before it reads
 // anything else, answers every failure with a fixed page, and stores nothing unless Slack said ok.
-import { PlatformError } from '../http/errors.js';
+import { InvalidResponseError, PlatformError } from '../http/errors.js';
 import type { WebClient } from '../web/client.js';
 import { type AuthorizeResult, InstallationAuthority } from './authorize.js';
 import { installationFromOAuth } from './from-oauth.js';
@@ -69,11 +69,11 @@ export class Installer {
       client: options.client,
       ...(options.cacheTtlMs === undefined ? {} : { cacheTtlMs: options.cacheTtlMs }),
       ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
-      clock: this.#clock,
+      clock: { now: this.#clock, scale: 1 },
     };
     if ('botToken' in options) {
       this.authority = new InstallationAuthority(undefined, { ...cache, scopes: [] }, options.botToken);
-      this.#states = new MemoryStateStore(1);
+      this.#states = new MemoryStateStore({ maxEntries: 1 });
       return;
     }
     for (const k of ['clientId', 'clientSecret', 'redirectUri'] as const) {
@@ -178,7 +178,7 @@ export class Installer {
       });
       installation = installationFromOAuth(answer as unknown as Record<string, unknown>);
     } catch (err) {
-      return err instanceof PlatformError || err instanceof TypeError
+      return err instanceof PlatformError || err instanceof InvalidResponseError
         ? this.#fail(400, 'slack_error', clear)
         : this.#fail(502, 'exchange_failed', clear);
     }

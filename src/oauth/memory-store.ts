@@ -20,8 +20,8 @@ const order = (a: RowKey, b: RowKey) =>
 export class MemoryRowBackend implements RowBackend {
   rows = new Map<string, Row>();
   historyRows: Row[] = [];
-  /** The tail of each row's lease queue (an in-process mutex: one process owns these rows). */
-  readonly #leases = new Map<string, Promise<void>>();
+  /** Refresh leases: owner and expiry per row key (one process owns these rows). */
+  readonly #leases = new Map<string, { owner: string; until: number }>();
   constructor(private readonly onWrite: () => void = () => {}) {}
 
   async upsert(rows: NewRow[], now: number): Promise<void> {
@@ -71,26 +71,33 @@ export class MemoryRowBackend implements RowBackend {
     return this.historyRows.filter((r) => id(r) === id(key)).reverse();
   }
 
-  async withLease(key: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void> {
+  async claimLease(
+    key: RowKey,
+    owner: string,
+    until: number,
+    now: number,
+  ): Promise<{ row: Row | undefined } | undefined> {
     const k = id(key);
-    const previous = this.#leases.get(k) ?? Promise.resolve();
-    let release = () => {};
-    const mine = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const tail = previous.then(() => mine);
-    this.#leases.set(k, tail);
-    await previous;
-    try {
-      for (const row of await fn(this.rows.get(k))) {
-        const old = this.rows.get(id(row));
-        if (old !== undefined) this.rows.set(id(row), { ...old, ...row, updatedAt: now, version: old.version + 1 });
-      }
-      this.onWrite();
-    } finally {
-      release();
-      if (this.#leases.get(k) === tail) this.#leases.delete(k);
-    }
+    const held = this.#leases.get(k);
+    if (held !== undefined && held.until > now) return undefined;
+    this.#leases.set(k, { owner, until });
+    return { row: this.rows.get(k) };
+  }
+
+  async finishLease(
+    key: RowKey,
+    owner: string,
+    write: { row: NewRow; version: number } | undefined,
+    now: number,
+  ): Promise<boolean> {
+    const k = id(key);
+    if (this.#leases.get(k)?.owner !== owner) return false;
+    this.#leases.delete(k);
+    const old = this.rows.get(k);
+    if (write === undefined || old === undefined || old.version !== write.version) return false;
+    this.rows.set(k, { ...old, ...write.row, updatedAt: now, version: old.version + 1 });
+    this.onWrite();
+    return true;
   }
 
   async close(): Promise<void> {}
@@ -102,22 +109,27 @@ export class MemoryInstallationStore extends RowInstallationStore {
   }
 }
 
+/** Rows kept in a JSON file: read when opened, written whole (temp file, then rename) after every write. */
+export function fileRowBackend(path: string): MemoryRowBackend {
+  const backend: MemoryRowBackend = new MemoryRowBackend(() => {
+    writeFileSync(`${path}.tmp`, JSON.stringify({ rows: [...backend.rows.values()], history: backend.historyRows }), {
+      mode: 0o600,
+    });
+    renameSync(`${path}.tmp`, path);
+  });
+  try {
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { rows: Row[]; history: Row[] };
+    for (const row of saved.rows) backend.rows.set(id(row), row);
+    backend.historyRows = saved.history;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return backend;
+}
+
 export class FileInstallationStore extends RowInstallationStore {
   /** `keys` is required: the file holds sealed tokens. Writes go to a temp file, then rename. */
   constructor(path: string, options: RowStoreOptions & { keys: KeyRing }) {
-    const backend: MemoryRowBackend = new MemoryRowBackend(() => {
-      writeFileSync(`${path}.tmp`, JSON.stringify({ rows: [...backend.rows.values()], history: backend.historyRows }), {
-        mode: 0o600,
-      });
-      renameSync(`${path}.tmp`, path);
-    });
-    try {
-      const saved = JSON.parse(readFileSync(path, 'utf8')) as { rows: Row[]; history: Row[] };
-      for (const row of saved.rows) backend.rows.set(id(row), row);
-      backend.historyRows = saved.history;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    super(backend, options);
+    super(fileRowBackend(path), options);
   }
 }

@@ -10,8 +10,10 @@
 // retryAfterMs; once it has expired, 'slackline_refresh_failed'. If Slack did receive that request,
 // the stored refresh token was spent and the next attempt is rejected: nothing on our side can tell
 // (oauth.v2.access has no idempotency key), so the refresh call is never repeated automatically.
-import { PlatformError, type RequestError } from '../http/errors.js';
+import { type Clock, systemClock } from '../http/clock.js';
+import { InvalidResponseError, PlatformError, type RequestError, SlacklineError } from '../http/errors.js';
 import type { WebClient } from '../web/client.js';
+import { LeaseTimeoutError, OAuthErrorCode } from './errors.js';
 import { keyOf, type RotatedTokens } from './rows.js';
 import type { Credentials, Installation, InstallationQuery, RotatingInstallationStore } from './types.js';
 
@@ -25,32 +27,41 @@ export interface RotationOptions {
   jitterMs?: number;
   /** After a failed refresh while the token still works, wait this long before another try (default 10 s). */
   retryAfterMs?: number;
+  /**
+   * How long a caller waits while another caller (maybe another process) holds the row's refresh
+   * lease (default 35 s: the holder's refresh call ends within its 30 s deadline). Past it, the
+   * current token is answered while it works, else TokenRefreshError 'slackline_refresh_failed'.
+   */
+  leaseWaitMs?: number;
 }
 
-export type TokenRefreshErrorCode = 'slackline_refresh_rejected' | 'slackline_refresh_failed';
+export type TokenRefreshErrorCode = typeof OAuthErrorCode.RefreshRejected | typeof OAuthErrorCode.RefreshFailed;
 
-export class TokenRefreshError extends Error {
+export class TokenRefreshError extends SlacklineError {
+  declare readonly code: TokenRefreshErrorCode;
   /** Slack's error on 'slackline_refresh_rejected' (e.g. invalid_refresh_token). */
   readonly error: string | undefined;
   /** Slack may have received (and spent) the refresh token although no answer came back. */
   readonly mayHaveBeenReceived: boolean;
   constructor(
-    readonly code: TokenRefreshErrorCode,
+    code: TokenRefreshErrorCode,
     readonly enterpriseId: string | null,
     readonly teamId: string | null,
     cause: unknown,
   ) {
     const error = cause instanceof PlatformError ? cause.error : undefined;
     super(
-      code === 'slackline_refresh_rejected'
+      code,
+      code === OAuthErrorCode.RefreshRejected
         ? `Slack refused to refresh the token (${error}): the app must be installed again`
         : 'refreshing the token failed and it has expired',
-      { cause },
+      { cause, method: 'oauth.v2.access' },
     );
-    this.name = 'TokenRefreshError';
     this.error = error;
+    // A lease wait that timed out never sent anything; otherwise only a proof of non-delivery counts.
     this.mayHaveBeenReceived =
-      cause instanceof PlatformError || (cause as Partial<RequestError>)?.mayHaveBeenReceived !== false;
+      cause instanceof PlatformError ||
+      (!(cause instanceof LeaseTimeoutError) && (cause as Partial<RequestError>)?.mayHaveBeenReceived !== false);
   }
 }
 
@@ -58,6 +69,8 @@ export class TokenRefreshError extends Error {
 const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
 const REFRESH_DEADLINE_MS = 30_000;
+/** A caller waits this long for another holder's lease: its refresh call ends within its deadline. */
+const LEASE_WAIT_MS = REFRESH_DEADLINE_MS + 5_000;
 
 export class Rotator {
   readonly #flights = new Map<string, Promise<boolean>>();
@@ -70,7 +83,7 @@ export class Rotator {
     private readonly store: RotatingInstallationStore,
     private readonly client: WebClient,
     private readonly options: RotationOptions,
-    private readonly clock: () => number,
+    private readonly clock: Clock = systemClock,
   ) {
     this.#margin = options.marginMs ?? 5 * 60_000;
     this.#jitter = options.jitterMs ?? 5 * 60_000;
@@ -85,7 +98,7 @@ export class Rotator {
     return this.#margin + (this.#jitter <= 0 ? 0 : h % this.#jitter);
   }
 
-  due(c: Credentials, query: InstallationQuery, userId: string | undefined, now = this.clock()): boolean {
+  due(c: Credentials, query: InstallationQuery, userId: string | undefined, now = this.clock.now()): boolean {
     return (
       c.refreshToken !== undefined && c.expiresAt !== undefined && c.expiresAt - this.marginFor(query, userId) <= now
     );
@@ -101,7 +114,7 @@ export class Rotator {
     inst: Installation,
     aheadMs = 0,
   ): Promise<{ due: boolean; refreshed: number }> {
-    const now = this.clock() + aheadMs;
+    const now = this.clock.now() + aheadMs;
     const work: Promise<boolean>[] = [];
     if (inst.bot !== undefined && this.due(inst.bot, query, undefined, now))
       work.push(this.#ensure(query, undefined, inst.bot, aheadMs));
@@ -127,7 +140,7 @@ export class Rotator {
     const key = `${k.enterpriseId}:${k.teamId}:${k.userId}`;
     const flying = this.#flights.get(key);
     if (flying !== undefined) return flying;
-    const now = this.clock();
+    const now = this.clock.now();
     if ((this.#notBefore.get(key) ?? 0) > now && (current.expiresAt ?? 0) > now) return Promise.resolve(false);
     const flight = this.#refresh(query, userId, current, key, aheadMs).finally(() => this.#flights.delete(key));
     this.#flights.set(key, flight);
@@ -145,19 +158,20 @@ export class Rotator {
       const refreshed = await this.store.rotate(
         query,
         userId,
-        (c) => this.due(c, query, userId, this.clock() + aheadMs),
+        (c) => this.due(c, query, userId, this.clock.now() + aheadMs),
         (refreshToken) => this.#exchange(refreshToken),
+        { waitMs: this.options.leaseWaitMs ?? LEASE_WAIT_MS },
       );
       this.#notBefore.delete(key);
       return refreshed;
     } catch (err) {
       const rejected = err instanceof PlatformError && !TRANSIENT.has(err.error);
       const q = { enterpriseId: query.enterpriseId ?? null, teamId: query.teamId ?? null };
-      if (rejected) throw new TokenRefreshError('slackline_refresh_rejected', q.enterpriseId, q.teamId, err);
-      const now = this.clock();
+      if (rejected) throw new TokenRefreshError(OAuthErrorCode.RefreshRejected, q.enterpriseId, q.teamId, err);
+      const now = this.clock.now();
       this.#notBefore.set(key, now + this.#retryAfter);
       if ((current.expiresAt ?? 0) > now) return false; // the current token still works: answer it for now
-      throw new TokenRefreshError('slackline_refresh_failed', q.enterpriseId, q.teamId, err);
+      throw new TokenRefreshError(OAuthErrorCode.RefreshFailed, q.enterpriseId, q.teamId, err);
     }
   }
 
@@ -174,10 +188,15 @@ export class Rotator {
     )) as unknown as Record<string, unknown>;
     const { access_token: token, refresh_token: next, expires_in: ttl } = answer;
     if (typeof token !== 'string' || typeof next !== 'string' || typeof ttl !== 'number' || !(ttl > 0)) {
-      throw new TypeError('oauth.v2.access: a refresh answer without access_token, refresh_token and expires_in');
+      throw new InvalidResponseError(
+        'a refresh answer without access_token, refresh_token and expires_in',
+        'application/json',
+        '',
+        { method: 'oauth.v2.access' },
+      );
     }
     this.client.core.redactor.addSecret(token);
     this.client.core.redactor.addSecret(next);
-    return { token, refreshToken: next, expiresAt: this.clock() + ttl * 1000 };
+    return { token, refreshToken: next, expiresAt: this.clock.now() + ttl * 1000 };
   }
 }

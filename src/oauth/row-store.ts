@@ -1,10 +1,15 @@
 // The InstallationStore interface built once on a RowBackend, so memory, file, SQLite and PostgreSQL
 // differ only in how they keep rows (and all pass one conformance suite).
+import { randomUUID } from 'node:crypto';
 import { KeyRing } from '../crypto/index.js';
+import { type Clock, sleep, systemClock } from '../http/clock.js';
+import { InvalidArgumentError } from '../http/errors.js';
+import { LeaseTimeoutError } from './errors.js';
 import {
   ALL_ROWS,
   ALL_USERS,
   keyOf,
+  type NewRow,
   type RotatedTokens,
   type Row,
   type RowBackend,
@@ -25,32 +30,44 @@ import type {
 export interface RowStoreOptions {
   /** Seals tokens at rest. Default: a random in-process key (fine for memory; stores on disk require keys). */
   keys?: KeyRing;
-  /** Time source in epoch ms. */
-  clock?: () => number;
+  /** The one clock (epoch ms); default the system clock. */
+  clock?: Clock;
+}
+
+/** How long a refresh lease lasts: longer than any refresh call may take (its deadline is 30 s). */
+export const LEASE_MS = 60_000;
+/** How often a waiter looks whether the lease is free again (real milliseconds). */
+const POLL_MS = 20;
+
+export interface LeaseWaitOptions {
+  /** Stop waiting for another holder's lease when this fires (the wait rejects). */
+  signal?: AbortSignal | undefined;
+  /** Wait at most this long (clock ms) for another holder's lease; default LEASE_MS. */
+  waitMs?: number | undefined;
 }
 
 export class RowInstallationStore implements RotatingInstallationStore {
   readonly #backend: RowBackend;
   readonly #codec: RowCodec;
-  readonly #clock: () => number;
+  readonly #clock: Clock;
 
   constructor(backend: RowBackend, options: RowStoreOptions = {}) {
     this.#backend = backend;
     this.#codec = new RowCodec(
       options.keys ?? new KeyRing([{ id: 'mem', key: crypto.getRandomValues(new Uint8Array(32)) }]),
     );
-    this.#clock = options.clock ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
   }
 
   async save(installation: Omit<Installation, 'installedAt' | 'updatedAt' | 'version'>): Promise<void> {
-    await this.#backend.upsert(this.#codec.encode(installation), this.#clock());
+    await this.#backend.upsert(this.#codec.encode(installation), this.#clock.now());
   }
 
   /** Many installations in one transaction (imports, benchmarks); same rows and history as save(). */
   async saveMany(installations: Omit<Installation, 'installedAt' | 'updatedAt' | 'version'>[]): Promise<void> {
     await this.#backend.upsert(
       installations.flatMap((i) => this.#codec.encode(i)),
-      this.#clock(),
+      this.#clock.now(),
     );
   }
 
@@ -96,50 +113,96 @@ export class RowInstallationStore implements RotatingInstallationStore {
 
   /**
    * Token rotation under the row's lease: `refresh` runs only when `due` says the stored credentials
-   * (as the previous lease holder left them) need it, and its tokens are saved before the lease goes.
-   * Answers whether this call refreshed.
+   * (as the previous lease holder left them) need it, and its tokens are written as lease owner. No
+   * connection or lock is held while `refresh` calls Slack. Answers whether this call's tokens were
+   * stored (false also when a reinstall or delete replaced the row meanwhile: that row wins).
    */
   async rotate(
     query: InstallationQuery,
     userId: string | undefined,
     due: (current: Credentials) => boolean,
     refresh: (refreshToken: string) => Promise<RotatedTokens>,
+    options: LeaseWaitOptions = {},
   ): Promise<boolean> {
-    let refreshed = false;
-    await this.#backend.withLease(
-      keyOf(query, userId ?? ''),
-      async (row) => {
-        if (row === undefined) return [];
-        const current = this.#codec.credentialsOf(row);
-        if (current.refreshToken === undefined || !due(current)) return [];
-        const rows = [this.#codec.rotated(row, await refresh(current.refreshToken))];
-        refreshed = true;
-        return rows;
-      },
-      this.#clock(),
-    );
-    return refreshed;
+    return this.#underLease(keyOf(query, userId ?? ''), options, async (row) => {
+      if (row === undefined) return undefined;
+      const current = this.#codec.credentialsOf(row);
+      if (current.refreshToken === undefined || !due(current)) return undefined;
+      return this.#codec.rotated(row, await refresh(current.refreshToken));
+    });
   }
 
   /**
    * Seals every row's tokens again under the current key (the first in SLACKLINE_ENCRYPTION_KEYS),
-   * so the old key can be dropped afterwards. Returns how many rows were rewritten.
+   * so the old key can be dropped afterwards. Each row is re-read and written under its refresh
+   * lease, only if its version did not move (a row that moved is tried again), so a refresh running
+   * in another process is never undone. Returns how many rows were rewritten.
    */
-  async reseal(): Promise<number> {
+  async reseal(options: LeaseWaitOptions = {}): Promise<number> {
     let count = 0;
     let after: RowKey | undefined;
     for (;;) {
       const rows = await this.#backend.listAll(after, 500);
       if (rows.length === 0) return count;
-      const stale = rows.filter((r) => KeyRing.keyIdOf(r.secrets) !== this.#codec.keys.currentKeyId);
-      if (stale.length > 0)
-        await this.#backend.upsert(
-          stale.map((r) => this.#codec.reseal(r)),
-          this.#clock(),
-        );
-      count += stale.length;
+      for (const r of rows) if (this.#stale(r)) count += await this.#resealOne(r, options);
       const last = rows[rows.length - 1] as Row;
       after = { enterpriseId: last.enterpriseId, teamId: last.teamId, userId: last.userId };
+    }
+  }
+
+  #stale(row: Row): boolean {
+    return KeyRing.keyIdOf(row.secrets) !== this.#codec.keys.currentKeyId;
+  }
+
+  async #resealOne(listed: Row, options: LeaseWaitOptions): Promise<number> {
+    const key = { enterpriseId: listed.enterpriseId, teamId: listed.teamId, userId: listed.userId };
+    const started = this.#clock.now();
+    for (let attempt = 0; attempt < 10; attempt++) {
+      let moved = false;
+      const written = await this.#underLease(key, options, async (row) => {
+        if (row === undefined || !this.#stale(row)) return undefined;
+        moved = true;
+        return this.#codec.reseal(row);
+      });
+      if (written) return 1;
+      if (!moved) return 0; // deleted, or sealed under the current key by a writer meanwhile
+    }
+    // Rewritten by others ten times while we tried: stop rather than leave it under the old key unsaid.
+    throw new LeaseTimeoutError(Math.round(this.#clock.now() - started));
+  }
+
+  /**
+   * Claims the row's lease (waiting, within `options`, while another holder has it), runs `fn` on the
+   * row as the lease holder sees it, and writes what it returns as lease owner; the lease is let go
+   * whether `fn` returns or throws.
+   */
+  async #underLease(
+    key: RowKey,
+    options: LeaseWaitOptions,
+    fn: (row: Row | undefined) => Promise<NewRow | undefined>,
+  ): Promise<boolean> {
+    const owner = randomUUID();
+    const claimed = await this.#claim(key, owner, options);
+    let write: { row: NewRow; version: number } | undefined;
+    try {
+      const next = await fn(claimed.row);
+      if (next !== undefined && claimed.row !== undefined) write = { row: next, version: claimed.row.version };
+    } catch (err) {
+      await this.#backend.finishLease(key, owner, undefined, this.#clock.now()).catch(() => {});
+      throw err;
+    }
+    return this.#backend.finishLease(key, owner, write, this.#clock.now());
+  }
+
+  async #claim(key: RowKey, owner: string, options: LeaseWaitOptions): Promise<{ row: Row | undefined }> {
+    const started = this.#clock.now();
+    const waitMs = options.waitMs ?? LEASE_MS;
+    for (;;) {
+      const now = this.#clock.now();
+      const claimed = await this.#backend.claimLease(key, owner, now + LEASE_MS, now);
+      if (claimed !== undefined) return claimed;
+      if (now - started >= waitMs) throw new LeaseTimeoutError(Math.round(now - started));
+      await sleep(this.#clock, POLL_MS * this.#clock.scale, options.signal, 'refresh lease');
     }
   }
 
@@ -161,5 +224,5 @@ function decodeCursor(cursor: string) {
   } catch {
     // fall through
   }
-  throw new TypeError('invalid list cursor');
+  throw new InvalidArgumentError('invalid list cursor');
 }

@@ -3,6 +3,7 @@
 // so that unique keys work the same in SQLite and PostgreSQL. Secrets go in one sealed column whose
 // additional data is the row key, so a sealed blob moved to another row does not open.
 import type { KeyRing } from '../crypto/index.js';
+import { InvalidArgumentError } from '../http/errors.js';
 import { hideSecrets } from './inspect.js';
 import type { Credentials, Installation, InstallationQuery, InstallationSummary } from './types.js';
 
@@ -64,12 +65,24 @@ export interface RowBackend {
   /** History entries of one key, newest first (secrets are not kept in history). */
   history(key: RowKey): Promise<Row[]>;
   /**
-   * Runs `fn` on the current row while holding that row's refresh lease (one holder across processes
-   * at a time) and updates the rows it returns before letting go: meta, secrets, updated_at and
-   * version + 1, no history entry (a refresh is not an install), and never a row deleted meanwhile.
-   * A waiter gets the row as the previous holder left it. When `fn` throws, nothing is written.
+   * The row's refresh lease, kept as data (a lease row with an owner and an expiry) and claimed by one
+   * short autocommit statement or transaction, so no connection or lock is held while Slack is called.
+   * Takes the lease for `owner` until `until` unless another owner holds one that lasts past `now`,
+   * and answers the row as it is once the lease is taken; undefined while someone else holds it.
    */
-  withLease(key: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void>;
+  claimLease(key: RowKey, owner: string, until: number, now: number): Promise<{ row: Row | undefined } | undefined>;
+  /**
+   * As the lease's owner, writes `write.row` (meta, secrets, updated_at, version + 1; no history
+   * entry: a refresh or re-seal is not an install) only when the stored row still has `write.version`
+   * (a reinstall or delete meanwhile wins), and lets the lease go. Nothing is written unless this
+   * owner still holds the lease. Answers whether the row was written.
+   */
+  finishLease(
+    key: RowKey,
+    owner: string,
+    write: { row: NewRow; version: number } | undefined,
+    now: number,
+  ): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -121,7 +134,7 @@ export class RowCodec {
   encode(inst: Omit<Installation, 'installedAt' | 'updatedAt' | 'version'>): NewRow[] {
     const base = keyOf(inst);
     if (base.enterpriseId === '' && base.teamId === '')
-      throw new TypeError('an installation needs a team or an enterprise');
+      throw new InvalidArgumentError('an installation needs a team or an enterprise');
     const shared = {
       ...(inst.enterpriseName === undefined ? {} : { enterpriseName: inst.enterpriseName }),
       ...(inst.enterpriseUrl === undefined ? {} : { enterpriseUrl: inst.enterpriseUrl }),
@@ -226,7 +239,7 @@ export class RowCodec {
     const meta = JSON.parse(row.meta) as Meta;
     const secrets = this.#open(row);
     if (row.userId === '') {
-      if (meta.bot === undefined) throw new TypeError('no bot on this row');
+      if (meta.bot === undefined) throw new InvalidArgumentError('no bot on this row');
       meta.bot.expiresAt = t.expiresAt;
       Object.assign(secrets, { botToken: t.token, botRefreshToken: t.refreshToken });
     } else {

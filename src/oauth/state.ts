@@ -1,6 +1,9 @@
 // OAuth state: 256 random bits, format-checked before any lookup, single-use, expiring, and bound to
 // the browser that started the install by a cookie.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Clock, systemClock } from '../http/clock.js';
+import { InvalidArgumentError } from '../http/errors.js';
+import { StateStoreFullError } from './errors.js';
 import type { StateRecord, StateStore } from './types.js';
 
 export const STATE_TTL_MS = 600_000;
@@ -22,16 +25,25 @@ export function sameState(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * States in this process only (development, or one process). Bounded without letting a flood evict
+ * real users: expired states go first, and a store full of live ones refuses new install attempts
+ * with StateStoreFullError instead of dropping a pending one.
+ */
 export class MemoryStateStore implements StateStore {
   readonly #states = new Map<string, StateRecord>();
-  /** Bounds memory under a flood of install-page hits: the oldest states go first. */
-  constructor(readonly maxEntries = 100_000) {}
+  readonly #clock: Clock;
+  readonly maxEntries: number;
+
+  constructor(options: { maxEntries?: number; clock?: Clock } = {}) {
+    this.maxEntries = options.maxEntries ?? 100_000;
+    if (!(this.maxEntries >= 1)) throw new InvalidArgumentError('maxEntries must be at least 1');
+    this.#clock = options.clock ?? systemClock;
+  }
 
   async put(state: string, record: StateRecord): Promise<void> {
-    if (this.#states.size >= this.maxEntries) {
-      const oldest = this.#states.keys().next();
-      if (!oldest.done) this.#states.delete(oldest.value);
-    }
+    if (this.#states.size >= this.maxEntries) this.#purge();
+    if (this.#states.size >= this.maxEntries) throw new StateStoreFullError(this.#states.size);
     this.#states.set(state, record);
   }
 
@@ -43,6 +55,16 @@ export class MemoryStateStore implements StateStore {
   }
 
   async close(): Promise<void> {}
+
+  /** Drops expired states from the oldest on: states are kept in the order they were made, and with
+   * one time to live they expire in that order, so this stops at the first live one (amortised O(1)). */
+  #purge(): void {
+    const now = this.#clock.now();
+    for (const [state, record] of this.#states) {
+      if (record.expiresAt > now) return;
+      this.#states.delete(state);
+    }
+  }
 }
 
 /**
@@ -63,7 +85,7 @@ export class StateCookie {
       this.name = 'slackline_state';
       this.#attributes = 'Path=/; HttpOnly; SameSite=Lax';
     } else {
-      throw new TypeError('redirectUri must be https (or http://localhost for development)');
+      throw new InvalidArgumentError('redirectUri must be https (or http://localhost for development)');
     }
   }
 

@@ -114,6 +114,8 @@ export interface RotatingInstallationStore extends InstallationStore {
     userId: string | undefined,
     due: (current: Credentials) => boolean,
     refresh: (refreshToken: string) => Promise<{ token: string; refreshToken: string; expiresAt: number }>,
+    /** Bounds the wait for another holder's lease (default: the lease's own lifetime). */
+    options?: { signal?: AbortSignal | undefined; waitMs?: number | undefined },
   ): Promise<boolean>;
 }
 

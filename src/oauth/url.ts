@@ -1,5 +1,6 @@
 // The authorize URL the "Add to Slack" button points at. Every value is URL-encoded by URLSearchParams.
 import { createHash, randomBytes } from 'node:crypto';
+import { InvalidArgumentError } from '../http/errors.js';
 
 export const DEFAULT_AUTHORIZE_URL = 'https://slack.com/oauth/v2/authorize';
 
@@ -19,7 +20,8 @@ export interface AuthorizeUrlOptions {
 
 export function authorizeUrl(options: AuthorizeUrlOptions): string {
   const url = new URL(options.authorizeUrl ?? DEFAULT_AUTHORIZE_URL);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('authorizeUrl must be http(s)');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InvalidArgumentError('authorizeUrl must be http(s)');
   const params = url.searchParams;
   params.set('client_id', options.clientId);
   params.set('scope', options.scopes.join(','));

@@ -3,9 +3,12 @@
 // SLACKLINE_ENCRYPTION_KEYS the sealing keys. SLACKLINE_STATE_URL=redis://... moves OAuth states and
 // event de-duplication to Redis (installations stay in the database). Drivers are imported only
 // when their URL is used.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { KeyRing } from '../crypto/index.js';
 import { type EventDedupeStore, MemoryDedupeStore } from '../events/dedupe.js';
+import { InvalidArgumentError } from '../http/errors.js';
+import { StoreUnreachableError } from '../oauth/errors.js';
 import { MemoryInstallationStore } from '../oauth/memory-store.js';
 import type { RowInstallationStore } from '../oauth/row-store.js';
 import { MemoryStateStore } from '../oauth/state.js';
@@ -20,6 +23,11 @@ export interface OpenStores {
   dedupe: EventDedupeStore;
   /** What was opened, without credentials, for the startup banner. */
   description: string;
+  /**
+   * True for `memory:`: nothing outlives the process and OAuth states live in it (bounded: when full of
+   * live states, new installs are refused with StateStoreFullError), so it is for development only.
+   */
+  inMemory: boolean;
   /** The key id new values are sealed with. */
   keyId: string;
   /** Set when the key was generated into a file next to the database (the embedded default). */
@@ -37,22 +45,42 @@ function keysFor(kind: 'sqlite' | 'postgres' | 'memory', path: string, env: Node
   const spec = env.SLACKLINE_ENCRYPTION_KEYS;
   if (spec !== undefined && spec !== '') return { keys: KeyRing.parse(spec), keyFile: undefined };
   if (kind === 'postgres') {
-    throw new Error(
-      'SLACKLINE_ENCRYPTION_KEYS is required with PostgreSQL (every process must share the key); `slackline keys new` makes one',
+    throw new InvalidArgumentError(
+      'SLACKLINE_ENCRYPTION_KEYS is required with PostgreSQL (every process must share the key); `slackline keys generate` makes one',
     );
   }
   if (kind === 'memory' || path === ':memory:')
     return { keys: KeyRing.parse(KeyRing.generateSpec('mem')), keyFile: undefined };
   const keyFile = `${path}.key`;
-  if (!existsSync(keyFile)) writeFileSync(keyFile, `${KeyRing.generateSpec('local')}\n`, { mode: 0o600, flag: 'wx' });
+  createKeyFileOnce(keyFile);
   chmodSync(keyFile, 0o600);
   return { keys: KeyRing.parse(readFileSync(keyFile, 'utf8').trim()), keyFile };
+}
+
+/**
+ * Creates `<database>.key` unless it exists, atomically: the key is written whole to a private temp
+ * file which is then hard-linked into place. Of processes starting together on a fresh database
+ * exactly one link succeeds, the others see EEXIST and read the winner's complete file, so every
+ * process ends up with the same key (a plain exclusive create left a loser failing, or reading a
+ * half-written file).
+ */
+function createKeyFileOnce(keyFile: string): void {
+  if (existsSync(keyFile)) return;
+  const temp = `${keyFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temp, `${KeyRing.generateSpec('local')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temp, keyFile);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    unlinkSync(temp);
+  }
 }
 
 export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<OpenStores> {
   const stateUrl = env.SLACKLINE_STATE_URL || undefined;
   if (stateUrl !== undefined && !/^rediss?:\/\//.test(stateUrl)) {
-    throw new Error('SLACKLINE_STATE_URL must start with redis:// or rediss://');
+    throw new InvalidArgumentError('SLACKLINE_STATE_URL must start with redis:// or rediss://');
   }
   const prefix = prefixOf(env);
   const stores = await openDatabase(env);
@@ -62,7 +90,8 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<
 /** SLACKLINE_REDIS_PREFIX (default `slackline:`) keeps apps or environments on one Redis apart. */
 function prefixOf(env: NodeJS.ProcessEnv): string {
   const prefix = env.SLACKLINE_REDIS_PREFIX || 'slackline:';
-  if (!/^[\w:.-]{1,100}$/.test(prefix)) throw new Error('SLACKLINE_REDIS_PREFIX may hold letters, digits and _:.-');
+  if (!/^[\w:.-]{1,100}$/.test(prefix))
+    throw new InvalidArgumentError('SLACKLINE_REDIS_PREFIX may hold letters, digits and _:.-');
   return prefix;
 }
 
@@ -84,7 +113,10 @@ async function withRedis(stores: OpenStores, url: string, prefix: string): Promi
     connected = true;
   } catch (err) {
     await stores.close();
-    throw new Error(`SLACKLINE_STATE_URL: Redis at ${new URL(url).host} is not reachable (${(err as Error).message})`);
+    throw new StoreUnreachableError(
+      `SLACKLINE_STATE_URL: Redis at ${new URL(url).host} is not reachable (${(err as Error).message})`,
+      err,
+    );
   }
   return {
     ...stores,
@@ -107,6 +139,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       states: new MemoryStateStore(),
       dedupe: new MemoryDedupeStore(),
       description: 'memory (nothing is kept after exit)',
+      inMemory: true,
       keyId: keys.currentKeyId,
       keyFile: undefined,
       close: async () => {},
@@ -122,6 +155,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       states: new sqlite.SqliteStateStore(db),
       dedupe: new sqlite.SqliteDedupeStore(db),
       description: `SQLite ${path}`,
+      inMemory: path === ':memory:',
       keyId: keys.currentKeyId,
       keyFile,
       close: async () => {
@@ -142,9 +176,12 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       dedupe: new postgres.PostgresDedupeStore(db),
       keyId: keys.currentKeyId,
       description: `PostgreSQL ${host}${schema === undefined ? '' : ` schema ${schema}`}`,
+      inMemory: false,
       keyFile: undefined,
       close: () => db.close(),
     };
   }
-  throw new Error('SLACKLINE_DATABASE_URL must start with sqlite:, postgres://, postgresql:// or be memory:');
+  throw new InvalidArgumentError(
+    'SLACKLINE_DATABASE_URL must start with sqlite:, postgres://, postgresql:// or be memory:',
+  );
 }

@@ -10,7 +10,7 @@ test('installations refresh: only what is due (--ahead widens it); a refused tok
   timeout: 60_000,
 }, async () => {
   const emu = await startEmulator({ app: { tokenRotation: true } });
-  const open = await openStore('sqlite', Date.now);
+  const open = await openStore('sqlite');
   try {
     const teamId = await installInto(emu, open.store);
     const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };

@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyRing } from '../../src/crypto/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
+import { type Clock, systemClock } from '../../src/http/clock.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import { installationFromOAuth } from '../../src/oauth/from-oauth.js';
 import { MemoryInstallationStore } from '../../src/oauth/memory-store.js';
 import type { RowInstallationStore } from '../../src/oauth/row-store.js';
 import { PostgresDatabase, PostgresInstallationStore } from '../../src/stores/postgres/index.js';
-import { SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
+import { openSqlite, SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
 import { WebClient } from '../../src/web/client.js';
 
 export const TWELVE_HOURS = 43_200_000;
@@ -23,22 +24,27 @@ export interface OpenStore {
   store: RowInstallationStore;
   /** What another process needs to open the same store (env for the worker). */
   env: Record<string, string>;
+  /** Refresh leases left in the database (0 for memory, which keeps them in the process). */
+  leases(): Promise<number>;
   close(): Promise<void>;
 }
 
 export type Kind = 'memory' | 'sqlite' | 'postgres';
 
-export async function openStore(kind: Kind, clock: () => number): Promise<OpenStore> {
+export async function openStore(kind: Kind, clock: Clock = systemClock): Promise<OpenStore> {
   const spec = KeyRing.generateSpec('rot');
   const keys = KeyRing.parse(spec);
   if (kind === 'memory') {
     const store = new MemoryInstallationStore({ keys, clock });
-    return { store, env: {}, close: () => store.close() };
+    return { store, env: {}, leases: async () => 0, close: () => store.close() };
   }
   if (kind === 'sqlite') {
     const path = join(dir, `rot-${n++}.sqlite`);
-    const store = new SqliteInstallationStore(path, { keys, clock });
-    return { store, env: { KIND: kind, DB: path, SPEC: spec }, close: () => store.close() };
+    const db = openSqlite(path);
+    const store = new SqliteInstallationStore(db, { keys, clock });
+    const leases = async () =>
+      (db.prepare('SELECT COUNT(*) AS n FROM slackline_refresh_leases').get() as { n: number }).n;
+    return { store, env: { KIND: kind, DB: path, SPEC: spec }, leases, close: async () => void db.close() };
   }
   const schema = `slackline_rot_${process.pid}_${n++}_${randomBytes(3).toString('hex')}`;
   const db = new PostgresDatabase({ connectionString: pgUrl ?? '', schema, max: 10 });
@@ -46,6 +52,8 @@ export async function openStore(kind: Kind, clock: () => number): Promise<OpenSt
   return {
     store,
     env: { KIND: kind, DB: pgUrl ?? '', SCHEMA: schema, SPEC: spec },
+    leases: async () =>
+      Number((await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.slackline_refresh_leases`, []))[0]?.n),
     close: async () => {
       await db.query(`DROP SCHEMA ${schema} CASCADE`, []);
       await db.close();
@@ -54,7 +62,7 @@ export async function openStore(kind: Kind, clock: () => number): Promise<OpenSt
 }
 
 /** Our clock, moved with the emulator's (token expiry is judged on both sides). */
-export const clockOf = (emu: Emulator) => () => Date.now() + emu.state.clock.offsetMs;
+export const clockOf = (emu: Emulator): Clock => ({ now: () => Date.now() + emu.state.clock.offsetMs, scale: 1 });
 
 export function clientFor(emu: Emulator, slackApiUrl = emu.apiUrl): WebClient {
   return new WebClient(undefined, { slackApiUrl, retryHandlers: [] });
@@ -72,7 +80,7 @@ export async function installInto(emu: Emulator, store: RowInstallationStore, us
     client_secret: emu.clientSecret,
     code,
   });
-  const inst = installationFromOAuth(answer as unknown as Record<string, unknown>, clockOf(emu)());
+  const inst = installationFromOAuth(answer as unknown as Record<string, unknown>, clockOf(emu));
   await store.save(inst);
   return inst.teamId ?? '';
 }

@@ -6,6 +6,7 @@ import { TokenRefreshError } from '../../src/oauth/rotation.js';
 import {
   authorityFor,
   clientFor,
+  clockOf,
   installInto,
   type Kind,
   nearExpiry,
@@ -34,7 +35,7 @@ for (const kind of ['memory', 'sqlite', 'postgres'] as Kind[]) {
     beforeEach(async () => {
       emu.state.clock.offsetMs = 0;
       await open?.close();
-      open = await openStore(kind, () => Date.now() + emu.state.clock.offsetMs);
+      open = await openStore(kind, clockOf(emu));
     });
     after(async () => {
       await open?.close();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { KeyRing, SealError } from '../../src/crypto/index.js';
+import { KeyRing, SealError, SealErrorCode } from '../../src/crypto/index.js';
+import { SlacklineError } from '../../src/http/errors.js';
 
 const code = (fn: () => unknown) => {
   try {
@@ -61,4 +62,47 @@ test('bad key specs are refused with a clear error', () => {
     code(() => KeyRing.parse(`${spec},${spec}`)),
     'seal_bad_key',
   );
+});
+
+test('weak or sloppy keys are refused, each with a message that says why and how to make one', () => {
+  const refused = (spec: string, why: RegExp) => {
+    try {
+      KeyRing.parse(spec);
+    } catch (err) {
+      assert.ok(err instanceof SealError && err instanceof SlacklineError, String(err));
+      assert.equal(err.code, SealErrorCode.BadKey);
+      assert.match(err.message, why);
+      assert.match(err.message, /slackline keys generate/);
+      return;
+    }
+    assert.fail(`accepted ${spec}`);
+  };
+  const good = Buffer.from(KeyRing.generateSpec('g').split(':')[1] as string, 'base64');
+  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+  refused(`z:${b64(new Uint8Array(32))}`, /too weak.*distinct bytes/); // all zero
+  refused(`z:${b64(new Uint8Array(32).fill(0xff))}`, /too weak/);
+  refused(`z:${b64(Buffer.from('0123456789abcdef'.repeat(2)))}`, /too weak/); // a pattern
+  refused(`p:${b64(Buffer.from('my company slack app secret 2026'))}`, /too weak.*printable/); // a passphrase
+  // Words that happen to decode to 32 bytes:
+  refused('h:correcthorsebatterystaplecorrecthorsebattes=', /too weak.*distinct characters/);
+  refused('q:thequickbrownfoxjumpsoverthelazydogandthens=', /too weak.*one case/);
+  refused(`j:${b64(good).slice(0, 10)}!!${b64(good).slice(10)}`, /not canonical base64/); // junk Node would skip
+  refused(`w:${b64(good).replace(/=$/, '')}`, /not canonical base64/); // padding dropped
+  refused(`s:${b64(good).slice(0, 20)}\n${b64(good).slice(20)}`, /not canonical base64/); // a line break inside
+  refused(`l:${b64(Buffer.concat([good, good.subarray(0, 1)]))}`, /32 bytes/);
+  assert.throws(() => new KeyRing([{ id: 'c', key: new Uint8Array(32) }]), /too weak/); // the constructor too
+  // What `keys generate` prints is accepted, 1,000 times over.
+  for (let i = 0; i < 1000; i++) KeyRing.parse(KeyRing.generateSpec(`k${i}`));
+});
+
+test('a malformed entry is refused without repeating it (it may be a secret pasted in the wrong place)', () => {
+  for (const spec of ['my secret passphrase:abc', 'hunter2 hunter2:AAAA']) {
+    try {
+      KeyRing.parse(spec);
+      assert.fail('accepted');
+    } catch (err) {
+      assert.ok(err instanceof SealError);
+      assert.doesNotMatch(err.message, /secret|hunter2/);
+    }
+  }
 });

@@ -1,15 +1,46 @@
 // One suite every InstallationStore passes: memory, file, SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
+import { KeyRing } from '../../src/crypto/index.js';
+import { SlacklineError } from '../../src/http/errors.js';
+import { LeaseTimeoutError, StoreErrorCode } from '../../src/oauth/errors.js';
 import type { NewInstallation } from '../../src/oauth/from-oauth.js';
+import { RowInstallationStore } from '../../src/oauth/row-store.js';
+import type { RowBackend } from '../../src/oauth/rows.js';
 import type { InstallationStore, RotatingInstallationStore } from '../../src/oauth/types.js';
 
 export interface StoreFactory {
   name: string;
   /** A fresh, empty store; `raw` reads every stored text (for the sealed-at-rest check). */
   open(): Promise<{ store: InstallationStore; raw?: () => Promise<string> }>;
+  /** The same kind of store's rows, fresh and empty, to build several stores (keys, delays) on one database. */
+  rows?: () => Promise<{ backend: RowBackend; done: () => Promise<void> }>;
+}
+
+/** The backend with `ms` of latency before and after every call, as a database across a network has. */
+export function delayed(backend: RowBackend, ms: number): RowBackend {
+  const slow =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await sleep(ms);
+      const result = await f(...args);
+      await sleep(ms);
+      return result;
+    };
+  return {
+    upsert: slow(backend.upsert.bind(backend)),
+    get: slow(backend.get.bind(backend)),
+    delete: slow(backend.delete.bind(backend)),
+    listBots: slow(backend.listBots.bind(backend)),
+    listAll: slow(backend.listAll.bind(backend)),
+    history: slow(backend.history.bind(backend)),
+    claimLease: slow(backend.claimLease.bind(backend)),
+    finishLease: slow(backend.finishLease.bind(backend)),
+    close: backend.close.bind(backend),
+  };
 }
 
 export function install(
@@ -239,6 +270,93 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(await s.rotate(q('T0NONE'), undefined, () => true, boom), false); // no row: nothing to refresh
     } finally {
       await store.close();
+    }
+  });
+
+  const rows = factory.rows;
+  if (rows === undefined) return;
+
+  test(`${factory.name}: reseal while rotate() refreshes, 20 ms database latency: 0 lost refreshes`, async () => {
+    const { backend, done } = await rows();
+    try {
+      const slow = delayed(backend, 20);
+      const oldKey = { id: 'old', key: randomBytes(32) };
+      const newKey = { id: 'new', key: randomBytes(32) };
+      const rotated = new KeyRing([newKey, oldKey]);
+      const before = new RowInstallationStore(slow, { keys: new KeyRing([oldKey]) });
+      const teams = Array.from({ length: 8 }, (_, i) => `T0RS${i}`);
+      for (const [i, team] of teams.entries()) {
+        const bot = { ...install().bot!, refreshToken: `xoxe-canary-spent-${i}`, expiresAt: 1000 };
+        await before.save(install({ team, bot }));
+      }
+      const server = new RowInstallationStore(slow, { keys: rotated }); // serve, restarted with the new key first
+      const admin = new RowInstallationStore(slow, { keys: rotated }); // `slackline keys rotate`, meanwhile
+      let resealing: Promise<number> | undefined;
+      const refreshed = await Promise.all(
+        teams.map((team, i) =>
+          server.rotate(
+            q(team),
+            undefined,
+            (c) => (c.expiresAt ?? 0) < 10_000,
+            async (spent) => {
+              assert.equal(spent, `xoxe-canary-spent-${i}`);
+              resealing ??= admin.reseal(); // starts while every refresh is out at Slack
+              await sleep(25);
+              return { token: `xoxb-canary-fresh-${i}`, refreshToken: `xoxe-canary-fresh-${i}`, expiresAt: 50_000 };
+            },
+          ),
+        ),
+      );
+      assert.deepEqual(
+        refreshed,
+        teams.map(() => true),
+      );
+      await resealing;
+      const only = new RowInstallationStore(backend, { keys: new KeyRing([newKey]) }); // the old key dropped
+      for (const [i, team] of teams.entries()) {
+        const found = await only.findBot(q(team));
+        assert.equal(found?.bot?.refreshToken, `xoxe-canary-fresh-${i}`, `${team}: the refresh survived the reseal`);
+        assert.equal(found?.bot?.token, `xoxb-canary-fresh-${i}`);
+        assert.equal((await admin.history(q(team))).length, 1, `${team}: a reseal writes no history`);
+      }
+      assert.equal(await admin.reseal(), 0); // everything is under 'new' now
+    } finally {
+      await done();
+    }
+  });
+
+  test(`${factory.name}: a lease waiter gives up at its deadline or on abort, with a typed error`, async () => {
+    const { backend, done } = await rows();
+    try {
+      const store = new RowInstallationStore(backend, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+      await store.save(install({ bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
+      const key = { enterpriseId: '', teamId: 'T0CONF1', userId: '' };
+      // Another process holds the lease (as data) and is out at Slack for a long time.
+      assert.notEqual(await backend.claimLease(key, 'other', Date.now() + 60_000, Date.now()), undefined);
+      let called = false;
+      const refresh = async () => {
+        called = true;
+        return { token: 'xoxb-canary-x', refreshToken: 'xoxe-canary-x', expiresAt: 9_000 };
+      };
+      const started = Date.now();
+      const err = await store.rotate(q('T0CONF1'), undefined, () => true, refresh, { waitMs: 300 }).catch((e) => e);
+      assert.ok(err instanceof LeaseTimeoutError && err instanceof SlacklineError, String(err));
+      assert.equal(err.code, StoreErrorCode.LeaseTimeout);
+      assert.ok(Date.now() - started < 5_000, 'gave up near its 300 ms deadline, not at the lease expiry');
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(), 200);
+      const aborted = await store
+        .rotate(q('T0CONF1'), undefined, () => true, refresh, { signal: abort.signal })
+        .catch((e: unknown) => e);
+      assert.ok(aborted instanceof SlacklineError, String(aborted));
+      assert.equal((aborted as { reason?: string }).reason, 'aborted');
+      assert.ok(Date.now() - started < 10_000);
+      assert.equal(called, false);
+      // The holder finishes; the row is free again at once.
+      await backend.finishLease(key, 'other', undefined, Date.now());
+      assert.equal(await store.rotate(q('T0CONF1'), undefined, () => true, refresh), true);
+    } finally {
+      await done();
     }
   });
 }

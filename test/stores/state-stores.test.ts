@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createClient } from 'redis';
+import { SlacklineError } from '../../src/http/errors.js';
+import { OAuthErrorCode, StateStoreFullError } from '../../src/oauth/errors.js';
 import { generateState, MemoryStateStore } from '../../src/oauth/state.js';
 import type { StateStore } from '../../src/oauth/types.js';
 import { PostgresDatabase, PostgresStateStore } from '../../src/stores/postgres/index.js';
@@ -89,10 +91,39 @@ describe('state stores', () => {
   });
 });
 
-test('the memory state store is bounded: a flood of install-page hits evicts the oldest', async () => {
-  const store = new MemoryStateStore(100);
-  const first = generateState();
-  await store.put(first, { expiresAt: NOW + 1000, data: {} });
-  for (let i = 0; i < 100; i++) await store.put(generateState(), { expiresAt: NOW + 1000, data: {} });
-  assert.equal(await store.consume(first, NOW), undefined);
+test('the memory state store is bounded without evicting live states: a flood is refused, a pending user still installs', async () => {
+  let now = NOW;
+  const store = new MemoryStateStore({ maxEntries: 100, clock: { now: () => now, scale: 1 } });
+  const user = generateState();
+  await store.put(user, { expiresAt: now + 600_000, data: {} });
+  let refused = 0;
+  for (let i = 0; i < 1000; i++) {
+    try {
+      await store.put(generateState(), { expiresAt: now + 600_000, data: {} });
+    } catch (err) {
+      assert.ok(err instanceof StateStoreFullError, String(err));
+      assert.ok(err instanceof SlacklineError);
+      assert.equal(err.code, OAuthErrorCode.StateStoreFull);
+      refused++;
+    }
+  }
+  assert.equal(refused, 901); // 99 more fitted beside the user's, every later one was refused
+  assert.deepEqual(await store.consume(user, now), { expiresAt: NOW + 600_000, data: {} });
+  // Once the flood's states expire they make room again: new installs are taken.
+  now += 600_001;
+  const later = generateState();
+  await store.put(later, { expiresAt: now + 600_000, data: {} });
+  assert.ok((await store.consume(later, now)) !== undefined);
+});
+
+test("the issue's flood at the default bound: 100,000 more install-page hits leave a pending user's state alone", async () => {
+  const store = new MemoryStateStore({ clock: { now: () => NOW, scale: 1 } });
+  const user = generateState();
+  await store.put(user, { expiresAt: NOW + 600_000, data: { v: 'user' } });
+  let refused = 0;
+  for (let i = 0; i < 100_000; i++) {
+    await store.put(generateState(), { expiresAt: NOW + 600_000, data: {} }).catch(() => refused++);
+  }
+  assert.equal(refused, 1); // the store holds 100,000: the user's and 99,999 of the flood
+  assert.deepEqual((await store.consume(user, NOW))?.data, { v: 'user' });
 });

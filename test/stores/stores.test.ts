@@ -5,10 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { KeyRing } from '../../src/crypto/index.js';
-import { FileInstallationStore, MemoryInstallationStore } from '../../src/oauth/memory-store.js';
+import {
+  FileInstallationStore,
+  fileRowBackend,
+  MemoryInstallationStore,
+  MemoryRowBackend,
+} from '../../src/oauth/memory-store.js';
 import type { RowInstallationStore } from '../../src/oauth/row-store.js';
-import { PostgresDatabase, PostgresInstallationStore } from '../../src/stores/postgres/index.js';
-import { openSqlite, SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
+import { PostgresDatabase, PostgresInstallationStore, PostgresRowBackend } from '../../src/stores/postgres/index.js';
+import { openSqlite, SqliteInstallationStore, SqliteRowBackend } from '../../src/stores/sqlite/index.js';
 import { install, storeConformance } from './conformance.js';
 
 const keys = () => new KeyRing([{ id: 'test', key: randomBytes(32) }]);
@@ -16,7 +21,11 @@ const dir = mkdtempSync(join(tmpdir(), 'slackline-stores-'));
 let n = 0;
 
 describe('memory store', () => {
-  storeConformance({ name: 'memory', open: async () => ({ store: new MemoryInstallationStore() }) });
+  storeConformance({
+    name: 'memory',
+    open: async () => ({ store: new MemoryInstallationStore() }),
+    rows: async () => ({ backend: new MemoryRowBackend(), done: async () => {} }),
+  });
 });
 
 describe('file store', () => {
@@ -26,6 +35,7 @@ describe('file store', () => {
       const path = join(dir, `file-${n++}.json`);
       return { store: new FileInstallationStore(path, { keys: keys() }), raw: async () => readFileSync(path, 'utf8') };
     },
+    rows: async () => ({ backend: fileRowBackend(join(dir, `file-rows-${n++}.json`)), done: async () => {} }),
   });
 });
 
@@ -38,6 +48,10 @@ describe('sqlite store', () => {
       const store = new SqliteInstallationStore(db, { keys: keys() });
       const raw = async () => JSON.stringify(db.prepare('SELECT * FROM slackline_installations').all());
       return { store: { ...bind(store), close: async () => void db.close() }, raw };
+    },
+    rows: async () => {
+      const db = openSqlite(join(dir, `rows-${n++}.sqlite`));
+      return { backend: new SqliteRowBackend(db), done: async () => void db.close() };
     },
   });
 });
@@ -64,6 +78,17 @@ describe('postgres store', () => {
           },
         },
         raw,
+      };
+    },
+    rows: async () => {
+      const schema = `slackline_rows_${process.pid}_${n++}_${randomBytes(3).toString('hex')}`;
+      const db = new PostgresDatabase({ connectionString: pgUrl, schema, max: 10 });
+      return {
+        backend: new PostgresRowBackend(db),
+        done: async () => {
+          await db.query(`DROP SCHEMA ${schema} CASCADE`, []);
+          await db.close();
+        },
       };
     },
   });

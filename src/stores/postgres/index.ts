@@ -5,6 +5,8 @@
 import type pg from 'pg';
 import type { KeyRing } from '../../crypto/index.js';
 import type { EventDedupeStore } from '../../events/dedupe.js';
+import { type Clock, systemClock } from '../../http/clock.js';
+import { InvalidArgumentError } from '../../http/errors.js';
 import { RowInstallationStore } from '../../oauth/row-store.js';
 import {
   ALL_ROWS,
@@ -18,6 +20,8 @@ import {
 } from '../../oauth/rows.js';
 import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
+
+export { DriverMissingError, LeaseTimeoutError, StoreErrorCode, StoreUnreachableError } from '../../oauth/errors.js';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -42,6 +46,10 @@ CREATE TABLE IF NOT EXISTS ${s}.slackline_oauth_states (
 );
 CREATE TABLE IF NOT EXISTS ${s}.slackline_event_ids (
   event_id TEXT PRIMARY KEY, expires_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${s}.slackline_refresh_leases (
+  enterprise_id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL, owner TEXT NOT NULL, until BIGINT NOT NULL,
+  PRIMARY KEY (enterprise_id, team_id, user_id)
 );`;
 }
 
@@ -52,6 +60,8 @@ export interface PostgresOptions {
   schema?: string;
   /** Pool size; default 10. */
   max?: number;
+  /** How long a query waits for a pooled connection (or a new one) before failing; default 10,000 ms. */
+  connectionTimeoutMs?: number;
 }
 
 /** One pool and the migrations, shared by the installation and state stores of one process. */
@@ -62,10 +72,13 @@ export class PostgresDatabase {
 
   constructor(options: PostgresOptions) {
     this.schema = options.schema ?? 'public';
-    if (!IDENT.test(this.schema)) throw new TypeError('schema must be a lower-case SQL identifier');
+    if (!IDENT.test(this.schema)) throw new InvalidArgumentError('schema must be a lower-case SQL identifier');
+    const timeout = options.connectionTimeoutMs ?? 10_000;
+    if (!(timeout > 0)) throw new InvalidArgumentError('connectionTimeoutMs must be a positive number of ms');
     this.pool = new (loadDriver<typeof pg>('pg', '8.x').Pool)({
       connectionString: options.connectionString,
       max: options.max ?? 10,
+      connectionTimeoutMillis: timeout,
     });
     this.pool.on('error', () => {}); // an idle client lost its connection; the next query reconnects
   }
@@ -94,36 +107,16 @@ export class PostgresDatabase {
     return (await this.pool.query<T>(text.replaceAll('$schema', this.schema), values)).rows;
   }
 
-  /** Runs `fn` in one transaction on one pooled connection; commits when it resolves, else rolls back. */
-  async transaction<T>(
-    fn: (query: <R extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<R[]>) => Promise<T>,
-  ): Promise<T> {
-    await this.ready();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(
-        async (text, values) => (await client.query(text.replaceAll('$schema', this.schema), values)).rows,
-      );
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
-
   close(): Promise<void> {
     return this.pool.end();
   }
 }
 
-class PostgresRowBackend implements RowBackend {
+/** The PostgreSQL rows under PostgresInstallationStore (exported for composing stores and for tests). */
+export class PostgresRowBackend implements RowBackend {
   constructor(
     private readonly db: PostgresDatabase,
-    private readonly owned: boolean,
+    private readonly owned = false,
   ) {}
 
   async upsert(rows: NewRow[], now: number): Promise<void> {
@@ -146,22 +139,53 @@ class PostgresRowBackend implements RowBackend {
     );
   }
 
-  /** A row lock: waiters block in SELECT ... FOR UPDATE until the holder commits, then read its row. */
-  withLease(k: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void> {
-    return this.db.transaction(async (query) => {
-      const locked = await query<SqlRow>(
-        `SELECT * FROM $schema.slackline_installations
-         WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 FOR UPDATE`,
-        [k.enterpriseId, k.teamId, k.userId],
-      );
-      for (const r of await fn(locked[0] === undefined ? undefined : rowFromSql(locked[0]))) {
-        await query(
-          `UPDATE $schema.slackline_installations SET meta = $1, secrets = $2, updated_at = $3, version = version + 1
-           WHERE enterprise_id = $4 AND team_id = $5 AND user_id = $6`,
-          [r.meta, r.secrets, now, r.enterpriseId, r.teamId, r.userId],
-        );
-      }
-    });
+  /**
+   * The lease is a row in slackline_refresh_leases, taken by one autocommit upsert that only replaces
+   * a lapsed lease: no transaction, lock or pooled connection stays open while Slack is called.
+   */
+  async claimLease(
+    k: RowKey,
+    owner: string,
+    until: number,
+    now: number,
+  ): Promise<{ row: Row | undefined } | undefined> {
+    const taken = await this.db.query(
+      `INSERT INTO $schema.slackline_refresh_leases VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
+       WHERE slackline_refresh_leases.until <= $6 RETURNING owner`,
+      [k.enterpriseId, k.teamId, k.userId, owner, until, now],
+    );
+    if (taken.length === 0) return undefined;
+    try {
+      return { row: await this.get(k) };
+    } catch (err) {
+      await this.finishLease(k, owner, undefined, now).catch(() => {}); // do not keep others waiting
+      throw err;
+    }
+  }
+
+  /** One statement: drop our lease and, only if it was ours and the version did not move, write the row. */
+  async finishLease(
+    k: RowKey,
+    owner: string,
+    write: { row: NewRow; version: number } | undefined,
+    now: number,
+  ): Promise<boolean> {
+    const key = [k.enterpriseId, k.teamId, k.userId, owner];
+    const drop = `DELETE FROM $schema.slackline_refresh_leases
+      WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 AND owner = $4 RETURNING owner`;
+    if (write === undefined) {
+      await this.db.query(drop, key);
+      return false;
+    }
+    const written = await this.db.query(
+      `WITH mine AS (${drop})
+       UPDATE $schema.slackline_installations SET meta = $5, secrets = $6, updated_at = $7, version = version + 1
+       WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 AND version = $8 AND EXISTS (SELECT 1 FROM mine)
+       RETURNING version`,
+      [...key, write.row.meta, write.row.secrets, now, write.version],
+    );
+    return written.length === 1;
   }
 
   async get(k: RowKey): Promise<Row | undefined> {
@@ -220,7 +244,8 @@ class PostgresRowBackend implements RowBackend {
 
 export interface PostgresStoreOptions {
   keys: KeyRing;
-  clock?: () => number;
+  /** The one clock (epoch ms); default the system clock. */
+  clock?: Clock;
 }
 
 export class PostgresInstallationStore extends RowInstallationStore {
@@ -232,7 +257,13 @@ export class PostgresInstallationStore extends RowInstallationStore {
 }
 
 export class PostgresStateStore implements StateStore {
-  constructor(private readonly db: PostgresDatabase) {}
+  readonly #clock: Clock;
+  constructor(
+    private readonly db: PostgresDatabase,
+    options: { clock?: Clock } = {},
+  ) {
+    this.#clock = options.clock ?? systemClock;
+  }
 
   async put(state: string, record: StateRecord): Promise<void> {
     await this.db.query('INSERT INTO $schema.slackline_oauth_states VALUES ($1, $2, $3)', [
@@ -241,7 +272,7 @@ export class PostgresStateStore implements StateStore {
       JSON.stringify(record.data),
     ]);
     if (Math.random() < 1 / 256) {
-      await this.db.query('DELETE FROM $schema.slackline_oauth_states WHERE expires_at < $1', [Date.now()]);
+      await this.db.query('DELETE FROM $schema.slackline_oauth_states WHERE expires_at < $1', [this.#clock.now()]);
     }
   }
 

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { KeyRing } from '../../crypto/index.js';
 import type { EventDedupeStore } from '../../events/dedupe.js';
+import { type Clock, systemClock } from '../../http/clock.js';
 import { RowInstallationStore } from '../../oauth/row-store.js';
 import {
   ALL_ROWS,
@@ -18,6 +19,8 @@ import {
 import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
 import { SqliteLeases } from './lease.js';
+
+export { DriverMissingError, LeaseTimeoutError, StoreErrorCode, StoreUnreachableError } from '../../oauth/errors.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS slackline_installations (
@@ -52,7 +55,8 @@ export function openSqlite(path: string): Database.Database {
   return db;
 }
 
-class SqliteRowBackend implements RowBackend {
+/** The SQLite rows under SqliteInstallationStore (exported for composing stores and for tests). */
+export class SqliteRowBackend implements RowBackend {
   readonly #upsert: (rows: NewRow[], now: number) => void;
   readonly #get: Database.Statement<[string, string, string], SqlRow>;
   readonly #list: Database.Statement<[string, string, string, number], SqlRow>;
@@ -65,7 +69,7 @@ class SqliteRowBackend implements RowBackend {
 
   constructor(
     private readonly db: Database.Database,
-    private readonly owned: boolean,
+    private readonly owned = false,
   ) {
     const upsert = db.prepare<
       [string, string, string, string | null, string, string, number, number],
@@ -119,8 +123,22 @@ class SqliteRowBackend implements RowBackend {
     return r === undefined ? undefined : rowFromSql(r);
   }
 
-  withLease(k: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void> {
-    return this.#leases.withLease(k, fn, now);
+  async claimLease(
+    k: RowKey,
+    owner: string,
+    until: number,
+    now: number,
+  ): Promise<{ row: Row | undefined } | undefined> {
+    return this.#leases.claim(k, owner, until, now);
+  }
+
+  async finishLease(
+    k: RowKey,
+    owner: string,
+    write: { row: NewRow; version: number } | undefined,
+    now: number,
+  ): Promise<boolean> {
+    return this.#leases.finish(k, owner, write, now);
   }
 
   async upsert(rows: NewRow[], now: number): Promise<void> {
@@ -161,7 +179,8 @@ class SqliteRowBackend implements RowBackend {
 export interface SqliteStoreOptions {
   /** Required: tokens are sealed at rest. */
   keys: KeyRing;
-  clock?: () => number;
+  /** The one clock (epoch ms); default the system clock. */
+  clock?: Clock;
 }
 
 export class SqliteInstallationStore extends RowInstallationStore {
@@ -178,9 +197,11 @@ export class SqliteStateStore implements StateStore {
   readonly #put: Database.Statement<[string, number, string]>;
   readonly #consume: Database.Statement<[string], { expires_at: number; data: string }>;
   readonly #purge: Database.Statement<[number]>;
+  readonly #clock: Clock;
   #puts = 0;
 
-  constructor(database: string | Database.Database) {
+  constructor(database: string | Database.Database, options: { clock?: Clock } = {}) {
+    this.#clock = options.clock ?? systemClock;
     this.#owned = typeof database === 'string';
     this.#db = typeof database === 'string' ? openSqlite(database) : database;
     this.#put = this.#db.prepare('INSERT INTO slackline_oauth_states VALUES (?, ?, ?)');
@@ -189,7 +210,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   async put(state: string, record: StateRecord): Promise<void> {
-    if (++this.#puts % 256 === 0) this.#purge.run(Date.now());
+    if (++this.#puts % 256 === 0) this.#purge.run(this.#clock.now());
     this.#put.run(state, record.expiresAt, JSON.stringify(record.data));
   }
 

@@ -1,15 +1,10 @@
-// Refresh leases in SQLite: a lease row claimed by a BEGIN IMMEDIATE read-check-write, so exactly one
-// process (and one caller in it) refreshes a token; the new tokens are written and the lease deleted
-// in one more transaction. A waiter polls until the lease is gone, then reads the row the holder left.
-// A holder that died leaves a lease that lapses after LEASE_MS.
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+// Refresh leases in SQLite, kept as data: a lease row (owner, expiry) claimed by one BEGIN IMMEDIATE
+// read-check-write, so exactly one caller in any process refreshes a token; the holder writes the new
+// tokens as lease owner (only if the row's version did not move) and deletes the lease in one more
+// transaction. Nothing is held between the two: the waiting and the time bounds live in
+// RowInstallationStore, the same for every store. A holder that died leaves a lease that lapses.
 import type Database from 'better-sqlite3';
 import type { NewRow, Row, RowKey } from '../../oauth/rows.js';
-
-/** Longer than any refresh call may take (its deadline is 30 s). */
-export const LEASE_MS = 60_000;
-const POLL_MS = 20;
 
 const LEASES = `CREATE TABLE IF NOT EXISTS slackline_refresh_leases (
   enterprise_id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL, owner TEXT NOT NULL, until INTEGER NOT NULL,
@@ -17,10 +12,11 @@ const LEASES = `CREATE TABLE IF NOT EXISTS slackline_refresh_leases (
 ) WITHOUT ROWID`;
 
 type Claim = { row: Row | undefined } | undefined;
+type Write = { row: NewRow; version: number } | undefined;
 
 export class SqliteLeases {
-  readonly #claim: (k: RowKey, owner: string, now: number) => Claim;
-  readonly #finish: (k: RowKey, owner: string, rows: NewRow[], now: number) => void;
+  readonly claim: (k: RowKey, owner: string, until: number, now: number) => Claim;
+  readonly finish: (k: RowKey, owner: string, write: Write, now: number) => boolean;
 
   constructor(db: Database.Database, get: (k: RowKey) => Row | undefined) {
     db.exec(LEASES);
@@ -33,36 +29,22 @@ export class SqliteLeases {
     const drop = db.prepare<[string, string, string, string]>(
       'DELETE FROM slackline_refresh_leases WHERE enterprise_id = ? AND team_id = ? AND user_id = ? AND owner = ?',
     );
-    const claim = db.transaction((k: RowKey, owner: string, now: number): Claim => {
+    const claim = db.transaction((k: RowKey, owner: string, until: number, now: number): Claim => {
       const lease = held.get(k.enterpriseId, k.teamId, k.userId);
       if (lease !== undefined && lease.until > now) return undefined;
-      take.run(k.enterpriseId, k.teamId, k.userId, owner, now + LEASE_MS);
+      take.run(k.enterpriseId, k.teamId, k.userId, owner, until);
       return { row: get(k) };
     });
-    const update = db.prepare<[string, string, number, string, string, string]>(
+    const update = db.prepare<[string, string, number, string, string, string, number]>(
       `UPDATE slackline_installations SET meta = ?, secrets = ?, updated_at = ?, version = version + 1
-       WHERE enterprise_id = ? AND team_id = ? AND user_id = ?`,
+       WHERE enterprise_id = ? AND team_id = ? AND user_id = ? AND version = ?`,
     );
-    const finish = db.transaction((k: RowKey, owner: string, rows: NewRow[], now: number) => {
-      for (const r of rows) update.run(r.meta, r.secrets, now, r.enterpriseId, r.teamId, r.userId);
-      drop.run(k.enterpriseId, k.teamId, k.userId, owner);
+    const finish = db.transaction((k: RowKey, owner: string, write: Write, now: number): boolean => {
+      if (drop.run(k.enterpriseId, k.teamId, k.userId, owner).changes === 0 || write === undefined) return false;
+      const r = write.row;
+      return update.run(r.meta, r.secrets, now, r.enterpriseId, r.teamId, r.userId, write.version).changes === 1;
     });
-    this.#claim = (k, owner, now) => claim.immediate(k, owner, now);
-    this.#finish = (k, owner, rows, now) => finish.immediate(k, owner, rows, now);
-  }
-
-  async withLease(k: RowKey, fn: (row: Row | undefined) => Promise<NewRow[]>, now: number): Promise<void> {
-    const owner = randomUUID();
-    let claim = this.#claim(k, owner, Date.now());
-    while (claim === undefined) {
-      await sleep(POLL_MS);
-      claim = this.#claim(k, owner, Date.now());
-    }
-    let rows: NewRow[] = [];
-    try {
-      rows = await fn(claim.row);
-    } finally {
-      this.#finish(k, owner, rows, now);
-    }
+    this.claim = (k, owner, until, now) => claim.immediate(k, owner, until, now);
+    this.finish = (k, owner, write, now) => finish.immediate(k, owner, write, now);
   }
 }

@@ -1,0 +1,154 @@
+// authorize() on a cold cache: concurrent callers of one key share one store read.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { KeyRing } from '../../src/crypto/index.js';
+import { RequestError } from '../../src/http/errors.js';
+import { InstallationAuthority } from '../../src/oauth/authorize.js';
+import { AuthorizationError, LeaseTimeoutError, OAuthErrorCode } from '../../src/oauth/errors.js';
+import { TokenRefreshError } from '../../src/oauth/rotation.js';
+import type { InstallationQuery, InstallationStore } from '../../src/oauth/types.js';
+import { openSqlite, SqliteInstallationStore, SqliteRowBackend } from '../../src/stores/sqlite/index.js';
+import { WebClient } from '../../src/web/client.js';
+import { install } from '../stores/conformance.js';
+
+/** A real SQLite store whose reads are counted per team; `hold` keeps the next read's answer back. */
+function counted(store: SqliteInstallationStore) {
+  const reads = new Map<string, number>();
+  let gate: Promise<void> | undefined;
+  const wrapped = Object.create(store) as InstallationStore;
+  wrapped.findInstallation = async (query: InstallationQuery) => {
+    reads.set(String(query.teamId), (reads.get(String(query.teamId)) ?? 0) + 1);
+    const answer = store.findInstallation(query); // reads the row now
+    const held = gate;
+    gate = undefined;
+    await held;
+    return answer;
+  };
+  const hold = () => {
+    let release = () => {};
+    gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return release;
+  };
+  return { store: wrapped, reads, hold };
+}
+
+const q = (teamId: string, userId?: string) => ({ enterpriseId: null, teamId, isEnterpriseInstall: false, userId });
+
+test('200 concurrent authorize() calls per key on a cold cache → one store read per key', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-flight-')), 'flight.db');
+  const sqlite = new SqliteInstallationStore(path, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    await sqlite.save(install({ team: 'T0F1', token: 'xoxb-canary-f1' }));
+    await sqlite.save(install({ team: 'T0F2', token: 'xoxb-canary-f2' }));
+    const { store, reads } = counted(sqlite);
+    const authority = new InstallationAuthority(store, { scopes: [], client: new WebClient() });
+    const calls = ['T0F1', 'T0F2', 'T0NONE'].flatMap((team) =>
+      Array.from({ length: 200 }, () => authority.authorize(q(team)).catch((err: unknown) => err)),
+    );
+    const answers = await Promise.all(calls);
+    assert.deepEqual(Object.fromEntries(reads), { T0F1: 1, T0F2: 1, T0NONE: 1 });
+    assert.ok(answers.slice(0, 200).every((a) => (a as { botToken?: string }).botToken === 'xoxb-canary-f1'));
+    assert.ok(answers.slice(200, 400).every((a) => (a as { botToken?: string }).botToken === 'xoxb-canary-f2'));
+    assert.ok(answers.slice(400).every((a) => a instanceof AuthorizationError)); // a shared miss fails each caller
+    // A miss that failed is not kept: the next call reads again (the team may have installed since).
+    await sqlite.save(install({ team: 'T0NONE', token: 'xoxb-canary-late' }));
+    assert.equal((await authority.authorize(q('T0NONE'))).botToken, 'xoxb-canary-late');
+    assert.equal(reads.get('T0NONE'), 2);
+  } finally {
+    await sqlite.close();
+  }
+});
+
+test('a write during a read in flight: callers after invalidate() read again, and the stale answer is not cached', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-flight-')), 'flight.db');
+  const sqlite = new SqliteInstallationStore(path, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    await sqlite.save(install({ team: 'T0W', token: 'xoxb-canary-before' }));
+    const { store, reads, hold } = counted(sqlite);
+    const authority = new InstallationAuthority(store, { scopes: [], client: new WebClient() });
+    const release = hold();
+    const first = authority.authorize(q('T0W')); // reads the row as it is now, answers late
+    await sqlite.save(install({ team: 'T0W', token: 'xoxb-canary-after' }));
+    authority.invalidate(q('T0W')); // what the Installer does after a save
+    const second = authority.authorize(q('T0W'));
+    assert.equal((await second).botToken, 'xoxb-canary-after');
+    release();
+    assert.equal((await first).botToken, 'xoxb-canary-before'); // asked before the write
+    assert.equal((await authority.authorize(q('T0W'))).botToken, 'xoxb-canary-after');
+    assert.equal(reads.get('T0W'), 2);
+  } finally {
+    await sqlite.close();
+  }
+});
+
+test('authorize() with a signal: the caller stops waiting on abort while another process holds the refresh lease', {
+  timeout: 30_000,
+}, async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-flight-')), 'flight.db');
+  const db = openSqlite(path);
+  const sqlite = new SqliteInstallationStore(db, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    const bot = { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: Date.now() + 60_000 };
+    await sqlite.save(install({ team: 'T0AB', token: 'xoxb-canary-ab', bot: { ...bot, token: 'xoxb-canary-ab' } }));
+    const backend = new SqliteRowBackend(db);
+    const key = { enterpriseId: '', teamId: 'T0AB', userId: '' };
+    assert.notEqual(await backend.claimLease(key, 'other-process', Date.now() + 60_000, Date.now()), undefined);
+    const authority = new InstallationAuthority(sqlite, {
+      scopes: [],
+      client: new WebClient(undefined, { slackApiUrl: 'http://127.0.0.1:9/api/', retryHandlers: [] }),
+      rotation: { clientId: 'C', clientSecret: 'S' },
+    });
+    const started = Date.now();
+    const err = await authority.authorize(q('T0AB'), { signal: AbortSignal.timeout(300) }).catch((e: unknown) => e);
+    assert.ok(err instanceof RequestError && err.reason === 'aborted', String(err));
+    assert.ok(Date.now() - started < 5_000, 'the caller stopped at its abort, not at the lease expiry');
+    // The other process lets go: the shared read goes on (its refresh fails to connect, and the
+    // current token still works, so it is answered).
+    const waiting = authority.authorize(q('T0AB'));
+    await backend.finishLease(key, 'other-process', undefined, Date.now());
+    assert.equal((await waiting).botToken, 'xoxb-canary-ab');
+  } finally {
+    db.close();
+  }
+});
+
+test('a lease held elsewhere past leaseWaitMs: the working token is answered; an expired one fails typed, nothing sent', {
+  timeout: 30_000,
+}, async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-flight-')), 'flight.db');
+  const db = openSqlite(path);
+  const sqlite = new SqliteInstallationStore(db, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    const backend = new SqliteRowBackend(db);
+    for (const [team, expiresAt] of [
+      ['T0LIVE', Date.now() + 60_000],
+      ['T0DEAD', Date.now() - 1_000],
+    ] as const) {
+      const bot = { ...install().bot!, token: `xoxb-canary-${team}`, refreshToken: 'xoxe-canary-r', expiresAt };
+      await sqlite.save(install({ team, bot }));
+      const key = { enterpriseId: '', teamId: team, userId: '' };
+      assert.notEqual(await backend.claimLease(key, 'other-process', Date.now() + 60_000, Date.now()), undefined);
+    }
+    const authority = new InstallationAuthority(sqlite, {
+      scopes: [],
+      client: new WebClient(undefined, { slackApiUrl: 'http://127.0.0.1:9/api/', retryHandlers: [] }),
+      rotation: { clientId: 'C', clientSecret: 'S', leaseWaitMs: 300 },
+    });
+    const started = Date.now();
+    assert.equal((await authority.authorize(q('T0LIVE'))).botToken, 'xoxb-canary-T0LIVE');
+    const err = await authority.authorize(q('T0DEAD')).catch((e: unknown) => e);
+    assert.ok(Date.now() - started < 10_000, 'both gave up near leaseWaitMs');
+    assert.ok(err instanceof TokenRefreshError, String(err));
+    assert.equal(err.code, OAuthErrorCode.RefreshFailed);
+    assert.ok(err.cause instanceof LeaseTimeoutError, String(err.cause)); // waited, never called Slack
+    assert.equal(err.mayHaveBeenReceived, false);
+  } finally {
+    db.close();
+  }
+});

@@ -1,0 +1,102 @@
+// A refresh on PostgreSQL holds no pooled connection while Slack answers: the lease is a row claimed
+// by an autocommit statement. With every refresh held at Slack for seconds and more refreshes than
+// the pool has connections, an unrelated lookup still answers at once.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KeyRing } from '../../src/crypto/index.js';
+import { InstallationAuthority } from '../../src/oauth/authorize.js';
+import { PostgresDatabase, PostgresInstallationStore } from '../../src/stores/postgres/index.js';
+import { WebClient } from '../../src/web/client.js';
+import { startServer } from '../helpers/server.js';
+import { install } from './conformance.js';
+
+const HOLD_MS = 4_000;
+const POOL = 4;
+const q = (teamId: string) => ({ enterpriseId: null, teamId, isEnterpriseInstall: false });
+
+test('postgres: 6 refreshes held 4 s at Slack on a pool of 4 → an unrelated findBot answers in well under the hold', {
+  timeout: 60_000,
+}, async (t) => {
+  const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
+  if (url === undefined) return t.skip('SLACKLINE_TEST_POSTGRES_URL is not set');
+  let issued = 0;
+  const slack = await startServer((_req, res) => {
+    const n = issued++;
+    setTimeout(() => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          ok: true,
+          token_type: 'bot',
+          access_token: `xoxb-canary-fresh-${n}`,
+          refresh_token: `xoxe-canary-fresh-${n}`,
+          expires_in: 43_200,
+        }),
+      );
+    }, HOLD_MS);
+  });
+  const schema = `slackline_pglease_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const db = new PostgresDatabase({ connectionString: url, schema, max: POOL });
+  const store = new PostgresInstallationStore(db, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  let settled: Promise<unknown> = Promise.resolve();
+  try {
+    const teams = Array.from({ length: POOL + 2 }, (_, i) => `T0PL${i}`);
+    for (const [i, team] of teams.entries()) {
+      const bot = { ...install().bot!, refreshToken: `xoxe-canary-old-${i}`, expiresAt: Date.now() + 60_000 };
+      await store.save(
+        install({ team, token: `xoxb-canary-old-${i}`, bot: { ...bot, token: `xoxb-canary-old-${i}` } }),
+      );
+    }
+    await store.save(install({ team: 'T0UNRELATED' }));
+    const authority = new InstallationAuthority(store, {
+      scopes: [],
+      client: new WebClient(undefined, { slackApiUrl: `${slack.url}api/`, retryHandlers: [] }),
+      rotation: { clientId: 'C', clientSecret: 'S' },
+    });
+    const refreshing = Promise.all(teams.map((team) => authority.authorize(q(team))));
+    settled = refreshing.catch((err: unknown) => err);
+    // Wait until at least a pool's worth of refreshes is out at Slack (the old row lock let no more out).
+    const deadline = Date.now() + 10_000;
+    while (slack.requests.length < POOL && Date.now() < deadline) await sleep(20);
+    assert.ok(slack.requests.length >= POOL, `${slack.requests.length} refreshes reached Slack`);
+
+    const started = Date.now();
+    const unrelated = await store.findBot(q('T0UNRELATED'));
+    const took = Date.now() - started;
+    assert.equal(unrelated?.bot?.token, 'xoxb-canary-bot');
+    assert.ok(took < HOLD_MS / 2, `findBot took ${took} ms while refreshes were held ${HOLD_MS} ms at Slack`);
+
+    const answers = await refreshing;
+    for (const [i, team] of teams.entries()) {
+      assert.match(answers[i]?.botToken ?? '', /^xoxb-canary-fresh-\d+$/, team);
+      assert.equal((await store.findBot(q(team)))?.bot?.token, answers[i]?.botToken, `${team} saved`);
+    }
+    assert.equal(slack.requests.length, teams.length); // one refresh each
+    const leases = await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.slackline_refresh_leases`, []);
+    assert.equal(Number(leases[0]?.n), 0, 'every lease was let go');
+  } finally {
+    await settled;
+    await db.query(`DROP SCHEMA ${schema} CASCADE`, []);
+    await db.close();
+    await slack.close();
+  }
+});
+
+test('postgres: a query waits at most connectionTimeoutMs for a pooled connection', { timeout: 30_000 }, async (t) => {
+  const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
+  if (url === undefined) return t.skip('SLACKLINE_TEST_POSTGRES_URL is not set');
+  const db = new PostgresDatabase({ connectionString: url, max: 1, connectionTimeoutMs: 300 });
+  try {
+    await db.ready();
+    const held = await db.pool.connect(); // someone holds the only connection
+    const started = Date.now();
+    await assert.rejects(db.query('SELECT 1', []), /timeout/i);
+    assert.ok(Date.now() - started < 5_000);
+    held.release();
+    assert.deepEqual(await db.query('SELECT 1 AS one', []), [{ one: 1 }]);
+  } finally {
+    await db.close();
+  }
+});
