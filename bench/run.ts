@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after another. Not part of `npm test`.
 import { benchInstallations } from './installations.js';
 import { benchRateLimits } from './rate-limits.js';
+import { benchRedaction } from './redaction.js';
 import { benchWebClient } from './web-client.js';
 
 const only = process.argv[2];
@@ -8,6 +9,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'web-client': () => benchWebClient(),
   installations: () => benchInstallations(),
   'rate-limits': () => benchRateLimits(),
+  redaction: () => benchRedaction(),
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -150,6 +150,8 @@ export class WebClient {
       let authorization = this.#token === undefined ? undefined : `Bearer ${this.#token}`;
       const basic = route.basic ? basicCredentials(rest) : undefined;
       if (basic) {
+        // The code being exchanged: redacted by value should Slack or a proxy echo it back.
+        if (typeof rest.code === 'string') this.#core.redactor.addCode(rest.code);
         this.#core.redactor.addSecret(basic.secret);
         this.#core.redactor.addSecret(basic.authorization.slice(6));
         authorization = basic.authorization;

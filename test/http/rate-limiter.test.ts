@@ -50,7 +50,7 @@ describe('budgets against the emulator enforcing Slack’s limits', () => {
   });
 
   it('only the excess waits, one per refill; posting stays one a second per channel', async () => {
-    const r = await rig(10, true);
+    const r = await rig(5, true);
     try {
       const client = r.client();
       const t0 = r.clock.now();
