@@ -84,7 +84,10 @@ export class RateLimits {
   /**
    * Real milliseconds of network and scheduling jitter forgiven: a call that would be allowed that
    * much later is allowed now (borrowing from the next token, so the rate still holds). In real
-   * time, so that a scaled clock does not turn a few ms of jitter into seconds of Slack time.
+   * time, so that a scaled clock does not turn a few ms of jitter into seconds of Slack time. A
+   * client may send a whole minute's budget at once (hundreds of calls): the emulator reads them
+   * one after another over a few hundred ms, and the calls that follow them queue behind, so they
+   * arrive bunched up by that much.
    */
   graceMs = 25;
   readonly #rules = loadRules();

@@ -62,7 +62,7 @@ const VALUE_PATTERNS: readonly RegExp[] = [
   // Incoming webhooks, response_urls, workflow triggers: every hooks URL carries its secret in the path.
   /https?:\/\/hooks\.(?:slack|slack-gov)\.com\/[^\s"'<>]*/g,
   // The same paths on any host (GovSlack, a proxy, the emulator): /services/T…/B…/secret and kin.
-  /(?:https?:\/\/[^\s"'<>/]+)?\/(?:services|actions|commands)\/T[A-Z0-9]+\/[A-Z0-9]+\/[A-Za-z0-9]+/g,
+  /(?:https?:\/\/[^\s"'<>/]+)?\/(?:services|actions|commands)\/[TE][A-Z0-9]+\/[A-Z0-9]+\/[A-Za-z0-9]+/g,
   // files.getUploadURLExternal's upload URL is a capability: whoever has it may upload.
   /https?:\/\/files\.(?:slack|slack-gov)\.com\/upload\/[^\s"'<>]*/g,
   /(?<=[Bb]earer\s+)[^\s"',]+/g,
