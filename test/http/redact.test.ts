@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
+import { HttpCore } from '../../src/http/core.js';
 import { REDACTED, Redactor } from '../../src/http/redact.js';
 import { hideSecrets } from '../../src/oauth/inspect.js';
+import { WebClient } from '../../src/web/client.js';
 
 // Canaries: shaped like real tokens, obviously fake.
 const CANARIES = [
@@ -180,4 +182,14 @@ test('hideSecrets prints camelCase secrets and tokens in text as [REDACTED]', ()
   assert.match(printed, /T1/);
   assert.match(printed, /#general/);
   assert.match(printed, /1970-01-01/);
+});
+
+test("installations' clients register nothing that grows: 10,000 clients on one core", () => {
+  const core = new HttpCore();
+  const base = new WebClient(`${X}b-0-canaryBase`, { core, rateLimits: false });
+  core.redactor.addSecret('canary0client0secret0value');
+  for (let i = 0; i < 10_000; i++) base.withToken(`${X}b-${i}-0000000000-canaryInstallation${i}`);
+  for (let i = 0; i < 10_000; i++) new WebClient(`${X}e.${X}p-1-canaryRotated${i}`, { core, rateLimits: false });
+  assert.equal(core.redactor.size, 1);
+  core.close();
 });
