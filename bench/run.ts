@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after another. Not part of `npm test`.
 import { benchInstallations } from './installations.js';
 import { benchRateLimits } from './rate-limits.js';
+import { benchRedaction } from './redaction.js';
 import { benchSocketMode } from './socket-mode.js';
 import { benchWebClient } from './web-client.js';
 
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   installations: () => benchInstallations(),
   'rate-limits': () => benchRateLimits(),
   'socket-mode': () => benchSocketMode(),
+  redaction: () => benchRedaction(),
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -1,8 +1,9 @@
 // Slack's rate limits, enforced the way Slack keys them: per app, per workspace, per method, and for
 // chat.postMessage (and assistant.threads.setStatus) per channel too. Limits come from
 // data/method-tiers.json (`docs_tiers` wins over the Java SDK's table). Each key is a token bucket
-// refilled at the tier's rate on the emulator's clock (which may run scaled); an empty bucket
-// answers HTTP 429 with Retry-After. Off unless enabled (startEmulator({ rateLimits: true }) or
+// (GCRA) holding a minute's count, refilled at the tier's rate on the emulator's clock (which may
+// run scaled): a burst inside the minute's budget passes, and an empty bucket answers HTTP 429 with
+// Retry-After. Off unless enabled (startEmulator({ rateLimits: true }) or
 // POST /_emulator/rate-limits), so tests that post fast are not limited by surprise.
 import type { Clock } from './clock.js';
 import { readDataFile } from './data.js';
@@ -22,19 +23,13 @@ interface TierData {
   docs_tiers: Record<string, string | null>;
 }
 
-// Slack documents tiers as minimums with "occasional bursts"; these bursts are what the emulator
-// tolerates before answering 429 (a little more than a client that keeps to the published
-// rates ever sends at once).
-const BURSTS: Readonly<Record<string, number>> = {
-  Tier1: 2,
-  Tier2: 4,
-  Tier3: 6,
-  Tier4: 11,
-  SpecialTier_chat_postMessage: 4,
-  SpecialTier_assistant_threads_setStatus: 4,
-  SpecialTier_auth_test: 21,
-  SpecialTier_chat_getPermalink: 21,
-};
+// Slack documents tiers as per-minute minimums ("sporadic bursts are welcome"): a whole minute's
+// count may come at once, then the rate refills it (GCRA, a token bucket with that burst). Posting is
+// "1 per second per channel, short bursts allowed": a burst of a few. Each is one call more than a
+// client keeping to the published numbers sends at once: a burst's first call pays for a cold
+// connection, so its later calls, and the next window's on warm connections, look early by as much.
+const POSTING_BURST = 4;
+const TOLERANCE = 1;
 
 interface Rule extends Limit {
   perChannel: boolean;
@@ -52,7 +47,8 @@ function loadRules(): Map<string, Rule> {
     const def = tier === undefined || tier === null ? undefined : data.tier_definitions[tier];
     const perMinute = def?.requests_per_minute;
     if (tier === undefined || tier === null || !perMinute) continue;
-    rules.set(method, { perMinute, burst: BURSTS[tier] ?? 1, perChannel: def?.per !== undefined });
+    const perChannel = def?.per !== undefined;
+    rules.set(method, { perMinute, burst: perChannel ? POSTING_BURST : perMinute + TOLERANCE, perChannel });
   }
   return rules;
 }
@@ -88,7 +84,10 @@ export class RateLimits {
   /**
    * Real milliseconds of network and scheduling jitter forgiven: a call that would be allowed that
    * much later is allowed now (borrowing from the next token, so the rate still holds). In real
-   * time, so that a scaled clock does not turn a few ms of jitter into seconds of Slack time.
+   * time, so that a scaled clock does not turn a few ms of jitter into seconds of Slack time. A
+   * client may send a whole minute's budget at once (hundreds of calls): the emulator reads them
+   * one after another over a few hundred ms, and the calls that follow them queue behind, so they
+   * arrive bunched up by that much.
    */
   graceMs = 25;
   readonly #rules = loadRules();

@@ -194,7 +194,7 @@ export class HttpCore {
 
   /** The first bytes of a body, redacted: enough to recognise a proxy page, never a whole secret. */
   snippet(body: Buffer): string {
-    return this.redactor.string(body.subarray(0, SNIPPET_BYTES).toString('utf8'));
+    return this.redactor.snippet(body, SNIPPET_BYTES);
   }
 
   close(): void {

@@ -1,10 +1,10 @@
 // Where the rate limiter keeps its budgets. In memory by default (one process); the Redis store in
 // slackline/stores/redis shares them between processes that call Slack for the same app.
-import type { BucketLimit } from './tiers.js';
+import { type BucketLimit, budgetOf } from './tiers.js';
 
 export interface LimiterStore {
   /**
-   * Takes one call from `key`'s token bucket at time `now` (epoch ms on the client's clock).
+   * Takes one call from `key`'s token bucket (GCRA) at time `now` (epoch ms on the client's clock).
    * Returns 0 when granted, otherwise the milliseconds until a call may be granted (nothing taken).
    */
   take(key: string, limit: BucketLimit, now: number): number | Promise<number>;
@@ -24,8 +24,9 @@ interface BucketState {
 
 /** One bucket's arithmetic, shared by the memory store (the Redis store runs the same in Lua). */
 export function refill(state: BucketState, limit: BucketLimit, now: number): void {
+  const { perMinute, burst } = budgetOf(limit);
   const elapsed = Math.max(0, now - state.at);
-  state.tokens = Math.min(limit.burst, state.tokens + (elapsed * limit.perMinute) / 60_000);
+  state.tokens = Math.min(burst, state.tokens + (elapsed * perMinute) / 60_000);
   state.at = Math.max(state.at, now);
 }
 
@@ -37,7 +38,7 @@ export function memoryLimiterStore(options: { maxBuckets?: number } = {}): Limit
     let state = buckets.get(key);
     if (state === undefined) {
       if (buckets.size >= maxBuckets) prune(now);
-      state = { tokens: limit.burst, at: now, closedUntil: 0, limit };
+      state = { tokens: budgetOf(limit).burst, at: now, closedUntil: 0, limit };
       buckets.set(key, state);
     }
     refill(state, limit, now);
@@ -47,7 +48,7 @@ export function memoryLimiterStore(options: { maxBuckets?: number } = {}): Limit
   const prune = (now: number): void => {
     for (const [key, state] of buckets) {
       refill(state, state.limit, now);
-      if (state.closedUntil <= now && state.tokens >= state.limit.burst) buckets.delete(key);
+      if (state.closedUntil <= now && state.tokens >= budgetOf(state.limit).burst) buckets.delete(key);
     }
   };
   return {
@@ -58,7 +59,7 @@ export function memoryLimiterStore(options: { maxBuckets?: number } = {}): Limit
         state.tokens -= 1;
         return 0;
       }
-      return Math.ceil(((1 - state.tokens) * 60_000) / limit.perMinute);
+      return Math.ceil(((1 - state.tokens) * 60_000) / budgetOf(limit).perMinute);
     },
     close(key, limit, until, now) {
       const state = get(key, limit, now);

@@ -1,12 +1,13 @@
 // The proactive rate limiter: holds each call back until its bucket has budget, so a client that
-// runs at Slack's limits does not draw 429s. One FIFO queue per bucket: a 429 (or a long queue) on
+// runs at Slack's limits does not draw 429s, and lets every call inside the budget go at once (a
+// minute's count, see tiers.ts). One FIFO queue per bucket: a 429 (or a long queue) on
 // one method, team or channel never delays another. Waiting calls leave the queue as soon as their
 // AbortSignal fires or their deadline passes; a full queue refuses new calls with QueueFullError.
 import { onAbort } from './abort.js';
 import { type Clock, systemClock } from './clock.js';
 import { QueueFullError, RequestError } from './errors.js';
 import { type LimiterStore, memoryLimiterStore } from './limiter-store.js';
-import type { BucketRef } from './tiers.js';
+import { type BucketRef, budgetOf } from './tiers.js';
 
 export interface RateLimiterOptions {
   /** Where budgets live: memory (default) or a shared store such as slackline/stores/redis. */
@@ -65,6 +66,12 @@ export class RateLimiter {
   acquire(bucket: BucketRef, options: AcquireOptions): Promise<void> | undefined {
     const { method, signal } = options;
     if (signal?.aborted) return Promise.reject(aborted(method));
+    // A budget that is not numbers would make every wait NaN: refuse it rather than spin.
+    try {
+      budgetOf(bucket.limit);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (!this.#queues.has(bucket.key)) {
       // Nobody waits: a synchronous store (memory) can grant right here.
       const granted = this.store.take(bucket.key, bucket.limit, this.clock.now());
@@ -72,7 +79,7 @@ export class RateLimiter {
       if (typeof granted !== 'number') {
         // A failing store lets the call through (see #pump).
         return granted.then(
-          (wait) => (wait === 0 ? undefined : this.#enqueue(bucket, options)),
+          (wait) => (!(wait > 0) ? undefined : this.#enqueue(bucket, options)),
           () => undefined,
         );
       }
@@ -155,7 +162,8 @@ export class RateLimiter {
           // 429 and the retry handler still protect the budget.
           wait = 0;
         }
-        if (wait <= 0) {
+        // (NaN or a negative wait from a misbehaving store counts as a grant, never a spin.)
+        if (!(wait > 0)) {
           // Resolving removes the waiter from the queue (see cleanup).
           queue.waiters[0]?.resolve();
           continue;

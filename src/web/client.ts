@@ -9,12 +9,13 @@ import type { CoreEventName, CoreEvents } from '../http/events.js';
 import type { LimiterStore } from '../http/limiter-store.js';
 import { RateLimiter } from '../http/rate-limiter.js';
 import { defaultRetryHandlers } from '../http/retry-handlers.js';
-import { type BucketRef, bucketFor, type LimitOverrides } from '../http/tiers.js';
+import type { BucketRef } from '../http/tiers.js';
 import type { TransportResponse } from '../http/transport.js';
 import { bindMethods } from './method-tree.js';
 import type { Methods } from './methods.generated.js';
 import { METHODS } from './methods.generated.js';
 import { type PaginateOptions, Paginator } from './paginate.js';
+import { type BudgetResolver, budgetResolver, type LimitOverrides } from './tiers.js';
 import type { CallOptions, WebAPICallResult } from './types.js';
 
 export type { CallOptions } from './types.js';
@@ -30,7 +31,7 @@ export interface RateLimitOptions {
   store?: LimiterStore;
   /** Calls that may wait in one bucket before QueueFullError (default 1,000). */
   maxQueue?: number;
-  /** Budgets by method or tier name (`{ 'Tier3': { perMinute: 100, burst: 10 } }`); null: no limit. */
+  /** Budgets by method or tier name (`{ Tier3: { perMinute: 100 } }`: 100 in any rolling minute); null: no limit. */
   limits?: LimitOverrides;
 }
 
@@ -92,6 +93,7 @@ export class WebClient {
   readonly #routes = new Map<string, Route>();
   readonly #team: string | undefined;
   readonly #limits: LimitOverrides;
+  readonly #budgets: BudgetResolver;
 
   constructor(token?: string, options: WebClientOptions = {}) {
     if (token !== undefined) checkToken(token, 'WebClient');
@@ -104,6 +106,7 @@ export class WebClient {
     this.#core = options.core ?? new HttpCore({ ...options, ...coreDefaults(options) });
     this.#team = options.team;
     this.#limits = (typeof options.rateLimits === 'object' ? options.rateLimits.limits : undefined) ?? {};
+    this.#budgets = budgetResolver(this.#limits);
     this.#core.redactor.addSecret(token);
     this.#headers = { 'user-agent': USER_AGENT, ...options.headers };
     this.#retryWrites = options.retryWrites ?? false;
@@ -147,6 +150,8 @@ export class WebClient {
       let authorization = this.#token === undefined ? undefined : `Bearer ${this.#token}`;
       const basic = route.basic ? basicCredentials(rest) : undefined;
       if (basic) {
+        // The code being exchanged: redacted by value should Slack or a proxy echo it back.
+        if (typeof rest.code === 'string') this.#core.redactor.addCode(rest.code);
         this.#core.redactor.addSecret(basic.secret);
         this.#core.redactor.addSecret(basic.authorization.slice(6));
         authorization = basic.authorization;
@@ -192,7 +197,7 @@ export class WebClient {
     if (!this.#core.limiter) return undefined;
     const identity = team ?? (typeof token === 'string' ? fingerprint(token) : undefined);
     if (identity === undefined) return undefined;
-    return bucketFor({ method: route.method, tier: route.tier, identity, channel }, this.#limits);
+    return this.#budgets({ method: route.method, tier: route.tier, identity, channel });
   }
 
   /** Pages through a cursor-paginated method: `for await (const page of client.paginate(...))`. */
@@ -211,7 +216,8 @@ export class WebClient {
     let route = this.#routes.get(method);
     if (route) return route;
     checkMethodName(method);
-    const info = METHODS[method];
+    // Own entries only: a name like `constructor` must not find Object.prototype's.
+    const info = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
     if (info && (info.status === 'deprecated' || info.status === 'retired')) {
       this.#core.logger.warn({ method, status: info.status }, `${method} is ${info.status} in Slack's catalog`);
     }

@@ -23,7 +23,6 @@ export {
   retryServerErrors,
   type ServerErrorRetryOptions,
 } from '../http/retry-handlers.js';
-export { type BucketLimit, type LimitOverrides, SPECIAL_LIMITS, TIER_LIMITS } from '../http/tiers.js';
 export type { Transport } from '../http/transport.js';
 export { fetchTransport, nodeTransport } from '../http/transport.js';
 export {
@@ -36,5 +35,6 @@ export {
 export type * from './methods.generated.js';
 export { METHODS } from './methods.generated.js';
 export { type PaginateOptions, Paginator } from './paginate.js';
+export { type BucketLimit, budgetResolver, type LimitOverrides, SPECIAL_LIMITS, TIER_LIMITS } from './tiers.js';
 export type * from './types.js';
 export type { FilesUploadV2Arguments, FilesUploadV2Response, FileUpload } from './upload.js';

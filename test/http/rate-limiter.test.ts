@@ -26,6 +26,62 @@ async function closeBucket(
   return { waiting };
 }
 
+describe('budgets against the emulator enforcing Slack’s limits', () => {
+  it('calls inside a minute’s budget go at once: 30 + 30 + 10 reads, no wait, no 429', async () => {
+    const r = await rig(1, true);
+    try {
+      // The bug made these take 30 s; the deadline turns a wait that long into a failure.
+      const client = r.client({ deadlineMs: 5000 });
+      const channel = r.channel('general');
+      const user = [...r.emu.state.users.values()].find((u) => u.teamId === r.emu.workspace.teamId)?.id;
+      const calls = [
+        ...Array.from({ length: 30 }, () => client.conversations.info({ channel })),
+        ...Array.from({ length: 30 }, () => client.users.info({ user: String(user) })),
+        ...Array.from({ length: 10 }, () => client.conversations.list()),
+      ];
+      const { ms, error } = await timed(Promise.all(calls));
+      assert.equal(error, undefined);
+      assert.equal(r.emu.rateLimits.limited, 0, 'the emulator answered 429s');
+      assert.equal(client.core.events.stats.rateLimited, 0);
+      assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('only the excess waits, one per refill; posting stays one a second per channel', async () => {
+    const r = await rig(5, true);
+    try {
+      const client = r.client();
+      const t0 = r.clock.now();
+      const at = (p: Promise<unknown>) => p.then(() => r.clock.now() - t0);
+      // Tier 2 is 20 a minute: 20 at once, then one each 3 s.
+      const lists = Array.from({ length: 23 }, () => at(client.conversations.list()));
+      // Posting: 3 at once, then one a second.
+      const general = r.channel('general');
+      const posts = Array.from({ length: 6 }, (_, i) =>
+        at(client.chat.postMessage({ channel: general, text: `${i}` })),
+      );
+      const listTimes = await Promise.all(lists);
+      const postTimes = await Promise.all(posts);
+      assert.equal(r.emu.rateLimits.limited, 0, 'the emulator answered 429s');
+      const check = (times: number[], burst: number, everyMs: number, what: string) => {
+        for (const [i, t] of times.entries()) {
+          const due = Math.max(0, i - burst + 1) * everyMs;
+          assert.ok(
+            t >= due - 100 && t < due + Math.max(5000, everyMs / 2),
+            `${what} ${i} at ${t} Slack-ms, due ${due}`,
+          );
+        }
+      };
+      check(listTimes, 20, 3000, 'list');
+      check(postTimes, 3, 1000, 'post');
+    } finally {
+      await r.close();
+    }
+  });
+});
+
 describe('rate limiter against the emulator', () => {
   let r: Rig;
   before(async () => {

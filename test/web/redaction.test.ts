@@ -113,3 +113,21 @@ test('no canary appears in logs, errors or inspected objects', () => {
   // The records are still useful: they name the method and the outcome.
   assert.ok(lines.some((l) => l.includes('"method":"auth.test"') && l.includes('"status":502')));
 });
+
+test('a secret straddling the 512-byte snippet cut leaves no part of itself in the error', async () => {
+  const secrets = [token, canaries.clientSecret, canaries.refresh, canaries.webhook];
+  // The client secret is registered by the oauth.v2.access call above; the rest have a shape.
+  for (const secret of secrets) {
+    const body = `<html>${'a'.repeat(490)}${secret} tail</html>`;
+    emu.addFault({ kind: 'status', status: 502, body, contentType: 'text/html', times: 1 });
+    const error = await client.auth.test().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof Error);
+    const printed = `${error.message} ${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`;
+    // The secret starts at byte 496: the part that would sit before the cut, past its prefix.
+    const before = secret.slice(6, 512 - 496);
+    assert.ok(before.length >= 4 && !printed.includes(before), `${secret.slice(0, 8)}…: ${before}`);
+  }
+});

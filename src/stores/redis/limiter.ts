@@ -3,7 +3,7 @@
 // the callers' clock readings (passed in), so processes must share a clock (NTP is enough: budgets
 // are per minute).
 import type { LimiterStore } from '../../http/limiter-store.js';
-import type { BucketLimit } from '../../http/tiers.js';
+import { type BucketLimit, budgetOf } from '../../http/tiers.js';
 
 /** What the store needs from a Redis client; node-redis (`redis` >= 4) clients have it. */
 export interface RedisScriptClient {
@@ -98,11 +98,10 @@ export function redisLimiterStore(client: RedisScriptClient, options: RedisLimit
   const timeoutMs = options.timeoutMs ?? 1000;
   const take = new Script(client, TAKE);
   const close = new Script(client, CLOSE);
-  const args = (limit: BucketLimit, now: number): string[] => [
-    String(limit.burst),
-    String(limit.perMinute),
-    String(now),
-  ];
+  const args = (limit: BucketLimit, now: number): string[] => {
+    const { burst, perMinute } = budgetOf(limit);
+    return [String(burst), String(perMinute), String(now)];
+  };
   return {
     async take(key, limit, now) {
       return Number(await within(take.run([prefix + key], args(limit, now)), timeoutMs));
