@@ -123,6 +123,14 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
         const timer = setTimeout(() => drop('timeout', new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
         const stopListening = signal && onAbort(signal, () => drop('aborted', signal.reason));
         let req: http.ClientRequest;
+        // node:http frames a body by itself only for verbs that usually carry one; a DELETE (SCIM)
+        // or GET with a body needs its length said, or the server reads the body as the next request.
+        let sent = headers;
+        if ((method === 'DELETE' || method === 'GET') && body !== undefined && !(body instanceof Readable)) {
+          if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length')) {
+            sent = { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+          }
+        }
         try {
           const lib = secure ? loadHttps() : http;
           if (secure) httpsAgent ??= new (lib as typeof https).Agent(pool);
@@ -133,7 +141,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
               port: url.port,
               path: url.pathname + url.search,
               method,
-              headers,
+              headers: sent,
               agent: secure ? httpsAgent : httpAgent,
             },
             (res) => {
