@@ -101,12 +101,15 @@ describe('upload failures', () => {
   it('a stream whose upload was refused keeps ECONNREFUSED (not "uploaded twice")', async () => {
     uploadUrl = `http://127.0.0.1:${await refusedPort()}/upload`;
     const client = new WebClient('xoxb-canary-upload', { slackApiUrl: url });
+    const retried: string[] = [];
+    client.on('retry', (e) => retried.push(e.method));
     try {
       const file = Readable.from([Buffer.from('streamed bytes')]);
       await assert.rejects(
         client.files.uploadV2({ file, length: 14, filename: 'a.txt', channel_id: 'C1' }),
         (e: unknown) => e instanceof RequestError && e.detail === 'ECONNREFUSED' && e.mayHaveBeenReceived === false,
       );
+      assert.deepEqual(retried, [], 'a stream read once is never sent again');
     } finally {
       uploadUrl = undefined;
       client.close();
