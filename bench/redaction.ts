@@ -21,7 +21,7 @@ function coreWith(installations: number): HttpCore {
   const core = new HttpCore();
   // What the app registers once: its client secret.
   core.redactor.addSecret('bench0client0secret0000000000000');
-  const base = new WebClient(`${X}b-0-bench`, { core, rateLimits: false });
+  const base = new WebClient(`${X}b-0-bench`, { core });
   for (let i = 0; i < installations; i++) {
     // clientFor(installation): a client per installation token, on the shared core.
     base.withToken(`${X}b-${i}-0000000000-benchInstallationToken${i}`);

@@ -1,12 +1,19 @@
-// chat.postMessage throughput and client CPU, slackline vs @slack/web-api vs a bare keep-alive loop,
-// at concurrency 1 and 50 against one local server. Server on core 0, client on core 1; each client
-// in a fresh process per round; medians of the rounds.
+// chat.postMessage throughput and client CPU, slackline vs @slack/web-api vs two bare keep-alive
+// loops (node:http and undici.request), at concurrency 1 and 50 against one local server. Server on
+// core 0, client on core 1; each client in a fresh process per round; medians of the rounds. Then
+// the cold import of each client next to bare node.
+//
+// BENCH_SMOKE=1 runs a few hundred calls once, prints, and writes nothing: it proves the bench works.
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DIST_BENCH, firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
 
-// 'slackline+limiter': the proactive limiter's bookkeeping on every call, with a budget that never binds.
-const CLIENTS = ['slackline', 'slackline+limiter', '@slack/web-api', 'bare'] as const;
+// 'slackline' is the default configuration: the limiter on, with a budget that never binds.
+const CLIENTS = ['slackline', 'slackline (no limiter)', '@slack/web-api', 'bare node:http', 'bare undici'] as const;
+const BARE = ['bare node:http', 'bare undici'];
 const CONCURRENCY = [1, 50];
+const SMOKE = process.env.BENCH_SMOKE === '1';
 
 interface Run {
   calls: number;
@@ -33,9 +40,52 @@ async function runOnce(client: string, url: string, concurrency: number, calls: 
   return JSON.parse(await firstLine(child)) as Run;
 }
 
+export interface ColdImport {
+  /** What was imported (`node` alone: an empty script). */
+  what: string;
+  /** Median wall time of `node -e "await import(what)"`, in ms. */
+  ms: number;
+  /** The same, minus bare node's. */
+  overNodeMs: number;
+}
+
+/** Fastest bare loop at a concurrency: the practical limit a client is compared with. */
+function fastestBare(rows: Row[], concurrency: number): Row {
+  const bare = rows.filter((r) => BARE.includes(r.client) && r.concurrency === concurrency);
+  return bare.reduce((a, b) => (b.callsPerSec > a.callsPerSec ? b : a));
+}
+
+async function processMs(args: string[]): Promise<number> {
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: 'ignore', cwd: join(DIST_BENCH, '..', '..') });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`import exited ${code}`))));
+  });
+  return performance.now() - t0;
+}
+
+/** Cold import of each door, next to bare node, interleaved; medians. */
+export async function coldImports(rounds: number): Promise<ColdImport[]> {
+  const ours = pathToFileURL(join(DIST_BENCH, '..', 'src', 'web', 'index.js')).href;
+  const targets: [string, string[]][] = [
+    ['node', ['-e', '0']],
+    ['slackline/web', ['--input-type=module', '-e', `await import(${JSON.stringify(ours)})`]],
+    ['@slack/web-api', ['--input-type=module', '-e', "await import('@slack/web-api')"]],
+  ];
+  const samples = new Map<string, number[]>(targets.map(([name]) => [name, []]));
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, args] of targets) samples.get(name)!.push(await processMs(args));
+  }
+  const base = median(samples.get('node')!);
+  return targets.map(([what]) => {
+    const ms = median(samples.get(what)!);
+    return { what, ms, overNodeMs: ms - base };
+  });
+}
+
 export async function benchWebClient(options: { calls?: number; rounds?: number } = {}): Promise<Row[]> {
-  const calls = options.calls ?? Number(process.env.BENCH_CALLS ?? 20_000);
-  const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 3);
+  const calls = options.calls ?? Number(process.env.BENCH_CALLS ?? (SMOKE ? 500 : 20_000));
+  const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 3));
   const server = spawnNode(join(DIST_BENCH, 'lib', 'fake-slack.js'), [], 0);
   const url = `http://127.0.0.1:${await firstLine(server)}/api/`;
   const rows: Row[] = [];
@@ -61,49 +111,78 @@ export async function benchWebClient(options: { calls?: number; rounds?: number 
   } finally {
     server.kill('SIGTERM');
   }
-  print(rows);
-  const file = writeResult('web-client', { bench: 'web-client', calls, rounds, machine: machine(), rows });
-  updateReadme('web-client', table(rows, calls, rounds));
+  const imports = await coldImports(SMOKE ? 3 : 21);
+  print(rows, imports);
+  if (SMOKE) {
+    console.log('smoke run (BENCH_SMOKE=1): nothing written');
+    return rows;
+  }
+  const file = writeResult('web-client', {
+    bench: 'web-client',
+    calls,
+    rounds,
+    machine: machine(),
+    rows,
+    coldImport: imports,
+  });
+  updateReadme('web-client', table(rows, imports, calls, rounds));
   console.log(`wrote ${file} and the README's table`);
   return rows;
 }
 
-function print(rows: Row[]): void {
+function ratios(rows: Row[], row: Row) {
+  const peer = rows.find((r) => r.client === '@slack/web-api' && r.concurrency === row.concurrency)!;
+  const bare = fastestBare(rows, row.concurrency);
+  const undici = rows.find((r) => r.client === 'bare undici' && r.concurrency === row.concurrency)!;
+  return {
+    peer: `${(row.callsPerSec / peer.callsPerSec).toFixed(2)}x`,
+    bare: `${(row.callsPerSec / bare.callsPerSec).toFixed(2)}x`,
+    cpu: `${(row.cpuMsPer1000 / undici.cpuMsPer1000).toFixed(2)}x`,
+  };
+}
+
+function print(rows: Row[], imports: ColdImport[]): void {
   console.log('\nchat.postMessage against one local server');
-  console.log('client            conc   calls/s  vs peer  vs bare  CPU ms/1000  peak RSS MiB');
+  console.log('client                  conc   calls/s  vs peer  vs bare  CPU ms/1000  CPU vs undici  peak RSS MiB');
   for (const row of rows) {
-    const peer = rows.find((r) => r.client === '@slack/web-api' && r.concurrency === row.concurrency)!;
-    const bare = rows.find((r) => r.client === 'bare' && r.concurrency === row.concurrency)!;
+    const r = ratios(rows, row);
     console.log(
       [
-        row.client.padEnd(16),
+        row.client.padEnd(22),
         String(row.concurrency).padStart(5),
         row.callsPerSec.toFixed(0).padStart(9),
-        `${(row.callsPerSec / peer.callsPerSec).toFixed(2)}x`.padStart(8),
-        `${(row.callsPerSec / bare.callsPerSec).toFixed(2)}x`.padStart(8),
+        r.peer.padStart(8),
+        r.bare.padStart(8),
         row.cpuMsPer1000.toFixed(1).padStart(12),
+        r.cpu.padStart(14),
         row.peakRssMiB.toFixed(0).padStart(13),
       ].join(' '),
     );
   }
+  console.log('\ncold import');
+  for (const i of imports)
+    console.log(`${i.what.padEnd(16)} ${i.ms.toFixed(0).padStart(5)} ms  +${i.overNodeMs.toFixed(0)} ms`);
 }
 
-function table(rows: Row[], calls: number, rounds: number): string {
+function table(rows: Row[], imports: ColdImport[], calls: number, rounds: number): string {
   const out = [
     `chat.postMessage against one local server, ${calls.toLocaleString('en')} calls per run, median of ${rounds} runs`,
-    '(`npm run bench web-client`; client pinned to one core, server to the other). `slackline` runs with',
-    '`rateLimits: false` (Slack would hold one channel to a post a second); `slackline+limiter` keeps the',
-    "limiter's bookkeeping on every call with a budget that never binds.",
+    '(`npm run bench web-client`; client pinned to one core, server to the other). `slackline` is the',
+    'default configuration (the limiter on, with a budget that never binds: Slack would hold one channel to',
+    'a post a second); "vs bare" compares with the faster of the two bare keep-alive loops (node:http and',
+    "undici's `request`), and CPU is compared with the undici loop.",
     '',
-    '| client | concurrency | calls/s | vs @slack/web-api | vs bare loop | CPU ms per 1,000 calls | peak RSS MiB |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| client | concurrency | calls/s | vs @slack/web-api | vs fastest bare loop | CPU ms per 1,000 calls | CPU vs undici | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
-    const peer = rows.find((r) => r.client === '@slack/web-api' && r.concurrency === row.concurrency)!;
-    const bare = rows.find((r) => r.client === 'bare' && r.concurrency === row.concurrency)!;
+    const r = ratios(rows, row);
     out.push(
-      `| ${row.client} | ${row.concurrency} | ${row.callsPerSec.toFixed(0)} | ${(row.callsPerSec / peer.callsPerSec).toFixed(2)}x | ${(row.callsPerSec / bare.callsPerSec).toFixed(2)}x | ${row.cpuMsPer1000.toFixed(0)} | ${row.peakRssMiB.toFixed(0)} |`,
+      `| ${row.client} | ${row.concurrency} | ${row.callsPerSec.toFixed(0)} | ${r.peer} | ${r.bare} | ${row.cpuMsPer1000.toFixed(0)} | ${r.cpu} | ${row.peakRssMiB.toFixed(0)} |`,
     );
   }
+  out.push('', 'Cold import (`node -e "await import(...)"`, median wall time, the same run):', '');
+  out.push('| import | ms | over bare node |', '|---|---:|---:|');
+  for (const i of imports) out.push(`| ${i.what} | ${i.ms.toFixed(0)} | +${i.overNodeMs.toFixed(0)} ms |`);
   return out.join('\n');
 }

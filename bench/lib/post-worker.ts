@@ -2,6 +2,7 @@
 // Prints one JSON line: calls, wall ms, CPU ms and peak RSS of this process.
 import http from 'node:http';
 import { WebClient as PeerClient } from '@slack/web-api';
+import { Agent, request } from 'undici';
 import { WebClient } from '../../src/web/client.js';
 
 type Post = () => Promise<unknown>;
@@ -38,16 +39,29 @@ function bareLoop(): Post {
     });
 }
 
+function bareUndici(): Post {
+  // The same loop on undici's request(): its own keep-alive pool, no fetch layer.
+  const dispatcher = new Agent({ connections: 64 });
+  const target = new URL('chat.postMessage', url);
+  const body = JSON.stringify(args);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' };
+  return async () => {
+    const res = await request(target, { method: 'POST', headers, body, dispatcher });
+    return JSON.parse(await res.body.text());
+  };
+}
+
 function makePost(): Post {
-  if (kind === 'bare') return bareLoop();
-  if (kind === 'slackline+limiter') {
-    // The limiter's bookkeeping on every call, with a budget too large to ever hold a call back.
+  if (kind === 'bare node:http') return bareLoop();
+  if (kind === 'bare undici') return bareUndici();
+  if (kind === 'slackline') {
+    // The default configuration: the limiter on, with a budget too large to ever hold a call back
+    // (Slack would hold one channel to a post a second; the fake server has no limit).
     const limits = { 'chat.postMessage': { perMinute: 1e12, burst: 1e12 } };
     const client = new WebClient(token, { slackApiUrl: url, rateLimits: { limits } });
     return () => client.chat.postMessage(args);
   }
-  if (kind === 'slackline') {
-    // Raw throughput against a server without limits: the rate limiter (1 post/s per channel) is off.
+  if (kind === 'slackline (no limiter)') {
     const client = new WebClient(token, { slackApiUrl: url, rateLimits: false });
     return () => client.chat.postMessage(args);
   }

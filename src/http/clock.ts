@@ -20,25 +20,46 @@ export function scaledClock(scale: number, start: number = Date.now()): Clock {
   return Object.freeze({ now: () => start + (Date.now() - realStart) * scale, scale });
 }
 
+/** The longest delay setTimeout honours (2^31-1 ms); a longer one fires at once, with a warning. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Calls `fn` after `ms` real milliseconds, however long that is: delays past setTimeout's limit are
+ * served by a chain of shorter timers. Returns the function that cancels it.
+ */
+export function safeTimeout(fn: () => void, ms: number): () => void {
+  let timer: ReturnType<typeof setTimeout>;
+  const end = performance.now() + ms;
+  const arm = (left: number): void => {
+    timer = setTimeout(
+      () => {
+        const rest = end - performance.now();
+        if (rest > 1 && left > MAX_TIMER_MS) arm(rest);
+        else fn();
+      },
+      Math.max(0, Math.min(left, MAX_TIMER_MS)),
+    );
+  };
+  arm(ms);
+  return () => clearTimeout(timer);
+}
+
 /**
  * Waits `ms` of clock time. Rejects with RequestError('aborted') when `signal` fires; the timer is
- * cleared either way, so an abandoned wait holds nothing.
+ * cleared either way, so an abandoned wait holds nothing. Safe for any `ms` (see safeTimeout).
  */
 export function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined, method: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const aborted = (): RequestError => new RequestError('aborted', 'aborted while waiting', false, { method });
     if (signal?.aborted) return reject(aborted());
-    const timer = setTimeout(
-      () => {
-        stop?.();
-        resolve();
-      },
-      Math.max(0, ms / clock.scale),
-    );
+    const cancel = safeTimeout(() => {
+      stop?.();
+      resolve();
+    }, ms / clock.scale);
     const stop =
       signal &&
       onAbort(signal, () => {
-        clearTimeout(timer);
+        cancel();
         reject(aborted());
       });
   });

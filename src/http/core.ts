@@ -1,24 +1,39 @@
-// The one HTTP core every API client (web, webhook, SCIM, audit logs) shares. It owns what is the
-// same for all of them: the transport, the per-attempt timeout and the overall deadline, the
-// caller's AbortSignal, the retry loop, redacted logging, and turning HTTP failures into typed errors.
-// What a body means (Slack's `ok`) is each client's business, passed in as `interpret`.
-import { type Clock, sleep, systemClock } from './clock.js';
-import { HTTPError, RateLimitedError, RequestError, SlacklineError } from './errors.js';
+// The one HTTP core every API client (web, webhook, SCIM, audit logs) shares. A call goes down
+// four layers, each a small unit in its own file:
+//
+//   limiter (limit-layer.ts)   waits for the bucket's budget; a 429 closes only that bucket
+//   retry (retry-layer.ts)     asks decideRetry (retry.ts) after each failed attempt, waits, repeats
+//   deadline (deadline-layer)  per-attempt timeout and overall deadline; hands the answer to `interpret`
+//   transport (transport.ts)   sends one request, returns the whole answer
+//
+// What a body means (Slack's `ok`) is each client's business, passed in as `interpret`. The Slack
+// defaults (retry handlers, deadline, Retry-After cap) come from slack-defaults.ts.
+import type { Call, CallSpec, Send } from './call.js';
+import { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
+import { deadlineLayer } from './deadline-layer.js';
+import { HTTPError, InvalidArgumentError, RateLimitedError, type SlacklineError } from './errors.js';
 import { CoreEventHub } from './events.js';
+import { limitLayer } from './limit-layer.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { Redactor } from './redact.js';
-import { decideRetry, type RetryHandler } from './retry.js';
-import type { BucketRef } from './tiers.js';
-import { type Body, fetchTransport, nodeTransport, type Transport, type TransportResponse } from './transport.js';
+import type { RetryHandler } from './retry.js';
+import { retryLayer } from './retry-layer.js';
+import { fetchTransport, nodeTransport, type Transport, type TransportResponse } from './transport.js';
+
+export type { CallSpec } from './call.js';
 
 export interface HttpCoreOptions {
-  /** Send through your own transport; by default node:http(s) with keep-alive. */
+  /** Send through your own transport (the core never closes it); by default node:http(s) with keep-alive. */
   transport?: Transport;
-  /** Or through a WHATWG fetch (other runtimes, in-process handlers). Ignored when `transport` is set. */
+  /** Or through a WHATWG fetch (other runtimes, in-process handlers). Not with `transport`. */
   fetch?: typeof fetch;
   /** Per-attempt timeout in ms (default 30,000). */
   timeoutMs?: number;
+  /** Default overall time budget per call, across attempts and waits, in ms (default: none). */
+  deadlineMs?: number;
+  /** The longest `Retry-After` a call waits; a longer one fails at once (default 120,000 ms). */
+  maxRetryAfterMs?: number;
   /** Retry handlers, asked in order after each failed attempt (default: none). */
   retryHandlers?: readonly RetryHandler[];
   /** Receives redacted records only. Silent by default. */
@@ -27,36 +42,25 @@ export interface HttpCoreOptions {
   redactor?: Redactor;
   /**
    * Holds calls back until their bucket has budget (see rate-limiter.ts). Its clock is the core's.
-   * Without one, calls go out at once and only Slack's 429s slow them down.
+   * Without one, calls go out at once and only the server's 429s slow them down.
    */
   limiter?: RateLimiter;
   /** The clock deadlines and waits are measured on (default: the system clock, or the limiter's). */
   clock?: Clock;
 }
 
-export interface CallSpec {
-  /** The API method or endpoint name, for errors, logs and retry decisions. */
-  method: string;
-  /** Safe to repeat: reading only. */
-  read: boolean;
-  /** Repeat this write even when Slack may have received it (may post twice). */
-  retryWrites?: boolean;
-  url: URL;
-  httpMethod: 'GET' | 'POST';
-  headers: Record<string, string>;
-  /** Called once per attempt, so a streamed body can be opened again for a retry. */
-  body?: () => Body | undefined;
-  signal?: AbortSignal;
-  /** Overall time budget for all attempts and waits, in ms. */
-  deadlineMs?: number;
-  /** Overrides the core's per-attempt timeout. */
-  timeoutMs?: number;
-  /** The rate-limit bucket the call draws from; none means the limiter lets it straight through. */
-  bucket?: BucketRef;
-}
-
 export const DEFAULT_TIMEOUT_MS = 30_000;
-const SNIPPET_BYTES = 512;
+export const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
+const SNIPPET_CHARS = 512;
+// Redacted before it is cut, so a secret across the cut is still whole when the redactor sees it;
+// the window bounds the work on a huge body and is far longer than any secret.
+const SNIPPET_WINDOW_BYTES = 64 * 1024;
+
+function checkMs(name: string, value: number | undefined): void {
+  if (value !== undefined && !(value > 0 && value <= MAX_TIMER_MS)) {
+    throw new RangeError(`${name} must be a number of milliseconds between 1 and ${MAX_TIMER_MS} (24.8 days)`);
+  }
+}
 
 export class HttpCore {
   readonly transport: Transport;
@@ -66,117 +70,58 @@ export class HttpCore {
   readonly limiter: RateLimiter | undefined;
   /** `events.on('retry' | 'rateLimited', fn)` for metrics; `events.stats` counts them. */
   readonly events = new CoreEventHub();
-  readonly #timeoutMs: number;
-  readonly #retryHandlers: readonly RetryHandler[];
-  readonly #logging: boolean;
+  readonly #deadlineMs: number | undefined;
+  readonly #ownsTransport: boolean;
+  readonly #send: Send;
 
   constructor(options: HttpCoreOptions = {}) {
+    if (options.transport && options.fetch) throw new TypeError('give `transport` or `fetch`, not both');
     this.redactor = options.redactor ?? new Redactor();
+    this.#ownsTransport = options.transport === undefined;
     this.transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : nodeTransport());
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!(this.#timeoutMs > 0)) throw new RangeError('timeoutMs must be a positive number of milliseconds');
-    this.#retryHandlers = options.retryHandlers ?? [];
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    checkMs('timeoutMs', timeoutMs);
+    checkMs('deadlineMs', options.deadlineMs);
+    checkMs('maxRetryAfterMs', maxRetryAfterMs);
+    this.#deadlineMs = options.deadlineMs;
     this.logger = redactingLogger(options.logger ?? silentLogger, this.redactor);
-    this.#logging = this.logger !== silentLogger;
     this.limiter = options.limiter;
     this.clock = options.clock ?? options.limiter?.clock ?? systemClock;
     if (this.limiter && this.limiter.clock !== this.clock) {
       throw new TypeError('the rate limiter and the core must share one clock');
     }
+    const { clock, events, transport } = this;
+    const logger = this.logger === silentLogger ? undefined : this.logger;
+    const handlers = options.retryHandlers ?? [];
+    // Inside out: transport <- deadline <- retry <- limiter.
+    let send = deadlineLayer({ transport, clock, timeoutMs, logger });
+    send = retryLayer({ handlers, clock, events, logger, maxRetryAfterMs }, send);
+    if (this.limiter) send = limitLayer(this.limiter, maxRetryAfterMs, send);
+    this.#send = send;
   }
 
-  /** Sends `spec`, retrying as the handlers decide, and returns what `interpret` makes of the answer. */
-  async call<T>(spec: CallSpec, interpret: (response: TransportResponse) => T): Promise<T> {
-    const { clock, limiter } = this;
-    const { bucket, method, signal } = spec;
-    const started = clock.now();
-    const deadline = spec.deadlineMs === undefined ? Number.POSITIVE_INFINITY : started + spec.deadlineMs;
-    for (let attempt = 1; ; attempt++) {
-      if (limiter && bucket) {
-        const wait = limiter.acquire(bucket, { method, signal, deadline, front: attempt > 1 });
-        if (wait) await wait;
-      }
+  /** Sends `spec` down the layers and returns what `interpret` makes of the answer. */
+  call<T>(spec: CallSpec, interpret: (response: TransportResponse) => T): Promise<T> {
+    const deadlineMs = spec.deadlineMs ?? this.#deadlineMs;
+    if (spec.deadlineMs !== undefined || spec.timeoutMs !== undefined) {
       try {
-        const response = await this.#attempt(spec, attempt, deadline);
-        return interpret(response);
+        checkMs('deadlineMs', spec.deadlineMs);
+        checkMs('timeoutMs', spec.timeoutMs);
       } catch (err) {
-        if (!(err instanceof SlacklineError)) throw err;
-        const now = clock.now();
-        const decision = decideRetry(this.#retryHandlers, {
-          method,
-          attempt,
-          read: spec.read,
-          retryWrites: spec.retryWrites ?? false,
-          error: err,
-          elapsedMs: now - started,
-          remainingMs: deadline - now,
-        });
-        let delayMs = decision.retry ? decision.delayMs : 0;
-        if (err instanceof RateLimitedError) {
-          this.events.emit('rateLimited', { method, retryAfter: err.retryAfter, bucket: bucket?.key });
-          // Only this call's bucket closes, for the longer of this and any window already in force;
-          // the bucket then holds the retry back, so the core does not wait a second time.
-          if (limiter && bucket) {
-            await limiter.close(bucket, Math.max(err.retryAfter * 1000, delayMs));
-            delayMs = 0;
-          }
-        }
-        if (!decision.retry || now + decision.delayMs >= deadline) throw err;
-        this.events.emit('retry', {
-          method,
-          attempt,
-          delayMs: decision.delayMs,
-          reason: decision.reason,
-          code: err.code,
-        });
-        if (this.#logging) {
-          this.logger.warn({ method, attempt, delayMs: decision.delayMs, error: err.code }, decision.reason);
-        }
-        if (delayMs > 0) await sleep(clock, delayMs, signal, method);
+        return Promise.reject(new InvalidArgumentError((err as Error).message, { method: spec.method }));
       }
     }
-  }
-
-  async #attempt(spec: CallSpec, attempt: number, deadline: number): Promise<TransportResponse> {
-    const remaining = (deadline - this.clock.now()) / this.clock.scale;
-    if (remaining <= 0) throw new RequestError('deadline', 'deadline passed', false, { method: spec.method });
-    // The per-attempt timeout is real time (it guards the network); the deadline is clock time.
-    const budget = Math.min(spec.timeoutMs ?? this.#timeoutMs, remaining);
-    const byDeadline = budget < (spec.timeoutMs ?? this.#timeoutMs);
-    const t0 = this.#logging ? performance.now() : 0;
-    if (this.#logging) this.logger.debug({ method: spec.method, attempt, url: spec.url }, 'request');
-    try {
-      const response = await this.transport.send({
-        url: spec.url,
-        method: spec.httpMethod,
-        headers: spec.headers,
-        body: spec.body?.(),
-        timeoutMs: budget,
-        signal: spec.signal,
-      });
-      if (this.#logging) {
-        const ms = Math.round(performance.now() - t0);
-        const requestId = response.headers['x-slack-req-id'];
-        this.logger.debug({ method: spec.method, attempt, status: response.status, ms, requestId }, 'response');
-      }
-      return response;
-    } catch (err) {
-      if (!(err instanceof RequestError)) throw err;
-      // The transport only knows its own budget ran out: say whether that was the call's deadline.
-      let out = err;
-      if (err.reason === 'timeout') {
-        const reason = byDeadline ? 'deadline' : 'timeout';
-        const detail = byDeadline ? 'deadline passed' : `no answer within ${budget} ms`;
-        out = new RequestError(reason, detail, err.mayHaveBeenReceived, { method: spec.method, cause: err.cause });
-      } else if (err.method === undefined) {
-        out = new RequestError(err.reason, err.detail, err.mayHaveBeenReceived, {
-          method: spec.method,
-          cause: err.cause,
-        });
-      }
-      if (this.#logging) this.logger.debug({ method: spec.method, attempt, error: out }, 'request failed');
-      throw out;
-    }
+    const started = this.clock.now();
+    const call: Call = {
+      spec,
+      interpret,
+      started,
+      deadline: deadlineMs === undefined ? Number.POSITIVE_INFINITY : started + deadlineMs,
+      attempt: 1,
+      gate: undefined,
+    };
+    return this.#send(call) as Promise<T>;
   }
 
   /** The typed error for a non-2xx answer: 429 becomes RateLimitedError, anything else HTTPError. */
@@ -192,13 +137,14 @@ export class HttpCore {
     });
   }
 
-  /** The first bytes of a body, redacted: enough to recognise a proxy page, never a whole secret. */
+  /** The first characters of a body, redacted: enough to recognise a proxy page, never a secret. */
   snippet(body: Buffer): string {
-    return this.redactor.snippet(body, SNIPPET_BYTES);
+    return this.redactor.snippet(body, SNIPPET_CHARS);
   }
 
+  /** Frees the connection pool, when this core made it (a transport passed in stays open). */
   close(): void {
-    this.transport.close();
+    if (this.#ownsTransport) this.transport.close();
   }
 }
 

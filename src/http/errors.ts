@@ -132,12 +132,25 @@ export class RequestError extends SlacklineError {
   readonly mayHaveBeenReceived: boolean;
   /** What went wrong, without the method and reason around it (an errno code, say). */
   readonly detail: string;
+  /**
+   * The request went out on a pooled keep-alive connection that the server had already closed, and
+   * failed before any byte of an answer (the race every keep-alive client meets): worth one
+   * immediate retry on a fresh connection.
+   */
+  readonly staleConnection: boolean;
 
-  constructor(reason: RequestFailure, detail: string, mayHaveBeenReceived: boolean, options: SlacklineErrorOptions) {
-    super(ErrorCode.Request, `${options.method ?? 'request'} failed (${reason}): ${detail}`, options);
+  constructor(
+    reason: RequestFailure,
+    detail: string,
+    mayHaveBeenReceived: boolean,
+    options: SlacklineErrorOptions & { staleConnection?: boolean },
+  ) {
+    const { staleConnection, ...base } = options;
+    super(ErrorCode.Request, `${options.method ?? 'request'} failed (${reason}): ${detail}`, base);
     this.reason = reason;
     this.detail = detail;
     this.mayHaveBeenReceived = mayHaveBeenReceived;
+    this.staleConnection = staleConnection ?? false;
   }
 }
 

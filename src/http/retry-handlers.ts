@@ -13,8 +13,8 @@ export interface RateLimitedRetryOptions {
 
 /**
  * HTTP 429 or `ok:false, error:"ratelimited"`: always safe to repeat, because Slack refused the call
- * without acting on it. Waits Retry-After plus a little jitter; the core gives up when that would
- * pass the caller's deadline.
+ * without acting on it. Waits Retry-After plus a little jitter; decideRetry gives up at once when that
+ * would pass the caller's deadline or the Retry-After is over the cap.
  */
 export function retryRateLimited(options: RateLimitedRetryOptions = {}): RetryHandler {
   const maxAttempts = options.maxAttempts ?? 10;
@@ -52,9 +52,9 @@ function transient(error: FailedAttempt['error']): string | undefined {
 
 /**
  * 5xx answers, connection failures, per-attempt timeouts and garbled bodies, retried with
- * exponential backoff and jitter, but only when repeating cannot act twice: the method only reads,
- * the failure proves the request never reached Slack (refused, DNS, TLS handshake), or the caller
- * opted in with `retryWrites`.
+ * exponential backoff and jitter, but only when repeating cannot act twice: the call only reads (or
+ * its verb is GET, PUT or DELETE), the failure proves the request never reached the server (refused,
+ * DNS, TLS handshake), or the caller opted in with `retryWrites`. POST and PATCH need one of the last two.
  */
 export function retryServerErrors(options: ServerErrorRetryOptions = {}): RetryHandler {
   const maxAttempts = options.maxAttempts ?? 10;
@@ -78,7 +78,23 @@ export function retryServerErrors(options: ServerErrorRetryOptions = {}): RetryH
   };
 }
 
-/** The handlers WebClient uses unless given its own: rate limits, then transient failures. */
+/**
+ * A request that failed on a reused keep-alive connection before it was all written and before any
+ * byte of an answer: the server had closed that idle connection under us, and a request it never
+ * received whole it never processed (the transport only sets `staleConnection` then). Repeated once,
+ * at once, whatever the verb: a fresh connection is all it needs. A second failure falls to the
+ * other handlers.
+ */
+export function retryStaleConnection(): RetryHandler {
+  return {
+    decide({ error, attempt }: FailedAttempt): RetryDecision | undefined {
+      if (!(error instanceof RequestError) || !error.staleConnection || attempt > 1) return undefined;
+      return { retry: true, delayMs: 0, reason: 'stale keep-alive connection; never processed' };
+    },
+  };
+}
+
+/** The handlers every Slack client uses unless given its own: stale sockets, rate limits, transient failures. */
 export function defaultRetryHandlers(): RetryHandler[] {
-  return [retryRateLimited(), retryServerErrors()];
+  return [retryStaleConnection(), retryRateLimited(), retryServerErrors()];
 }

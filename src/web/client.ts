@@ -1,14 +1,13 @@
 // The Web API client: `new WebClient(token).chat.postMessage({...})`, every method in Slack's catalog,
 // on the shared HTTP core. It builds the request, reads Slack's `ok`, and nothing more: retries,
-// timeouts and redaction are the core's.
-import { createHash } from 'node:crypto';
-import { inspect } from 'node:util';
+// timeouts and redaction are the core's, with the Slack defaults of http/slack-defaults.ts.
+import { createRequire } from 'node:module';
 import { type CallSpec, HttpCore, type HttpCoreOptions, parseRetryAfter } from '../http/core.js';
 import { InvalidResponseError, PlatformError, RateLimitedError } from '../http/errors.js';
 import type { CoreEventName, CoreEvents } from '../http/events.js';
 import type { LimiterStore } from '../http/limiter-store.js';
 import { RateLimiter } from '../http/rate-limiter.js';
-import { defaultRetryHandlers } from '../http/retry-handlers.js';
+import { slackCoreOptions } from '../http/slack-defaults.js';
 import type { BucketRef } from '../http/tiers.js';
 import type { TransportResponse } from '../http/transport.js';
 import { bindMethods } from './method-tree.js';
@@ -20,11 +19,12 @@ import type { CallOptions, WebAPICallResult } from './types.js';
 
 export type { CallOptions } from './types.js';
 
-import { type FilesUploadV2Arguments, type FilesUploadV2Response, uploadV2 } from './upload.js';
+import type { FilesUploadV2Arguments, FilesUploadV2Response } from './upload.js';
 import { BASIC_AUTH_METHODS, basicCredentials, checkMethodName, checkToken, formBody, jsonBody } from './wire.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 const USER_AGENT = `slackline/0.1.0 node/${process.version}`;
+const require = createRequire(import.meta.url);
 
 export interface RateLimitOptions {
   /** Where budgets live (default: this process's memory); share one across processes with Redis. */
@@ -35,28 +35,43 @@ export interface RateLimitOptions {
   limits?: LimitOverrides;
 }
 
-export interface WebClientOptions extends Omit<HttpCoreOptions, 'redactor' | 'limiter'> {
+/** What a client builds its own core from: meaningless, and a type error, next to `core`. */
+export interface CoreBuildOptions extends Omit<HttpCoreOptions, 'redactor' | 'limiter' | 'deadlineMs'> {
   /**
    * The proactive rate limiter: on by default (Slack's published tier limits, in memory). `false`
    * sends every call at once and relies on Slack's 429s alone.
    */
   rateLimits?: boolean | RateLimitOptions;
+}
+
+/** Options that hold whether the client builds its core or shares one. */
+export interface WebClientCallDefaults {
   /**
    * Whose budget the calls spend: Slack counts per app per workspace, so give the team id when
    * several tokens of one app and workspace share a client. Default: a fingerprint of the token.
    */
   team?: string;
-  /** Where the Web API lives (default `https://slack.com/api/`); the emulator and GovSlack set it. */
+  /**
+   * Where the Web API lives (default: the `SLACK_API_URL` environment variable when set, else
+   * `https://slack.com/api/`); the emulator and GovSlack set it.
+   */
   slackApiUrl?: string;
   /** Repeat writes after failures that Slack may have received (may post twice). Default false. */
   retryWrites?: boolean;
-  /** Default overall time budget per call, across retries, in ms. */
+  /** Overall time budget per call, across retries and rate-limit waits, in ms (default 5 minutes). */
   deadlineMs?: number;
   /** Extra headers sent with every call. */
   headers?: Record<string, string>;
-  /** Share another client's core (its transport, connection pool, logger and retry handlers). */
-  core?: HttpCore;
 }
+
+type NoneOf<T> = { [K in keyof T]?: never };
+
+/**
+ * Either the client builds (and owns) its core from the core options, or it shares another's
+ * `core` (its transport, pool, logger, retry handlers and limiter) and then takes none of them.
+ */
+export type WebClientOptions = WebClientCallDefaults &
+  ((CoreBuildOptions & { core?: undefined }) | (NoneOf<CoreBuildOptions> & { core: HttpCore }));
 
 type ArgsOf = Record<string, unknown>;
 
@@ -92,18 +107,21 @@ export class WebClient {
   readonly #deadlineMs: number | undefined;
   readonly #routes = new Map<string, Route>();
   readonly #team: string | undefined;
-  readonly #limits: LimitOverrides;
-  readonly #budgets: BudgetResolver;
+  #limits: LimitOverrides;
+  #budgets: BudgetResolver;
+  /** Only a client that made its core closes it: clients made by withToken() share their parent's. */
+  readonly #ownsCore: boolean;
 
   constructor(token?: string, options: WebClientOptions = {}) {
     if (token !== undefined) checkToken(token, 'WebClient');
     this.#token = token;
-    this.slackApiUrl = options.slackApiUrl ?? DEFAULT_SLACK_API_URL;
+    this.slackApiUrl = options.slackApiUrl ?? (process.env.SLACK_API_URL || DEFAULT_SLACK_API_URL);
     this.#base = new URL(this.slackApiUrl.endsWith('/') ? this.slackApiUrl : `${this.slackApiUrl}/`);
     if (this.#base.protocol !== 'https:' && this.#base.protocol !== 'http:') {
       throw new TypeError(`slackApiUrl must be an http(s) URL, got ${this.#base.protocol}`);
     }
-    this.#core = options.core ?? new HttpCore({ ...options, ...coreDefaults(options) });
+    this.#ownsCore = options.core === undefined;
+    this.#core = options.core ?? buildCore(options);
     this.#team = options.team;
     this.#limits = (typeof options.rateLimits === 'object' ? options.rateLimits.limits : undefined) ?? {};
     this.#budgets = budgetResolver(this.#limits);
@@ -116,8 +134,18 @@ export class WebClient {
     );
     Object.assign(this, tree);
     this.files = Object.assign(tree.files, {
-      uploadV2: (args: FilesUploadV2Arguments, callOptions?: CallOptions) => uploadV2(this, args, callOptions),
+      // Loaded on first use: uploads need node:fs and streams, which most apps never touch.
+      uploadV2: async (args: FilesUploadV2Arguments, callOptions?: CallOptions) =>
+        (await import('./upload.js')).uploadV2(this, args, callOptions),
     });
+  }
+
+  /**
+   * Frees the connection pool, when this client made its core. A client from withToken() (and so
+   * every clientFor() client) or one given `core` leaves the shared pool open: close its parent.
+   */
+  close(): void {
+    if (this.#ownsCore) this.#core.close();
   }
 
   /** The shared HTTP core: pass it as `core` to other clients to share one connection pool. */
@@ -125,16 +153,18 @@ export class WebClient {
     return this.#core;
   }
 
-  /** A client for another token on the same connection pool, logger and retry handlers. */
+  /** A client for another token on the same connection pool, logger, retry handlers and limiter. */
   withToken(token: string): WebClient {
-    return new WebClient(token, {
+    const client = new WebClient(token, {
       slackApiUrl: this.slackApiUrl,
       core: this.#core,
       headers: this.#headers,
       retryWrites: this.#retryWrites,
-      rateLimits: { limits: this.#limits },
       ...(this.#deadlineMs === undefined ? {} : { deadlineMs: this.#deadlineMs }),
     });
+    client.#limits = this.#limits;
+    client.#budgets = this.#budgets;
+    return client;
   }
 
   /** Calls any Web API method by name. `args.token` overrides the client's token for this call. */
@@ -285,7 +315,7 @@ export class WebClient {
     return result;
   }
 
-  [inspect.custom](): string {
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `WebClient { slackApiUrl: '${this.slackApiUrl}' }`;
   }
 
@@ -294,13 +324,15 @@ export class WebClient {
   }
 }
 
-/** A core with the default retry handlers and, unless turned off, the rate limiter. */
-function coreDefaults(options: WebClientOptions): Partial<HttpCoreOptions> {
-  const out: Partial<HttpCoreOptions> = { retryHandlers: options.retryHandlers ?? defaultRetryHandlers() };
-  if (options.rateLimits === false) return out;
-  const rl = typeof options.rateLimits === 'object' ? options.rateLimits : {};
-  out.limiter = new RateLimiter({ store: rl.store, maxQueue: rl.maxQueue, clock: options.clock });
-  return out;
+/** The client's own core: the Slack defaults and, unless turned off, the rate limiter. */
+function buildCore(options: CoreBuildOptions & WebClientCallDefaults): HttpCore {
+  const { rateLimits, team: _t, slackApiUrl: _u, retryWrites: _r, headers: _h, ...core } = options;
+  const out: HttpCoreOptions = slackCoreOptions(core);
+  if (rateLimits !== false) {
+    const rl = typeof rateLimits === 'object' ? rateLimits : {};
+    out.limiter = new RateLimiter({ store: rl.store, maxQueue: rl.maxQueue, clock: options.clock });
+  }
+  return new HttpCore(out);
 }
 
 const fingerprints = new Map<string, string>();
@@ -309,6 +341,7 @@ const fingerprints = new Map<string, string>();
 function fingerprint(token: string): string {
   let name = fingerprints.get(token);
   if (name === undefined) {
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
     name = `t_${createHash('sha256').update(token).digest('base64url').slice(0, 16)}`;
     if (fingerprints.size >= 10_000) fingerprints.clear();
     fingerprints.set(token, name);

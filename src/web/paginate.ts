@@ -1,6 +1,7 @@
-// Cursor pagination as Slack does it: pass `cursor`, read `response_metadata.next_cursor`, stop on
-// an empty cursor. A page cap bounds a runaway walk; a cursor that repeats is a server bug, not a loop.
+// Pagination as the Web API does it: `cursor` in, `response_metadata.next_cursor` out. The walk
+// itself (page cap, repeated cursors) is the HTTP core's one cursor paginator (http/paginate.ts).
 import { InvalidResponseError } from '../http/errors.js';
+import { cursorPages, DEFAULT_MAX_PAGES } from '../http/paginate.js';
 import type { WebAPICallResult } from './types.js';
 
 export interface PaginateOptions {
@@ -25,24 +26,18 @@ export class Paginator implements AsyncIterable<WebAPICallResult> {
   ) {
     this.#call = call;
     this.#args = args.limit === undefined ? { ...args, limit: DEFAULT_PAGE_LIMIT } : { ...args };
-    this.#maxPages = options.maxPages ?? 10_000;
+    this.#maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
     if (!(this.#maxPages >= 1)) throw new RangeError('maxPages must be at least 1');
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<WebAPICallResult> {
-    let cursor = typeof this.#args.cursor === 'string' ? this.#args.cursor : undefined;
-    const seen = new Set<string>();
-    for (let page = 0; page < this.#maxPages; page++) {
-      const result = await this.#call(cursor ? { ...this.#args, cursor } : this.#args);
-      yield result;
-      const next = result.response_metadata?.next_cursor;
-      if (!next) return;
-      if (seen.has(next)) {
-        throw new InvalidResponseError('next_cursor repeats an earlier cursor', undefined, '', {});
-      }
-      seen.add(next);
-      cursor = next;
-    }
+  [Symbol.asyncIterator](): AsyncIterator<WebAPICallResult> {
+    const args = this.#args;
+    return cursorPages<WebAPICallResult>({
+      page: (cursor) => this.#call(cursor ? { ...args, cursor } : args),
+      next: (page) => page.response_metadata?.next_cursor,
+      cursor: typeof args.cursor === 'string' ? args.cursor : undefined,
+      maxPages: this.#maxPages,
+    });
   }
 
   /** The items of every page under `key` (e.g. `members` for users.list), one by one. */

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { InvalidArgumentError } from '../http/errors.js';
+import { InvalidArgumentError, InvalidResponseError } from '../http/errors.js';
 import type { CallOptions, WebClient } from './client.js';
 import type { WebAPICallResult } from './types.js';
 
@@ -46,6 +46,8 @@ interface PreparedFile {
   snippet_type: string | undefined;
   length: number;
   open: () => Uint8Array | Readable;
+  /** The caller's stream: read once, so a failed upload of it is never repeated. */
+  once: boolean;
 }
 
 async function prepare(upload: FileUpload): Promise<PreparedFile> {
@@ -56,7 +58,7 @@ async function prepare(upload: FileUpload): Promise<PreparedFile> {
   }
   if (content !== undefined) {
     const bytes = Buffer.from(content, 'utf8');
-    return { ...common, filename: upload.filename ?? 'file.txt', length: bytes.length, open: () => bytes };
+    return { ...common, filename: upload.filename ?? 'file.txt', length: bytes.length, open: () => bytes, once: false };
   }
   if (typeof file === 'string') {
     const info = await stat(file);
@@ -66,27 +68,24 @@ async function prepare(upload: FileUpload): Promise<PreparedFile> {
       filename: upload.filename ?? basename(file),
       length: info.size,
       open: () => createReadStream(file),
+      once: false,
     };
   }
   if (file instanceof Readable) {
     if (upload.length === undefined || !Number.isInteger(upload.length) || upload.length < 0) {
       throw new InvalidArgumentError('files.uploadV2: a stream needs `length` (its size in bytes)');
     }
-    let opened = false;
     return {
       ...common,
       filename: upload.filename ?? 'file',
       length: upload.length,
-      // A stream can be read once: a retry of its upload cannot happen, so refuse rather than send nothing.
-      open: () => {
-        if (opened) throw new InvalidArgumentError('files.uploadV2: a stream cannot be uploaded twice');
-        opened = true;
-        return file;
-      },
+      open: () => file,
+      // A stream can be read once: the core never repeats its upload (the first failure is the answer).
+      once: true,
     };
   }
   if (file instanceof Uint8Array) {
-    return { ...common, filename: upload.filename ?? 'file', length: file.byteLength, open: () => file };
+    return { ...common, filename: upload.filename ?? 'file', length: file.byteLength, open: () => file, once: false };
   }
   throw new InvalidArgumentError('files.uploadV2: `file` must be a path, bytes or a readable stream');
 }
@@ -103,14 +102,16 @@ async function uploadOne(
   if (token !== undefined) urlArgs.token = token;
   const target = await client.apiCall('files.getUploadURLExternal', urlArgs, options);
   const { upload_url: uploadUrl, file_id: fileId } = target;
+  // A bad answer from Slack is Slack's fault, not the caller's: InvalidResponseError.
+  const method = 'files.getUploadURLExternal';
   if (typeof uploadUrl !== 'string' || typeof fileId !== 'string') {
-    throw new InvalidArgumentError('files.getUploadURLExternal answered without upload_url/file_id');
-  }
-  const url = new URL(uploadUrl);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidArgumentError('files.getUploadURLExternal gave a non-http upload URL');
+    throw new InvalidResponseError('no upload_url or file_id', undefined, '', { method });
   }
   client.core.redactor.addSecret(uploadUrl);
+  const url = URL.canParse(uploadUrl) ? new URL(uploadUrl) : undefined;
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new InvalidResponseError('upload_url is not an http(s) URL', undefined, '', { method });
+  }
   await client.send(
     {
       method: 'files.upload (bytes)',
@@ -120,6 +121,7 @@ async function uploadOne(
       httpMethod: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(prepared.length) },
       body: prepared.open,
+      once: prepared.once,
       signal: options.signal,
       deadlineMs: options.deadlineMs,
       timeoutMs: options.timeoutMs,

@@ -1,9 +1,11 @@
 // Incoming webhooks and `response_url` replies. Both are secret URLs that take a JSON message;
 // they answer plain text (`ok`, or an error word like `invalid_payload`) or Slack's JSON. Same core,
-// same errors and redaction as the Web API client; the URL itself never appears in an error or log.
-import { HttpCore, type HttpCoreOptions } from '../http/core.js';
+// same errors, redaction and Slack defaults as the Web API client (a 429 waits its Retry-After and
+// is retried; a write that Slack may have received is not); the URL never appears in an error or log.
+import type { HttpCore, HttpCoreOptions } from '../http/core.js';
 import { InvalidArgumentError, PlatformError } from '../http/errors.js';
-import type { TransportResponse } from '../http/transport.js';
+import { slackCore } from '../http/slack-defaults.js';
+import { nodeTransport, type Transport, type TransportResponse } from '../http/transport.js';
 
 export interface WebhookMessage {
   text?: string;
@@ -27,14 +29,24 @@ export interface WebhookResult {
   status: number;
 }
 
-export interface WebhookOptions extends Omit<HttpCoreOptions, 'redactor'> {
+/** What a webhook client builds its own core from: a type error next to `core`. */
+export type WebhookCoreOptions = Omit<HttpCoreOptions, 'redactor' | 'limiter' | 'deadlineMs'>;
+
+interface WebhookCommonOptions {
   /** Fields merged into every message (e.g. a default `text`). */
   defaults?: WebhookMessage;
-  /** Share another client's core. */
-  core?: HttpCore;
   signal?: AbortSignal;
+  /** Overall time budget per message, retries included, in ms (default 5 minutes). */
   deadlineMs?: number;
+  /** Repeat a post after failures that Slack may have received (may post twice). Default false. */
+  retryWrites?: boolean;
 }
+
+type NoneOf<T> = { [K in keyof T]?: never };
+
+/** Either the client builds its core from the core options, or it shares `core` and takes none of them. */
+export type WebhookOptions = WebhookCommonOptions &
+  ((WebhookCoreOptions & { core?: undefined }) | (NoneOf<WebhookCoreOptions> & { core: HttpCore }));
 
 /** Whatever a webhook answers: `ok`, an error word, or `{ ok, error }` JSON. */
 function interpret(name: string, core: HttpCore, response: TransportResponse): WebhookResult {
@@ -75,7 +87,7 @@ async function post(
   name: string,
   url: URL,
   message: WebhookMessage,
-  options: { signal?: AbortSignal; deadlineMs?: number; retryWrites?: boolean },
+  options: { signal?: AbortSignal | undefined; deadlineMs?: number | undefined; retryWrites?: boolean | undefined },
 ): Promise<WebhookResult> {
   const body = JSON.stringify(message);
   return core.call(
@@ -94,20 +106,31 @@ async function post(
   );
 }
 
+/** The core options of `options`, without the webhook's own. */
+function coreOptions(options: WebhookOptions): HttpCoreOptions {
+  const { defaults: _d, signal: _s, deadlineMs, retryWrites: _r, core: _c, ...core } = options;
+  return deadlineMs === undefined ? core : { ...core, deadlineMs };
+}
+
 export class IncomingWebhook {
   readonly #url: URL;
   readonly #core: HttpCore;
+  readonly #ownsCore: boolean;
   readonly #options: WebhookOptions;
 
   constructor(url: string, options: WebhookOptions = {}) {
     this.#url = checkUrl(url, 'IncomingWebhook');
-    this.#core = options.core ?? new HttpCore(options);
+    this.#ownsCore = options.core === undefined;
+    this.#core = options.core ?? slackCore(coreOptions(options));
     this.#core.redactor.addSecret(url);
     this.#options = options;
   }
 
   /** Posts a message; a string is sent as `{ text }`. */
-  send(message: string | WebhookMessage, options: { signal?: AbortSignal; retryWrites?: boolean } = {}) {
+  send(
+    message: string | WebhookMessage,
+    options: { signal?: AbortSignal; retryWrites?: boolean; deadlineMs?: number } = {},
+  ): Promise<WebhookResult> {
     const body = typeof message === 'string' ? { text: message } : message;
     return post(
       this.#core,
@@ -116,10 +139,15 @@ export class IncomingWebhook {
       { ...this.#options.defaults, ...body },
       {
         signal: options.signal ?? this.#options.signal,
-        deadlineMs: this.#options.deadlineMs,
-        retryWrites: options.retryWrites,
+        deadlineMs: options.deadlineMs ?? this.#options.deadlineMs,
+        retryWrites: options.retryWrites ?? this.#options.retryWrites,
       },
     );
+  }
+
+  /** Frees the connection pool, when this webhook made its core (a shared `core` stays open). */
+  close(): void {
+    if (this.#ownsCore) this.#core.close();
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -131,19 +159,30 @@ export class IncomingWebhook {
   }
 }
 
-/** Replies through an interaction's or command's `response_url`. */
+// respond() is called once per interaction, so its default pool is made once, on first use, and
+// kept (its idle connections close themselves after a few seconds and never hold the process open).
+// Each call still gets its own core over it: a response_url is registered with that core's
+// redactor only, so nothing accumulates per call.
+let responsePool: Transport | undefined;
+
+/**
+ * Replies through an interaction's or command's `response_url`, with the Slack defaults (a 429 is
+ * retried after its Retry-After). Pass `core` (or `transport`) to use your own pool.
+ */
 export async function respond(
   responseUrl: string,
   message: string | WebhookMessage,
   options: WebhookOptions = {},
 ): Promise<WebhookResult> {
   const url = checkUrl(responseUrl, 'respond');
-  const core = options.core ?? new HttpCore(options);
+  let core = options.core;
+  if (core === undefined) {
+    const own = coreOptions(options);
+    if (own.transport === undefined && own.fetch === undefined) own.transport = responsePool ??= nodeTransport();
+    core = slackCore(own);
+  }
   core.redactor.addSecret(responseUrl);
   const body = typeof message === 'string' ? { text: message } : message;
-  try {
-    return await post(core, 'response_url', url, { ...options.defaults, ...body }, options);
-  } finally {
-    if (!options.core) core.close();
-  }
+  // A core made here holds no pool of its own (the transport is shared or the caller's): nothing to close.
+  return post(core, 'response_url', url, { ...options.defaults, ...body }, options);
 }

@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 
 export interface TestServer {
   url: string;
-  requests: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[];
+  requests: {
+    method: string;
+    url: string;
+    headers: http.IncomingHttpHeaders;
+    body: string;
+    /** The client's port: the same one for requests on one keep-alive connection. */
+    remotePort: number | undefined;
+  }[];
   close(): Promise<void>;
 }
 
@@ -17,7 +24,13 @@ export async function startServer(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body,
+        remotePort: req.socket.remotePort,
+      });
       handler(req, res, body);
     });
   });

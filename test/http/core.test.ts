@@ -1,9 +1,11 @@
+// The core's HTTP cases, run through each transport: node:http (the default) and WHATWG fetch.
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, test } from 'node:test';
-import { HttpCore, parseRetryAfter } from '../../src/http/core.js';
+import { after, before, describe, test } from 'node:test';
+import { HttpCore, type HttpCoreOptions, parseRetryAfter } from '../../src/http/core.js';
 import { RateLimitedError, RequestError } from '../../src/http/errors.js';
 import type { RetryHandler } from '../../src/http/retry.js';
+import { fetchTransport } from '../../src/http/transport.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -20,8 +22,8 @@ before(async () => {
       res.write('{"ok":');
       return void setTimeout(() => res.destroy(), 20);
     }
-    if (path === '/flaky') {
-      const n = server.requests.filter((r) => r.url === '/flaky').length;
+    if (path.startsWith('/flaky')) {
+      const n = server.requests.filter((r) => r.url === path).length;
       if (n < 3) {
         res.writeHead(503);
         return void res.end('busy');
@@ -44,91 +46,99 @@ const spec = (path: string, extra: Partial<Parameters<HttpCore['call']>[0]> = {}
 });
 const text = (r: { body: Buffer }) => r.body.toString();
 
-test('sends and returns the body', async () => {
-  const core = new HttpCore();
-  assert.equal(await core.call(spec('/echo'), text), 'hello');
-  core.close();
-});
+const TRANSPORTS = {
+  'node:http': (options: HttpCoreOptions = {}) => new HttpCore(options),
+  fetch: (options: HttpCoreOptions = {}) => new HttpCore({ ...options, transport: fetchTransport(fetch) }),
+};
 
-test('per-attempt timeout gives RequestError(timeout)', async () => {
-  const core = new HttpCore({ timeoutMs: 100 });
-  const t0 = Date.now();
-  await assert.rejects(core.call(spec('/slow'), text), (e: unknown) => {
-    assert.ok(e instanceof RequestError);
-    assert.equal(e.reason, 'timeout');
-    assert.equal(e.mayHaveBeenReceived, true);
-    return true;
+for (const [name, newCore] of Object.entries(TRANSPORTS))
+  describe(`through ${name}`, () => {
+    test('sends and returns the body', async () => {
+      const core = newCore();
+      assert.equal(await core.call(spec('/echo'), text), 'hello');
+      core.close();
+    });
+
+    test('per-attempt timeout gives RequestError(timeout)', async () => {
+      const core = newCore({ timeoutMs: 100 });
+      const t0 = Date.now();
+      await assert.rejects(core.call(spec('/slow'), text), (e: unknown) => {
+        assert.ok(e instanceof RequestError);
+        assert.equal(e.reason, 'timeout');
+        assert.equal(e.mayHaveBeenReceived, true);
+        return true;
+      });
+      assert.ok(Date.now() - t0 < 1_000);
+      core.close();
+    });
+
+    test('a deadline shorter than the timeout gives RequestError(deadline)', async () => {
+      const core = newCore();
+      await assert.rejects(core.call(spec('/slow', { deadlineMs: 80 }), text), { reason: 'deadline' });
+      core.close();
+    });
+
+    test("the caller's AbortSignal cancels in flight", async () => {
+      const core = newCore();
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const t0 = Date.now();
+      await assert.rejects(core.call(spec('/slow', { signal: controller.signal }), text), { reason: 'aborted' });
+      assert.ok(Date.now() - t0 < 500);
+      core.close();
+    });
+
+    test('connection refused proves the request never arrived', async () => {
+      const probe = net.createServer();
+      await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+      const { port } = probe.address() as net.AddressInfo;
+      await new Promise<void>((r) => probe.close(() => r()));
+      const core = newCore();
+      await assert.rejects(
+        core.call({ ...spec('/'), url: new URL(`http://127.0.0.1:${port}/`) }, text),
+        (e: unknown) => e instanceof RequestError && e.reason === 'network' && e.mayHaveBeenReceived === false,
+      );
+      core.close();
+    });
+
+    test('a truncated body is a network failure that may have been received', async () => {
+      const core = newCore();
+      await assert.rejects(
+        core.call(spec('/truncated'), text),
+        (e: unknown) => e instanceof RequestError && e.reason === 'network' && e.mayHaveBeenReceived,
+      );
+      core.close();
+    });
+
+    test('429 maps to RateLimitedError with Retry-After', async () => {
+      const core = newCore();
+      await assert.rejects(
+        core.call(spec('/429'), (r) => {
+          throw core.httpError('test.method', r);
+        }),
+        (e: unknown) => e instanceof RateLimitedError && e.retryAfter === 3 && e.status === 429,
+      );
+      core.close();
+    });
+
+    test('retry handlers decide, in order, and are bounded by the deadline', async () => {
+      const asked: number[] = [];
+      const handler: RetryHandler = {
+        decide: ({ attempt, error }) => {
+          asked.push(attempt);
+          return error.status === 503 ? { retry: true, delayMs: 10, reason: 'test' } : undefined;
+        },
+      };
+      const core = newCore({ retryHandlers: [handler] });
+      const check = (r: { status: number; body: Buffer }) => {
+        if (r.status !== 200) throw core.httpError('test.method', r as never);
+        return text(r);
+      };
+      assert.equal(await core.call(spec(`/flaky-${name}`), check), 'hello');
+      assert.deepEqual(asked, [1, 2]); // two 503s, then 200
+      core.close();
+    });
   });
-  assert.ok(Date.now() - t0 < 1_000);
-  core.close();
-});
-
-test('a deadline shorter than the timeout gives RequestError(deadline)', async () => {
-  const core = new HttpCore();
-  await assert.rejects(core.call(spec('/slow', { deadlineMs: 80 }), text), { reason: 'deadline' });
-  core.close();
-});
-
-test("the caller's AbortSignal cancels in flight", async () => {
-  const core = new HttpCore();
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(), 50);
-  const t0 = Date.now();
-  await assert.rejects(core.call(spec('/slow', { signal: controller.signal }), text), { reason: 'aborted' });
-  assert.ok(Date.now() - t0 < 500);
-  core.close();
-});
-
-test('connection refused proves the request never arrived', async () => {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-  const core = new HttpCore();
-  await assert.rejects(
-    core.call({ ...spec('/'), url: new URL(`http://127.0.0.1:${port}/`) }, text),
-    (e: unknown) => e instanceof RequestError && e.reason === 'network' && e.mayHaveBeenReceived === false,
-  );
-  core.close();
-});
-
-test('a truncated body is a network failure that may have been received', async () => {
-  const core = new HttpCore();
-  await assert.rejects(
-    core.call(spec('/truncated'), text),
-    (e: unknown) => e instanceof RequestError && e.reason === 'network' && e.mayHaveBeenReceived,
-  );
-  core.close();
-});
-
-test('429 maps to RateLimitedError with Retry-After', async () => {
-  const core = new HttpCore();
-  await assert.rejects(
-    core.call(spec('/429'), (r) => {
-      throw core.httpError('test.method', r);
-    }),
-    (e: unknown) => e instanceof RateLimitedError && e.retryAfter === 3 && e.status === 429,
-  );
-  core.close();
-});
-
-test('retry handlers decide, in order, and are bounded by the deadline', async () => {
-  const asked: number[] = [];
-  const handler: RetryHandler = {
-    decide: ({ attempt, error }) => {
-      asked.push(attempt);
-      return error.status === 503 ? { retry: true, delayMs: 10, reason: 'test' } : undefined;
-    },
-  };
-  const core = new HttpCore({ retryHandlers: [handler] });
-  const check = (r: { status: number; body: Buffer }) => {
-    if (r.status !== 200) throw core.httpError('test.method', r as never);
-    return text(r);
-  };
-  assert.equal(await core.call(spec('/flaky'), check), 'hello');
-  assert.deepEqual(asked, [1, 2]); // two 503s, then 200
-  core.close();
-});
 
 test('parseRetryAfter reads delta-seconds and HTTP-dates', () => {
   assert.equal(parseRetryAfter('30'), 30);

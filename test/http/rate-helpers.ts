@@ -21,7 +21,8 @@ export async function rig(scale = 1, rateLimits = false): Promise<Rig> {
     emu,
     clock,
     client(options = {}, token = emu.tokens.bot) {
-      const client = new WebClient(token, { slackApiUrl: emu.apiUrl, clock, ...options });
+      // A test that shares a `core` brings its own clock; the rig's applies to clients that build one.
+      const client = new WebClient(token, { slackApiUrl: emu.apiUrl, clock, ...options } as WebClientOptions);
       clients.push(client);
       return client;
     },

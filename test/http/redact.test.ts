@@ -186,10 +186,10 @@ test('hideSecrets prints camelCase secrets and tokens in text as [REDACTED]', ()
 
 test("installations' clients register nothing that grows: 10,000 clients on one core", () => {
   const core = new HttpCore();
-  const base = new WebClient(`${X}b-0-canaryBase`, { core, rateLimits: false });
+  const base = new WebClient(`${X}b-0-canaryBase`, { core });
   core.redactor.addSecret('canary0client0secret0value');
   for (let i = 0; i < 10_000; i++) base.withToken(`${X}b-${i}-0000000000-canaryInstallation${i}`);
-  for (let i = 0; i < 10_000; i++) new WebClient(`${X}e.${X}p-1-canaryRotated${i}`, { core, rateLimits: false });
+  for (let i = 0; i < 10_000; i++) new WebClient(`${X}e.${X}p-1-canaryRotated${i}`, { core });
   assert.equal(core.redactor.size, 1);
   core.close();
 });

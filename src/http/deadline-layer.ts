@@ -1,0 +1,69 @@
+// Layer 3 of 4: time. Each attempt gets the smaller of the per-attempt timeout (real time: it
+// guards the network) and what is left of the call's deadline (clock time), and a transport timeout
+// is reported as whichever of the two ran out. The answer is handed to the client's `interpret`
+// here, so a bad answer is a failed attempt like a failed connection.
+import type { Send } from './call.js';
+import type { Clock } from './clock.js';
+import { RequestError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Transport } from './transport.js';
+
+export interface DeadlineLayerOptions {
+  transport: Transport;
+  clock: Clock;
+  /** Default per-attempt timeout, in real ms. */
+  timeoutMs: number;
+  /** Already redacting; undefined when silent. */
+  logger: Logger | undefined;
+}
+
+export function deadlineLayer(options: DeadlineLayerOptions): Send {
+  const { transport, clock, timeoutMs, logger } = options;
+  return async (call) => {
+    const { spec, attempt } = call;
+    const { method } = spec;
+    const remaining = (call.deadline - clock.now()) / clock.scale;
+    if (!(remaining > 0)) throw new RequestError('deadline', 'deadline passed', false, { method });
+    const timeout = spec.timeoutMs ?? timeoutMs;
+    const budget = Math.min(timeout, remaining);
+    const t0 = logger ? performance.now() : 0;
+    logger?.debug({ method, attempt, url: spec.url }, 'request');
+    let response: Awaited<ReturnType<Transport['send']>>;
+    try {
+      response = await transport.send({
+        url: spec.url,
+        method: spec.httpMethod,
+        headers: spec.headers,
+        body: spec.body?.(),
+        timeoutMs: budget,
+        signal: spec.signal,
+      });
+    } catch (err) {
+      if (!(err instanceof RequestError)) throw err;
+      let out = err;
+      if (err.reason === 'timeout') {
+        // The transport only knows its own budget ran out: say whether that was the call's deadline.
+        const byDeadline = budget < timeout;
+        const detail = byDeadline ? 'deadline passed' : `no answer within ${budget} ms`;
+        out = new RequestError(byDeadline ? 'deadline' : 'timeout', detail, err.mayHaveBeenReceived, {
+          method,
+          cause: err.cause,
+        });
+      } else if (err.method === undefined) {
+        out = new RequestError(err.reason, err.detail, err.mayHaveBeenReceived, {
+          method,
+          cause: err.cause,
+          staleConnection: err.staleConnection,
+        });
+      }
+      logger?.debug({ method, attempt, error: out }, 'request failed');
+      throw out;
+    }
+    if (logger) {
+      const ms = Math.round(performance.now() - t0);
+      const requestId = response.headers['x-slack-req-id'];
+      logger.debug({ method, attempt, status: response.status, ms, requestId }, 'response');
+    }
+    return call.interpret(response);
+  };
+}
