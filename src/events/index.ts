@@ -1,12 +1,13 @@
 // slackline/events: request signature verification and the HTTP events endpoint.
-export { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
+export { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore, REPLAY_WINDOW_MS } from './dedupe.js';
 export { createEventsHandler, type EventEnvelope, type EventsHandler, type EventsHandlerOptions } from './handler.js';
+export { EventFailure } from './options.js';
 export {
   DEFAULT_MAX_BODY_BYTES,
   readLimitedBody,
   SIGNATURE_WINDOW_SECONDS,
   SignatureError,
-  type SignatureErrorCode,
+  SignatureErrorCode,
   signSlackRequest,
   type VerifyOptions,
   verifySlackRequest,
