@@ -6,7 +6,7 @@ import type { Clock } from '../http/clock.js';
 import type { Logger } from '../http/logger.js';
 import type { InstallationAuthority } from '../oauth/authorize.js';
 import type { InstallationQuery } from '../oauth/types.js';
-import { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
+import { type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
 import { checkHandlerOptions, type EventFailure, eventsLogger } from './options.js';
 import { readLimitedBody, SignatureError, verifySlackRequest } from './verify.js';
 
