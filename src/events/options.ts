@@ -3,7 +3,7 @@
 // and its logger: the user's, wrapped so that every record is redacted.
 import { type Clock, systemClock } from '../http/clock.js';
 import { InvalidArgumentError } from '../http/errors.js';
-import { type Logger, redactingLogger, silentLogger } from '../http/logger.js';
+import { checkLogger, type Logger, redactingLogger, silentLogger } from '../http/logger.js';
 import { Redactor } from '../http/redact.js';
 import { DEDUPE_TTL_MS, REPLAY_WINDOW_MS } from './dedupe.js';
 import type { EventsHandlerOptions } from './handler.js';
@@ -71,16 +71,6 @@ export function checkHandlerOptions(options: EventsHandlerOptions): CheckedOptio
     ttlMs,
     deadlineMs: options.ackDeadlineMs ?? 2_000,
   };
-}
-
-/** A logger must have pino's four methods (pino, console-like wrappers and slackline's jsonLogger do). */
-export function checkLogger(logger: Logger | undefined, where: string): void {
-  if (logger === undefined) return;
-  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
-    if (typeof logger?.[level] !== 'function') {
-      throw new InvalidArgumentError(`${where}: logger must have debug, info, warn and error methods (pino has)`);
-    }
-  }
 }
 
 /** The user's logger behind the redactor, with the signing secrets registered as known secrets. */

@@ -1,5 +1,6 @@
 // Logging: an interface that pino (and console-like loggers) satisfy, silent unless one is given.
 // Every record is redacted before it reaches the logger, so a logger can never leak a secret.
+import { InvalidArgumentError } from './errors.js';
 import type { Redactor } from './redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -39,4 +40,15 @@ export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
       inner[name](safe, message === undefined ? undefined : redactor.string(message));
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** Refuses, at construction, a logger without pino's four methods (pino, jsonLogger and console wrappers have them). */
+export function checkLogger(logger: unknown, where: string): asserts logger is Logger | undefined {
+  if (logger === undefined) return;
+  const candidate = logger as Partial<Record<LogLevel, unknown>> | null;
+  for (const level of Object.keys(ORDER) as LogLevel[]) {
+    if (typeof candidate?.[level] !== 'function') {
+      throw new InvalidArgumentError(`${where}: logger must have debug, info, warn and error methods (pino's do)`);
+    }
+  }
 }

@@ -1,5 +1,6 @@
-// oauth.v2.access's answer into the installation data model. A malformed answer is a TypeError
-// (reported as a failed install), never a half-filled row.
+// oauth.v2.access's answer into the installation data model. A malformed answer is an
+// InvalidResponseError (reported as a failed install), never a half-filled row.
+import { InvalidResponseError } from '../http/errors.js';
 import type { Installation } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -12,16 +13,20 @@ const scopes = (v: unknown): string[] => (typeof v === 'string' && v !== '' ? v.
 const expiry = (v: unknown, now: number): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v > 0 ? now + v * 1000 : undefined;
 
-export function installationFromOAuth(answer: Obj, now = Date.now()): NewInstallation {
+const malformed = (reason: string) =>
+  new InvalidResponseError(reason, 'application/json', '', { method: 'oauth.v2.access' });
+
+/** `now` (epoch ms, from the caller's clock) turns `expires_in` into an expiry time. */
+export function installationFromOAuth(answer: Obj, now: number): NewInstallation {
   const team = obj(answer.team);
   const enterprise = obj(answer.enterprise);
   const authed = obj(answer.authed_user);
   const userId = str(authed?.id);
-  if (userId === undefined) throw new TypeError('oauth.v2.access: no authed_user.id');
+  if (userId === undefined) throw malformed('no authed_user.id');
   const isEnterpriseInstall = answer.is_enterprise_install === true;
   const teamId = isEnterpriseInstall ? null : (str(team?.id) ?? null);
   const enterpriseId = str(enterprise?.id) ?? null;
-  if (teamId === null && enterpriseId === null) throw new TypeError('oauth.v2.access: neither team nor enterprise');
+  if (teamId === null && enterpriseId === null) throw malformed('neither team nor enterprise');
   const botToken = answer.token_type === 'bot' ? str(answer.access_token) : undefined;
   const botUserId = str(answer.bot_user_id);
   const hook = obj(answer.incoming_webhook);

@@ -1,11 +1,80 @@
 // The one adapter from node:http to web-standard handlers: IncomingMessage -> Request,
-// Response -> ServerResponse. The body streams through, so handlers enforce their own limits.
+// Response -> ServerResponse. The body streams through with backpressure, and its size is counted
+// as bytes arrive: one request past `maxBodyBytes`, or all unfinished bodies together past
+// `maxPendingBodyBytes`, are answered at once and their connections closed, so a flood of slow or
+// large bodies cannot hold more memory than that budget.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { DEFAULT_MAX_BODY_BYTES } from '../events/verify.js';
+import { SlacklineError } from '../http/errors.js';
+import { type Logger, silentLogger } from '../http/logger.js';
 
 export type WebHandler = (request: Request) => Promise<Response>;
 
-export function toRequest(req: IncomingMessage, origin: string): Request {
+export interface NodeListenerOptions {
+  /** Called with every error a handler throws (the client gets a plain 500). */
+  onError?: (err: unknown) => void;
+  /** Largest body of one request; past it, 413 and the connection closes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Bytes of unfinished bodies held across all requests; past it, 503 and the connection closes. Default 32 MiB. */
+  maxPendingBodyBytes?: number;
+  /** Gets one warning per refused body (its reason code). */
+  logger?: Logger;
+}
+
+export const DEFAULT_MAX_PENDING_BODY_BYTES = 32 * 1024 * 1024;
+
+type Refusal = 413 | 503;
+const REFUSALS = {
+  413: { code: 'body_too_large', text: 'request body too large\n' },
+  503: { code: 'server_busy', text: 'server busy, try again\n' },
+} as const;
+/** Counts `bytes` more of a body; answers why it must stop, or undefined to go on. */
+type Admit = (bytes: number) => Refusal | undefined;
+
+function bodyStream(req: IncomingMessage, admit: Admit, refuse: (status: Refusal) => void): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.pause();
+        req.on('data', (chunk: Buffer) => {
+          const refusal = admit(chunk.byteLength);
+          if (refusal !== undefined) {
+            controller.error(new SlacklineError(REFUSALS[refusal].code, REFUSALS[refusal].text.trim()));
+            refuse(refusal);
+            return;
+          }
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once('end', () => controller.close());
+        req.once('error', (err) => controller.error(err));
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        req.destroy();
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+}
+
+/** A body limited to `limit` bytes as they arrive (past it the request is destroyed). */
+const limitedBody = (limit: number) => (req: IncomingMessage) => {
+  let size = 0;
+  return bodyStream(
+    req,
+    (bytes) => ((size += bytes) > limit ? 413 : undefined),
+    () => req.destroy(),
+  );
+};
+
+export function toRequest(
+  req: IncomingMessage,
+  origin: string,
+  body: (req: IncomingMessage) => ReadableStream<Uint8Array> = limitedBody(DEFAULT_MAX_BODY_BYTES),
+): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] as string;
@@ -16,11 +85,15 @@ export function toRequest(req: IncomingMessage, origin: string): Request {
   return new Request(new URL(req.url ?? '/', origin), {
     method,
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    ...(hasBody ? { body: body(req), duplex: 'half' } : {}),
   } as RequestInit);
 }
 
 export async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  if (res.headersSent || res.destroyed) {
+    await response.body?.cancel();
+    return; // already answered (a refused body) or the client is gone
+  }
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name === 'set-cookie') return;
@@ -38,11 +111,38 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
 }
 
 /** Wraps a handler for http.createServer; a thrown error is a plain 500, never a crash or a leak. */
-export function nodeListener(handler: WebHandler, origin: string, onError: (err: unknown) => void = () => {}) {
+export function nodeListener(handler: WebHandler, origin: string, options: NodeListenerOptions = {}) {
+  const onError = options.onError ?? (() => {});
+  const logger = options.logger ?? silentLogger;
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxPending = options.maxPendingBodyBytes ?? DEFAULT_MAX_PENDING_BODY_BYTES;
+  let pending = 0; // body bytes held by every request still being answered
   return (req: IncomingMessage, res: ServerResponse): void => {
+    let size = 0;
+    const refuse = (status: Refusal) => {
+      const { code } = REFUSALS[status];
+      logger.warn({ code, status, path: req.url?.split('?')[0]?.slice(0, 200) }, `request refused: ${code}`);
+      if (!res.headersSent) {
+        res.writeHead(status, { 'content-type': 'text/plain', 'cache-control': 'no-store', connection: 'close' });
+        res.end(REFUSALS[status].text);
+      }
+      req.destroy(); // stop reading: the rest of the body is never buffered
+    };
+    const admit: Admit = (bytes) => {
+      size += bytes;
+      pending += bytes;
+      if (size > limit) return 413;
+      return pending > maxPending ? 503 : undefined;
+    };
+    // Whatever happens to the request, its bytes leave the budget when its exchange ends.
+    res.once('close', () => {
+      pending -= size;
+      size = 0;
+    });
+    const body = (r: IncomingMessage) => bodyStream(r, admit, refuse);
     let request: Request;
     try {
-      request = toRequest(req, origin);
+      request = toRequest(req, origin, body);
     } catch {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
       return;

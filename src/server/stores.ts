@@ -6,6 +6,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { KeyRing } from '../crypto/index.js';
 import { type EventDedupeStore, MemoryDedupeStore } from '../events/dedupe.js';
+import { InvalidArgumentError, SlacklineError } from '../http/errors.js';
+import { type Logger, silentLogger } from '../http/logger.js';
 import { MemoryInstallationStore } from '../oauth/memory-store.js';
 import type { RowInstallationStore } from '../oauth/row-store.js';
 import { MemoryStateStore } from '../oauth/state.js';
@@ -20,6 +22,8 @@ export interface OpenStores {
   dedupe: EventDedupeStore;
   /** What was opened, without credentials, for the startup banner. */
   description: string;
+  /** True for memory: (nothing survives the process; one process only). */
+  development: boolean;
   /** The key id new values are sealed with. */
   keyId: string;
   /** Set when the key was generated into a file next to the database (the embedded default). */
@@ -49,24 +53,34 @@ function keysFor(kind: 'sqlite' | 'postgres' | 'memory', path: string, env: Node
   return { keys: KeyRing.parse(readFileSync(keyFile, 'utf8').trim()), keyFile };
 }
 
-export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<OpenStores> {
+export interface OpenStoresOptions {
+  /** Where driver errors go (a lost Redis connection, say); default silent. */
+  logger?: Logger;
+}
+
+export async function openStores(
+  env: NodeJS.ProcessEnv = process.env,
+  options: OpenStoresOptions = {},
+): Promise<OpenStores> {
   const stateUrl = env.SLACKLINE_STATE_URL || undefined;
   if (stateUrl !== undefined && !/^rediss?:\/\//.test(stateUrl)) {
-    throw new Error('SLACKLINE_STATE_URL must start with redis:// or rediss://');
+    throw new InvalidArgumentError('SLACKLINE_STATE_URL must start with redis:// or rediss://');
   }
   const prefix = prefixOf(env);
   const stores = await openDatabase(env);
-  return stateUrl === undefined ? stores : withRedis(stores, stateUrl, prefix);
+  return stateUrl === undefined ? stores : withRedis(stores, stateUrl, prefix, options.logger ?? silentLogger);
 }
 
 /** SLACKLINE_REDIS_PREFIX (default `slackline:`) keeps apps or environments on one Redis apart. */
 function prefixOf(env: NodeJS.ProcessEnv): string {
   const prefix = env.SLACKLINE_REDIS_PREFIX || 'slackline:';
-  if (!/^[\w:.-]{1,100}$/.test(prefix)) throw new Error('SLACKLINE_REDIS_PREFIX may hold letters, digits and _:.-');
+  if (!/^[\w:.-]{1,100}$/.test(prefix)) {
+    throw new InvalidArgumentError('SLACKLINE_REDIS_PREFIX may hold letters, digits and _:.-');
+  }
   return prefix;
 }
 
-async function withRedis(stores: OpenStores, url: string, prefix: string): Promise<OpenStores> {
+async function withRedis(stores: OpenStores, url: string, prefix: string, logger: Logger): Promise<OpenStores> {
   const { loadDriver } = await import('../stores/driver.js');
   const { RedisDedupeStore, RedisStateStore } = await import('../stores/redis/index.js');
   let connected = false;
@@ -78,13 +92,20 @@ async function withRedis(stores: OpenStores, url: string, prefix: string): Promi
       reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(100 * 2 ** retries, 3_000) : cause),
     },
   });
-  client.on('error', () => {});
+  // The client reconnects by itself; each error is still worth a line (commands wait meanwhile).
+  client.on('error', (error: unknown) => {
+    if (connected) logger.warn({ code: 'redis_error', host: new URL(url).host, error }, 'Redis connection error');
+  });
   try {
     await client.connect();
     connected = true;
   } catch (err) {
     await stores.close();
-    throw new Error(`SLACKLINE_STATE_URL: Redis at ${new URL(url).host} is not reachable (${(err as Error).message})`);
+    throw new SlacklineError(
+      'store_unreachable',
+      `SLACKLINE_STATE_URL: Redis at ${new URL(url).host} is not reachable (${(err as Error).message})`,
+      { cause: err },
+    );
   }
   return {
     ...stores,
@@ -107,6 +128,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       states: new MemoryStateStore(),
       dedupe: new MemoryDedupeStore(),
       description: 'memory (nothing is kept after exit)',
+      development: true,
       keyId: keys.currentKeyId,
       keyFile: undefined,
       close: async () => {},
@@ -122,6 +144,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       states: new sqlite.SqliteStateStore(db),
       dedupe: new sqlite.SqliteDedupeStore(db),
       description: `SQLite ${path}`,
+      development: false,
       keyId: keys.currentKeyId,
       keyFile,
       close: async () => {
@@ -142,9 +165,12 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       dedupe: new postgres.PostgresDedupeStore(db),
       keyId: keys.currentKeyId,
       description: `PostgreSQL ${host}${schema === undefined ? '' : ` schema ${schema}`}`,
+      development: false,
       keyFile: undefined,
       close: () => db.close(),
     };
   }
-  throw new Error('SLACKLINE_DATABASE_URL must start with sqlite:, postgres://, postgresql:// or be memory:');
+  throw new InvalidArgumentError(
+    'SLACKLINE_DATABASE_URL must start with sqlite:, postgres://, postgresql:// or be memory:',
+  );
 }
