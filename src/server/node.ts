@@ -65,7 +65,10 @@ const limitedBody = (limit: number) => (req: IncomingMessage) => {
   let size = 0;
   return bodyStream(
     req,
-    (bytes) => ((size += bytes) > limit ? 413 : undefined),
+    (bytes) => {
+      size += bytes;
+      return size > limit ? 413 : undefined;
+    },
     () => req.destroy(),
   );
 };
