@@ -66,13 +66,13 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
   const log = eventsLogger(options.logger, secrets);
   /** Logs one failure with its reason code, then hands the error to the user's onError. */
   const failed = (code: EventFailure, error: unknown, envelope?: EventEnvelope) => {
-    log.error({ code, ...describe(envelope), error }, `event failed: ${code}`);
+    log.error({ reason: code, ...describe(envelope), error }, `event failed: ${code}`);
     try {
       options.onError?.(error);
     } catch {} // a throwing onError must not turn an ack into a crash
   };
   const refused = (code: string, status: number) => {
-    log.warn({ code, status }, `event refused: ${code}`);
+    log.warn({ reason: code, status }, `event refused: ${code}`);
     return text(status);
   };
 

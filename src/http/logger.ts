@@ -1,5 +1,6 @@
 // Logging: an interface that pino (and console-like loggers) satisfy, silent unless one is given.
 // Every record is redacted before it reaches the logger, so a logger can never leak a secret.
+import { type Clock, systemClock } from './clock.js';
 import { InvalidArgumentError } from './errors.js';
 import type { Redactor } from './redact.js';
 
@@ -20,12 +21,13 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 export function jsonLogger(
   level: LogLevel = 'info',
   write: (line: string) => void = (line) => process.stderr.write(line),
+  clock: Clock = systemClock,
 ): Logger {
   const at =
     (name: LogLevel) =>
     (fields: Record<string, unknown>, message?: string): void => {
       if (ORDER[name] < ORDER[level]) return;
-      write(`${JSON.stringify({ level: name, time: Date.now(), ...fields, msg: message })}\n`);
+      write(`${JSON.stringify({ level: name, time: clock.now(), ...fields, msg: message })}\n`);
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
@@ -51,4 +53,9 @@ export function checkLogger(logger: unknown, where: string): asserts logger is L
       throw new InvalidArgumentError(`${where}: logger must have debug, info, warn and error methods (pino's do)`);
     }
   }
+}
+
+/** The levels a user may choose by name (SLACKLINE_LOG_LEVEL), plus `silent`. */
+export function isLogLevel(value: string): value is LogLevel {
+  return Object.hasOwn(ORDER, value);
 }

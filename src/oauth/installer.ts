@@ -201,7 +201,7 @@ export class Installer {
 
     if (params.has('error')) {
       if (params.get('error') === 'access_denied' && params.getAll('error').length === 1) {
-        this.#log.info({ code: 'cancelled' }, 'installation cancelled by the user');
+        this.#log.info({ event: 'cancelled' }, 'installation cancelled by the user');
         return pageResponse(200, this.#pages.cancelled(), clear);
       }
       return this.#fail(400, 'slack_error', clear, undefined, { slackError: params.get('error')?.slice(0, 100) });
@@ -236,7 +236,7 @@ export class Installer {
     }
     this.#log.info(
       {
-        code: 'installed',
+        event: 'installed',
         teamId: installation.teamId,
         teamName: installation.teamName,
         enterpriseId: installation.enterpriseId,
@@ -253,7 +253,7 @@ export class Installer {
     } catch (err) {
       this.#log.error(
         {
-          code: 'on_installed_failed',
+          reason: 'on_installed_failed',
           teamId: installation.teamId,
           enterpriseId: installation.enterpriseId,
           error: err,
@@ -289,7 +289,7 @@ export class Installer {
     fields: Record<string, unknown> = {},
   ): Response {
     this.#log[levelOf(status)](
-      { code: reason, status, ...fields, ...(error === undefined ? {} : { error }) },
+      { reason, status, ...fields, ...(error === undefined ? {} : { error }) },
       `installation failed: ${reason}`,
     );
     return pageResponse(status, this.#pages.failure(reason), extra);

@@ -79,7 +79,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   }
   const logger = redactingLogger(options.logger ?? silentLogger, redactor);
   const onError = (err: unknown) => {
-    logger.error({ code: 'handler_threw', error: err }, 'request failed: handler_threw');
+    logger.error({ reason: 'handler_threw', error: err }, 'request failed: handler_threw');
     options.onError?.(err);
   };
   const client = new WebClient(undefined, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) });
@@ -119,7 +119,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       stores = await openStores(env, { logger });
       if (stores.development) {
         logger.warn(
-          { code: 'memory_store', store: stores.description },
+          { event: 'memory_store', store: stores.description },
           'SLACKLINE_DATABASE_URL=memory: is for development: installations and states vanish on exit, one process only',
         );
       }
@@ -157,7 +157,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
           ...(options.onError === undefined ? {} : { onError: options.onError }),
         });
   if (events === undefined) {
-    logger.warn({ code: 'events_off' }, 'SLACK_SIGNING_SECRET is not set: /slack/events answers 404');
+    logger.warn({ event: 'events_off' }, 'SLACK_SIGNING_SECRET is not set: /slack/events answers 404');
   }
   server.on(
     'request',
@@ -169,7 +169,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     }),
   );
   logger.info(
-    { code: 'listening', port: actualPort, store: stores?.description ?? 'none (SLACK_BOT_TOKEN)' },
+    { event: 'listening', port: actualPort, store: stores?.description ?? 'none (SLACK_BOT_TOKEN)' },
     `listening on port ${actualPort}`,
   );
   return {

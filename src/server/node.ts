@@ -124,7 +124,7 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
     let size = 0;
     const refuse = (status: Refusal) => {
       const { code } = REFUSALS[status];
-      logger.warn({ code, status, path: req.url?.split('?')[0]?.slice(0, 200) }, `request refused: ${code}`);
+      logger.warn({ reason: code, status, path: req.url?.split('?')[0]?.slice(0, 200) }, `request refused: ${code}`);
       if (!res.headersSent) {
         res.writeHead(status, { 'content-type': 'text/plain', 'cache-control': 'no-store', connection: 'close' });
         res.end(REFUSALS[status].text);

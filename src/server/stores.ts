@@ -94,7 +94,7 @@ async function withRedis(stores: OpenStores, url: string, prefix: string, logger
   });
   // The client reconnects by itself; each error is still worth a line (commands wait meanwhile).
   client.on('error', (error: unknown) => {
-    if (connected) logger.warn({ code: 'redis_error', host: new URL(url).host, error }, 'Redis connection error');
+    if (connected) logger.warn({ reason: 'redis_error', host: new URL(url).host, error }, 'Redis connection error');
   });
   try {
     await client.connect();
