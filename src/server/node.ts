@@ -24,6 +24,7 @@ export interface NodeListenerOptions {
 export const DEFAULT_MAX_PENDING_BODY_BYTES = 32 * 1024 * 1024;
 
 type Refusal = 413 | 503;
+const REFUSAL_GRACE_MS = 1_000;
 const REFUSALS = {
   413: { code: 'body_too_large', text: 'request body too large\n' },
   503: { code: 'server_busy', text: 'server busy, try again\n' },
@@ -36,16 +37,18 @@ function bodyStream(req: IncomingMessage, admit: Admit, refuse: (status: Refusal
     {
       start(controller) {
         req.pause();
-        req.on('data', (chunk: Buffer) => {
+        const onData = (chunk: Buffer) => {
           const refusal = admit(chunk.byteLength);
           if (refusal !== undefined) {
+            req.off('data', onData); // refused once: later chunks are neither counted nor kept
             controller.error(new SlacklineError(REFUSALS[refusal].code, REFUSALS[refusal].text.trim()));
             refuse(refusal);
             return;
           }
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 0) <= 0) req.pause();
-        });
+        };
+        req.on('data', onData);
         req.once('end', () => controller.close());
         req.once('error', (err) => controller.error(err));
       },
@@ -125,11 +128,13 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
     const refuse = (status: Refusal) => {
       const { code } = REFUSALS[status];
       logger.warn({ reason: code, status, path: req.url?.split('?')[0]?.slice(0, 200) }, `request refused: ${code}`);
-      if (!res.headersSent) {
-        res.writeHead(status, { 'content-type': 'text/plain', 'cache-control': 'no-store', connection: 'close' });
-        res.end(REFUSALS[status].text);
+      req.pause(); // stop reading: the rest of the body is never buffered
+      if (res.headersSent) {
+        req.destroy();
+        return;
       }
-      req.destroy(); // stop reading: the rest of the body is never buffered
+      res.writeHead(status, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+      res.end(REFUSALS[status].text);
     };
     const admit: Admit = (bytes) => {
       size += bytes;
@@ -137,6 +142,12 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
       if (size > limit) return 413;
       return pending > maxPending ? 503 : undefined;
     };
+    // Answered before its body was all read (refused, or a route that ignores bodies): Node then
+    // discards the rest as it arrives. Closing at once would reset the connection while the client
+    // still sends, and a reset makes it drop the answer unread; so close after a short grace.
+    res.once('finish', () => {
+      if (!req.complete) setTimeout(() => req.destroy(), REFUSAL_GRACE_MS).unref();
+    });
     // Whatever happens to the request, its bytes leave the budget when its exchange ends.
     res.once('close', () => {
       pending -= size;
