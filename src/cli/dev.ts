@@ -3,6 +3,7 @@
 // Slack, Allow, and the token is in the store; `--headless` does the clicking itself (tests, CI).
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/index.js';
+import { SlacklineError } from '../http/errors.js';
 import { startServer } from '../server/index.js';
 import { loggerFromEnv, untilSignal } from './serve.js';
 
@@ -101,7 +102,9 @@ export async function headlessInstall(
   const href = /href="([^"]+)"/
     .exec(await page.text())?.[1]
     ?.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
-  if (href === undefined) throw new Error('the install page has no Add to Slack link');
+  if (href === undefined) {
+    throw new SlacklineError('headless_install_failed', 'the install page has no Add to Slack link');
+  }
   const { location } = emulator.install.approve(href);
   const done = await fetch(location, { headers: { cookie }, redirect: 'manual' });
   const text = await done.text();
