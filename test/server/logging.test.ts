@@ -173,3 +173,38 @@ test('slackline serve logs to its terminal by default: the memory-store warning,
     await new Promise((resolve) => child.once('exit', resolve));
   }
 });
+
+test('slackline dev logs each completed install on its terminal by default, without a token', {
+  timeout: 60_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slackline-dev-log-'));
+  const child = spawn(process.execPath, [CLI, 'dev', '--port', '0', '--emulator-port', '0', '--headless', '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, SLACKLINE_DATABASE_URL: `sqlite:${join(dir, 'dev.db')}` },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString('utf8');
+  });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`dev exited with ${code}: ${stderr}`)));
+    });
+    const info = JSON.parse(line) as { headlessInstall: string; teamId: string };
+    assert.equal(info.headlessInstall, 'completed');
+    const lines = stderr
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Line);
+    const installed = lines.filter((l) => l.event === 'installed');
+    assert.equal(installed.length, 1, stderr);
+    assert.equal(installed[0]?.level, 'info');
+    assert.equal(installed[0]?.teamId, info.teamId);
+    assert.doesNotMatch(stderr, /xox[a-z]-/);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
