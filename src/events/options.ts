@@ -3,8 +3,7 @@
 // and its logger: the user's, wrapped so that every record is redacted.
 import { type Clock, systemClock } from '../http/clock.js';
 import { InvalidArgumentError } from '../http/errors.js';
-import { checkLogger, type Logger, redactingLogger, silentLogger } from '../http/logger.js';
-import { Redactor } from '../http/redact.js';
+import { checkLogger, type Logger, loggerWithSecrets } from '../http/logger.js';
 import { DEDUPE_TTL_MS, REPLAY_WINDOW_MS } from './dedupe.js';
 import type { EventsHandlerOptions } from './handler.js';
 import { DEFAULT_MAX_BODY_BYTES, signingSecrets } from './verify.js';
@@ -75,7 +74,5 @@ export function checkHandlerOptions(options: EventsHandlerOptions): CheckedOptio
 
 /** The user's logger behind the redactor, with the signing secrets registered as known secrets. */
 export function eventsLogger(logger: Logger | undefined, secrets: readonly string[]): Logger {
-  const redactor = new Redactor();
-  for (const secret of secrets) redactor.addSecret(secret);
-  return redactingLogger(logger ?? silentLogger, redactor);
+  return loggerWithSecrets(logger, secrets);
 }

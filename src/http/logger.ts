@@ -2,7 +2,7 @@
 // Every record is redacted before it reaches the logger, so a logger can never leak a secret.
 import { type Clock, systemClock } from './clock.js';
 import { InvalidArgumentError } from './errors.js';
-import type { Redactor } from './redact.js';
+import { Redactor } from './redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -32,6 +32,10 @@ export function jsonLogger(
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+// Which redactor each wrapper uses: a logger that already redacts is never wrapped again (a second
+// pass would redact the first one's output, e.g. an error's copied `code`); it learns the secrets.
+const redactorOf = new WeakMap<Logger, Redactor>();
+
 /** Wraps a user's logger so that every record is a redacted copy. */
 export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
   if (inner === silentLogger) return silentLogger;
@@ -41,7 +45,22 @@ export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
       const safe = redactor.value(fields) as Record<string, unknown>;
       inner[name](safe, message === undefined ? undefined : redactor.string(message));
     };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const wrapped: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  redactorOf.set(wrapped, redactor);
+  return wrapped;
+}
+
+/**
+ * A redacting logger that also knows `secrets` (shapeless ones: a client secret, a signing secret).
+ * One redactor per chain: when `logger` already redacts (startServer hands its logger to the
+ * Installer and the events handler), the secrets join its redactor and it is returned as it is.
+ */
+export function loggerWithSecrets(logger: Logger | undefined, secrets: Iterable<string | undefined>): Logger {
+  if (logger === undefined || logger === silentLogger) return silentLogger;
+  const known = redactorOf.get(logger);
+  const redactor = known ?? new Redactor();
+  for (const secret of secrets) redactor.addSecret(secret);
+  return known === undefined ? redactingLogger(logger, redactor) : logger;
 }
 
 /** Refuses, at construction, a logger without pino's four methods (pino, jsonLogger and console wrappers have them). */

@@ -11,8 +11,7 @@ import {
   RateLimitedError,
   RequestError,
 } from '../http/errors.js';
-import { type Logger, redactingLogger, silentLogger } from '../http/logger.js';
-import { Redactor } from '../http/redact.js';
+import { type Logger, loggerWithSecrets } from '../http/logger.js';
 import type { WebClient } from '../web/client.js';
 import { type AuthorizeResult, InstallationAuthority } from './authorize.js';
 import { installationFromOAuth, type NewInstallation } from './from-oauth.js';
@@ -98,9 +97,7 @@ export class Installer {
     this.#pages = { ...defaultPages, ...options.pages };
     const clock = options.clock ?? systemClock;
     this.#clock = clock;
-    const redactor = new Redactor();
-    redactor.addSecret('botToken' in options ? options.botToken : options.clientSecret);
-    this.#log = redactingLogger(options.logger ?? silentLogger, redactor);
+    this.#log = loggerWithSecrets(options.logger, ['botToken' in options ? options.botToken : options.clientSecret]);
     const cache = {
       client: options.client,
       ...(options.cacheTtlMs === undefined ? {} : { cacheTtlMs: options.cacheTtlMs }),

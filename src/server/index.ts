@@ -5,8 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createEventsHandler, type EventEnvelope } from '../events/handler.js';
 import { type Clock, systemClock } from '../http/clock.js';
 import { InvalidArgumentError } from '../http/errors.js';
-import { checkLogger, type Logger, redactingLogger, silentLogger } from '../http/logger.js';
-import { Redactor } from '../http/redact.js';
+import { checkLogger, type Logger, loggerWithSecrets } from '../http/logger.js';
 import type { NewInstallation } from '../oauth/from-oauth.js';
 import { Installer } from '../oauth/installer.js';
 import { WebClient } from '../web/client.js';
@@ -73,11 +72,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   checkLogger(options.logger, 'startServer');
   const limits = serverLimits(options.limits);
   const clock = options.clock ?? systemClock;
-  const redactor = new Redactor();
-  for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACKLINE_ENCRYPTION_KEYS']) {
-    for (const value of list(env[name])) redactor.addSecret(value);
-  }
-  const logger = redactingLogger(options.logger ?? silentLogger, redactor);
+  const secretNames = ['SLACK_CLIENT_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACKLINE_ENCRYPTION_KEYS'];
+  const logger = loggerWithSecrets(
+    options.logger,
+    secretNames.flatMap((name) => list(env[name])),
+  );
   const onError = (err: unknown) => {
     logger.error({ reason: 'handler_threw', error: err }, 'request failed: handler_threw');
     options.onError?.(err);

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { jsonLogger } from '../../src/http/logger.js';
 import { startServer } from '../../src/server/index.js';
 import { CLI } from '../e2e/helpers.js';
+import { control } from '../emulator/helpers.js';
 import { signedHeaders } from '../events/signed.js';
 import { callback, consent, startHarness, startInstall } from '../oauth/harness.js';
 
@@ -54,6 +55,26 @@ test('a completed install is one info line with team and scopes; its tokens appe
       failed.map((l) => [l.level, l.reason]),
       [['warn', 'state_cookie_mismatch']],
     );
+  } finally {
+    await h.close();
+  }
+});
+
+test('Slack failing the code exchange (HTTP 502) is an "exchange_failed" line with the error, not "Slack did not complete"', {
+  timeout: 60_000,
+}, async () => {
+  const log = capture();
+  const h = await startHarness({}, {}, { logger: log.logger });
+  try {
+    await control(h.emulator, 'POST', 'faults', { method: 'oauth.v2.access', kind: 'status', status: 502, times: 20 });
+    const started = await startInstall(h);
+    const done = await callback(consent(h, started), started.cookie);
+    assert.equal(done.status, 502);
+    assert.match(done.body, /could not be reached/);
+    const line = log.lines().find((l) => l.reason === 'exchange_failed');
+    assert.equal(line?.level, 'error', log.raw.join(''));
+    assert.equal((line?.error as { code?: string } | undefined)?.code, 'slack_http_error', JSON.stringify(line));
+    assert.ok(!log.raw.join('').includes(h.emulator.clientSecret));
   } finally {
     await h.close();
   }
