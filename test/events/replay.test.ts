@@ -99,6 +99,13 @@ test('a replay reaching a process whose de-dup never saw it leaves a newer insta
     // Another process (its own de-dup): only the event_time check can save the installation.
     assert.equal((await handlerFor()(request(captured, headers))).status, 200);
     assert.equal((await store.findBot(q))?.bot?.token, 'xoxb-canary-again');
+    // The same for a bot-token revocation captured before the re-installation.
+    const revoked = captured
+      .replace('Ev0UNINSTALL', 'Ev0REVOKE')
+      .replace('{"type":"app_uninstalled"}', '{"type":"tokens_revoked","tokens":{"bot":["U0BOT"]}}');
+    assert.match(revoked, /tokens_revoked/);
+    assert.equal((await handlerFor()(request(revoked, signedHeaders(SECRET, revoked)))).status, 200);
+    assert.equal((await store.findBot(q))?.bot?.token, 'xoxb-canary-again', 'a stale revocation deleted the bot');
     // An uninstall that really happened after the installation still deletes it.
     await sleep(1_100);
     const later = uninstall().replace('Ev0UNINSTALL', 'Ev0LATER');
