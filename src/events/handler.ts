@@ -3,7 +3,7 @@
 // Slack wants its 200 within 3 s: de-duplication and bookkeeping race a deadline, and what is not
 // done by then finishes after the ack (idle() waits for it).
 import type { Clock } from '../http/clock.js';
-import type { Logger } from '../http/logger.js';
+import { type Logger, logBudget } from '../http/logger.js';
 import type { InstallationAuthority } from '../oauth/authorize.js';
 import type { InstallationQuery } from '../oauth/types.js';
 import { type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
@@ -71,8 +71,12 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
       options.onError?.(error);
     } catch {} // a throwing onError must not turn an ack into a crash
   };
+  // Anyone can send a refused request: a flood costs a few lines a minute, with a count of the rest.
+  const budget = logBudget(REFUSALS_LOGGED_PER_MINUTE, clock);
   const refused = (code: string, status: number) => {
-    log.warn({ reason: code, status }, `event refused: ${code}`);
+    budget((dropped) => {
+      log.warn({ reason: code, status, ...(dropped > 0 ? { dropped } : {}) }, `event refused: ${code}`);
+    });
     return text(status);
   };
 
@@ -183,6 +187,8 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
 }
 
 const LATE_RETRIES = 2;
+/** Refused-request lines per minute; the rest are counted in the next line's `dropped`. */
+const REFUSALS_LOGGED_PER_MINUTE = 20;
 
 type Outcome<T> = 'late' | { value: T } | { error: unknown };
 

@@ -78,3 +78,29 @@ export function checkLogger(logger: unknown, where: string): asserts logger is L
 export function isLogLevel(value: string): value is LogLevel {
   return Object.hasOwn(ORDER, value);
 }
+
+/**
+ * A budget for records that anyone can cause (a refused unsigned request): at most `perMinute` a
+ * minute on `clock` get written; the next one written says how many were dropped meanwhile, so a
+ * flood of bad requests costs a few lines a minute, not one line each.
+ */
+export function logBudget(perMinute: number, clock: Clock): (write: (dropped: number) => void) => void {
+  let windowStart = Number.NEGATIVE_INFINITY;
+  let used = 0;
+  let dropped = 0;
+  return (write) => {
+    const now = clock.now();
+    if (now - windowStart >= 60_000) {
+      windowStart = now;
+      used = 0;
+    }
+    if (used >= perMinute) {
+      dropped++;
+      return;
+    }
+    used++;
+    const count = dropped;
+    dropped = 0;
+    write(count);
+  };
+}

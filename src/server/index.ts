@@ -163,6 +163,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     nodeListener(routes({ installer, events }), base, {
       onError,
       logger,
+      clock,
       maxBodyBytes: limits.maxBodyBytes,
       maxPendingBodyBytes: limits.maxPendingBodyBytes,
     }),

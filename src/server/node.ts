@@ -5,8 +5,9 @@
 // large bodies cannot hold more memory than that budget.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_MAX_BODY_BYTES } from '../events/verify.js';
+import { type Clock, systemClock } from '../http/clock.js';
 import { SlacklineError } from '../http/errors.js';
-import { type Logger, silentLogger } from '../http/logger.js';
+import { type Logger, logBudget, silentLogger } from '../http/logger.js';
 
 export type WebHandler = (request: Request) => Promise<Response>;
 
@@ -17,8 +18,10 @@ export interface NodeListenerOptions {
   maxBodyBytes?: number;
   /** Bytes of unfinished bodies held across all requests; past it, 503 and the connection closes. Default 32 MiB. */
   maxPendingBodyBytes?: number;
-  /** Gets one warning per refused body (its reason code). */
+  /** Gets a warning per refused body (its reason code), at most 20 a minute plus a count of the rest. */
   logger?: Logger;
+  /** Default the system clock (the log budget's minute). */
+  clock?: Clock;
 }
 
 export const DEFAULT_MAX_PENDING_BODY_BYTES = 32 * 1024 * 1024;
@@ -120,6 +123,8 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
 export function nodeListener(handler: WebHandler, origin: string, options: NodeListenerOptions = {}) {
   const onError = options.onError ?? (() => {});
   const logger = options.logger ?? silentLogger;
+  // Refusals are caused by clients: a few lines a minute, with a count of the rest.
+  const budget = logBudget(20, options.clock ?? systemClock);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxPending = options.maxPendingBodyBytes ?? DEFAULT_MAX_PENDING_BODY_BYTES;
   let pending = 0; // body bytes held by every request still being answered
@@ -127,7 +132,10 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
     let size = 0;
     const refuse = (status: Refusal) => {
       const { code } = REFUSALS[status];
-      logger.warn({ reason: code, status, path: req.url?.split('?')[0]?.slice(0, 200) }, `request refused: ${code}`);
+      budget((dropped) => {
+        const path = req.url?.split('?')[0]?.slice(0, 200);
+        logger.warn({ reason: code, status, path, ...(dropped > 0 ? { dropped } : {}) }, `request refused: ${code}`);
+      });
       req.pause(); // stop reading: the rest of the body is never buffered
       if (res.headersSent) {
         req.destroy();

@@ -229,3 +229,32 @@ test('slackline dev logs each completed install on its terminal by default, with
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a flood of refused requests costs 20 lines a minute; the next minute says how many were dropped', async () => {
+  const log = capture();
+  let now = Date.now();
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    logger: log.logger,
+    clock: { now: () => now, scale: 1 },
+    env: { SLACK_BOT_TOKEN: 'xoxb-canary-flood', SLACK_SIGNING_SECRET: 'canary-signing-secret-flood' },
+  });
+  try {
+    const events = new URL('/slack/events', server.url);
+    const refuse = async () => {
+      const res = await fetch(events, { method: 'POST', body: '{}' });
+      assert.equal(res.status, 401);
+      await res.arrayBuffer();
+    };
+    for (let i = 0; i < 200; i++) await refuse();
+    const refusedLines = () => log.lines().filter((l) => l.reason === 'signature_missing');
+    assert.equal(refusedLines().length, 20);
+    now += 60_000;
+    await refuse();
+    assert.equal(refusedLines().length, 21);
+    assert.equal(refusedLines().at(-1)?.dropped, 180);
+  } finally {
+    await server.close();
+  }
+});
