@@ -3,8 +3,9 @@
 // Slack, Allow, and the token is in the store; `--headless` does the clicking itself (tests, CI).
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/index.js';
+import { SlacklineError } from '../http/errors.js';
 import { startServer } from '../server/index.js';
-import { untilSignal } from './serve.js';
+import { loggerFromEnv, untilSignal } from './serve.js';
 
 const HELP = `usage: slackline dev [--port N] [--emulator-port N] [--headless] [--json]
 
@@ -13,6 +14,7 @@ const HELP = `usage: slackline dev [--port N] [--emulator-port N] [--headless] [
   --headless         approve one install through the real flow, without a browser, then keep running
   --json             print one JSON line with the URLs instead of the banner
 Store: SLACKLINE_DATABASE_URL (default sqlite:./slackline-dev.db).
+Logs: JSON lines on stderr at SLACKLINE_LOG_LEVEL (default info): installs, failed installs, failed events.
 `;
 
 export const DEV_SCOPES = 'chat:write,channels:read,channels:history,users:read';
@@ -33,6 +35,7 @@ export async function devCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const port = Number(values.port ?? (process.env.PORT || 3000));
+  const logger = loggerFromEnv();
   const emulator = await startEmulator({ port: Number(values['emulator-port'] ?? 3001) });
   const scopes = process.env.SLACK_SCOPES || DEV_SCOPES;
   // The server's port is known once it listens (port 0), so the app's URLs are set right after.
@@ -50,7 +53,7 @@ export async function devCommand(argv: string[]): Promise<number> {
   delete env.SLACK_REDIRECT_URI;
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ env, port, host: '127.0.0.1' });
+    server = await startServer({ env, port, host: '127.0.0.1', logger });
   } catch (err) {
     await emulator.close();
     throw err;
@@ -99,7 +102,9 @@ export async function headlessInstall(
   const href = /href="([^"]+)"/
     .exec(await page.text())?.[1]
     ?.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
-  if (href === undefined) throw new Error('the install page has no Add to Slack link');
+  if (href === undefined) {
+    throw new SlacklineError('headless_install_failed', 'the install page has no Add to Slack link');
+  }
   const { location } = emulator.install.approve(href);
   const done = await fetch(location, { headers: { cookie }, redirect: 'manual' });
   const text = await done.text();

@@ -1,5 +1,7 @@
 // `slackline serve`: the install + events server, configured from the environment (see README).
 import { parseArgs } from 'node:util';
+import { InvalidArgumentError } from '../http/errors.js';
+import { isLogLevel, jsonLogger, type Logger, silentLogger } from '../http/logger.js';
 import { type RunningServer, startServer } from '../server/index.js';
 
 const HELP = `usage: slackline serve [--port N] [--host H]
@@ -9,8 +11,22 @@ Environment: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_SCOPES, SLACK_USER_SCOP
 SLACK_REDIRECT_URI, SLACK_API_URL, SLACK_AUTHORIZE_URL (or SLACK_BOT_TOKEN alone for one workspace),
 SLACKLINE_DATABASE_URL (default sqlite:./slackline.db; postgres://... for many processes),
 SLACKLINE_STATE_URL (redis://...: OAuth states and event de-duplication in Redis; SLACKLINE_REDIS_PREFIX),
-SLACKLINE_ENCRYPTION_KEYS, PORT (default 3000), HOST (default 0.0.0.0).
+SLACKLINE_ENCRYPTION_KEYS, PORT (default 3000), HOST (default 0.0.0.0),
+SLACKLINE_LOG_LEVEL (debug, info (default), warn, error or silent: JSON lines on stderr).
 `;
+
+/**
+ * The terminal logger of `serve` and `dev`: one JSON line per record on stderr, at info unless
+ * SLACKLINE_LOG_LEVEL says otherwise. Installs, failed installs and failed events are all logged.
+ */
+export function loggerFromEnv(env: NodeJS.ProcessEnv = process.env): Logger {
+  const level = env.SLACKLINE_LOG_LEVEL || 'info';
+  if (level === 'silent') return silentLogger;
+  if (!isLogLevel(level)) {
+    throw new InvalidArgumentError('SLACKLINE_LOG_LEVEL must be debug, info, warn, error or silent');
+  }
+  return jsonLogger(level);
+}
 
 export function describe(server: RunningServer): string {
   const store =
@@ -47,7 +63,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const server = await startServer({
     ...(values.port === undefined ? {} : { port: Number(values.port) }),
     ...(values.host === undefined ? {} : { host: values.host }),
-    onError: (err) => process.stderr.write(`slackline serve: ${err instanceof Error ? err.message : String(err)}\n`),
+    logger: loggerFromEnv(),
   });
   process.stdout.write(describe(server));
   await untilSignal();

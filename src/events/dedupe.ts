@@ -1,6 +1,8 @@
 // Retry de-duplication by event_id. Slack retries an unacknowledged event up to three times within
 // minutes, and behind a load balancer the retry may land on another process: a store shared by the
 // processes (SQLite, PostgreSQL or Redis in slackline/stores/*) makes the user handler run once.
+import { InvalidArgumentError } from '../http/errors.js';
+import { SIGNATURE_WINDOW_SECONDS } from './verify.js';
 
 /** An hour: far longer than Slack's retries (within minutes), short enough to stay small. */
 export const DEDUPE_TTL_MS = 3_600_000;
@@ -16,22 +18,47 @@ export interface EventDedupeStore {
   close(): Promise<void>;
 }
 
-/** One process only: the default. Bounded; the oldest ids go first. */
+/**
+ * How long every event id must be remembered, whatever the size bound: a captured signed request
+ * can be replayed while its timestamp is inside the ±300 s signature window, i.e. up to 600 s after
+ * its first delivery when the two clocks disagree by the whole window.
+ */
+export const REPLAY_WINDOW_MS = 2 * SIGNATURE_WINDOW_SECONDS * 1000;
+
+/**
+ * One process only: the default. Bounded to `maxEntries`, except that a live id claimed within the
+ * replay window is never evicted to make room: only signed requests add ids, so Slack's own rate
+ * bounds the excess. (The events handler refuses a TTL shorter than that window.)
+ */
 export class MemoryDedupeStore implements EventDedupeStore {
-  readonly #ids = new Map<string, number>();
-  constructor(readonly maxEntries = 10_000) {}
+  // Insertion order is claim order, so the oldest claim is always first.
+  readonly #ids = new Map<string, { claimedAt: number; until: number }>();
+  constructor(readonly maxEntries = 10_000) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new InvalidArgumentError('MemoryDedupeStore: maxEntries must be a positive integer');
+    }
+  }
 
   async claim(eventId: string, ttlMs: number, now: number): Promise<boolean> {
-    const until = this.#ids.get(eventId);
-    if (until !== undefined && until > now) return false;
+    const held = this.#ids.get(eventId);
+    if (held !== undefined && held.until > now) return false;
     this.#ids.delete(eventId);
-    if (this.#ids.size >= this.maxEntries) this.#ids.delete(this.#ids.keys().next().value as string);
-    this.#ids.set(eventId, now + ttlMs);
+    for (const [id, { claimedAt, until }] of this.#ids) {
+      if (this.#ids.size < this.maxEntries && until > now) break;
+      if (until > now && claimedAt > now - REPLAY_WINDOW_MS) break; // still replayable: keep it
+      this.#ids.delete(id);
+    }
+    this.#ids.set(eventId, { claimedAt: now, until: now + ttlMs });
     return true;
   }
 
   async release(eventId: string): Promise<void> {
     this.#ids.delete(eventId);
+  }
+
+  /** How many ids are held (tests, metrics). */
+  get size(): number {
+    return this.#ids.size;
   }
 
   async close(): Promise<void> {}

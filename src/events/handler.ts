@@ -2,10 +2,13 @@
 // uninstall and revocation bookkeeping, retry de-duplication, and the user's handler after the ack.
 // Slack wants its 200 within 3 s: de-duplication and bookkeeping race a deadline, and what is not
 // done by then finishes after the ack (idle() waits for it).
+import type { Clock } from '../http/clock.js';
+import { type Logger, logBudget } from '../http/logger.js';
 import type { InstallationAuthority } from '../oauth/authorize.js';
 import type { InstallationQuery } from '../oauth/types.js';
-import { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
-import { DEFAULT_MAX_BODY_BYTES, readLimitedBody, SignatureError, verifySlackRequest } from './verify.js';
+import { type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
+import { checkHandlerOptions, type EventFailure, eventsLogger } from './options.js';
+import { readLimitedBody, SignatureError, verifySlackRequest } from './verify.js';
 
 export type EventEnvelope = Record<string, unknown> & { type: string };
 
@@ -15,15 +18,18 @@ export interface EventsHandlerOptions {
   authority?: InstallationAuthority;
   /** Runs after Slack has its 200, so slow work never causes a retry. Errors go to onError. */
   onEvent?: (envelope: EventEnvelope) => unknown;
+  /** Called with every failure after it is logged (the logger always gets it first). */
   onError?: (error: unknown) => void;
+  /** pino-compatible; every record is redacted first. Default silent (`serve` and `dev` log at info). */
+  logger?: Logger;
   maxBodyBytes?: number;
-  /** Seconds since the epoch. */
-  clock?: () => number;
-  /** Event ids remembered by the default in-process de-duplication (default 10,000). */
+  /** Default the system clock (milliseconds; only the signature check counts seconds). */
+  clock?: Clock;
+  /** Event ids the default in-process de-duplication keeps beyond the replay window (default 10,000). */
   dedupeSize?: number;
   /** Where event ids are claimed; share one (SQL or Redis) between processes behind a load balancer. */
   dedupe?: EventDedupeStore;
-  /** How long an event id is remembered (default one hour). */
+  /** How long an event id is remembered (default one hour; at least the 600 s replay window). */
   dedupeTtlMs?: number;
   /**
    * Longest the ack waits for de-duplication and uninstall/revocation bookkeeping (default 2,000 ms,
@@ -54,51 +60,63 @@ const obj = (v: unknown) =>
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 export function createEventsHandler(options: EventsHandlerOptions): EventsHandler {
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+  const { secrets, limit, clock, ttlMs, deadlineMs } = checkHandlerOptions(options);
   const dedupe = options.dedupe ?? new MemoryDedupeStore(options.dedupeSize ?? 10_000);
-  const ttlMs = options.dedupeTtlMs ?? DEDUPE_TTL_MS;
-  const deadlineMs = options.ackDeadlineMs ?? 2_000;
   const pending = new Set<Promise<void>>();
-  const onError = options.onError ?? (() => {});
+  const log = eventsLogger(options.logger, secrets);
+  /** Logs one failure with its reason code, then hands the error to the user's onError. */
+  const failed = (code: EventFailure, error: unknown, envelope?: EventEnvelope) => {
+    log.error({ reason: code, ...describe(envelope), error }, `event failed: ${code}`);
+    try {
+      options.onError?.(error);
+    } catch {} // a throwing onError must not turn an ack into a crash
+  };
+  // Anyone can send a refused request: a flood costs a few lines a minute, with a count of the rest.
+  const budget = logBudget(REFUSALS_LOGGED_PER_MINUTE, clock);
+  const refused = (code: string, status: number) => {
+    budget((dropped) => {
+      log.warn({ reason: code, status, ...(dropped > 0 ? { dropped } : {}) }, `event refused: ${code}`);
+    });
+    return text(status);
+  };
 
   const handler = async (request: Request): Promise<Response> => {
-    if (request.method !== 'POST') return text(405);
+    if (request.method !== 'POST') return refused('method_not_allowed', 405);
     let body: Uint8Array;
     try {
       body = await readLimitedBody(request, limit);
     } catch (err) {
-      return text(err instanceof SignatureError ? err.status : 400);
+      return err instanceof SignatureError ? refused(err.code, err.status) : refused('body_unreadable', 400);
     }
     // Slack's certificate check: answered and dropped, whatever else came with it.
     if (isSslCheck(new URL(request.url), body, request.headers.get('content-type'))) return text(200);
     try {
       verifySlackRequest({
-        signingSecret: options.signingSecret,
+        signingSecret: secrets,
         timestamp: request.headers.get('x-slack-request-timestamp'),
         signature: request.headers.get('x-slack-signature'),
         body,
-        now: clock(),
+        clock,
         maxBodyBytes: limit,
       });
     } catch (err) {
-      return text(err instanceof SignatureError ? err.status : 401);
+      return err instanceof SignatureError ? refused(err.code, err.status) : refused('signature_mismatch', 401);
     }
     let envelope: EventEnvelope;
     try {
       const parsed = obj(JSON.parse(Buffer.from(body).toString('utf8')));
-      if (parsed === undefined || typeof parsed.type !== 'string') return text(400);
+      if (parsed === undefined || typeof parsed.type !== 'string') return refused('body_invalid', 400);
       envelope = parsed as EventEnvelope;
     } catch {
-      return text(400);
+      return refused('body_invalid', 400);
     }
     if (envelope.type === 'url_verification') {
       const challenge = envelope.challenge;
-      if (typeof challenge !== 'string' || challenge.length > 200) return text(400);
+      if (typeof challenge !== 'string' || challenge.length > 200) return refused('body_invalid', 400);
       return new Response(JSON.stringify({ challenge }), { headers: { 'content-type': 'application/json' } });
     }
     const eventId = typeof envelope.event_id === 'string' ? envelope.event_id : undefined;
-    const now = clock() * 1000;
+    const now = clock.now();
     // Resolves false for a retry of something already taken (here or in another process).
     let claimed = false; // released on failure only if this request holds the claim
     const work = (async () => {
@@ -106,7 +124,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
         claimed = await dedupe.claim(eventId, ttlMs, now);
         if (!claimed) return false;
       }
-      if (envelope.type === 'event_callback') await bookkeeping(envelope, options.authority);
+      if (envelope.type === 'event_callback') await bookkeeping(envelope, options.authority, log);
       return true;
     })();
     const outcome = await settleWithin(work, deadlineMs);
@@ -118,11 +136,15 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
         ),
       );
     } else if ('error' in outcome) {
-      if (claimed && eventId !== undefined) await dedupe.release(eventId).catch(onError); // Slack's retry runs it
-      onError(outcome.error);
+      if (claimed && eventId !== undefined) {
+        await dedupe.release(eventId).catch((err: unknown) => failed('dedupe_failed', err, envelope)); // Slack's retry runs it
+      }
+      failed(claimed || eventId === undefined ? 'bookkeeping_failed' : 'dedupe_failed', outcome.error, envelope);
       return text(500);
     } else if (outcome.value) {
       track(runUser(envelope));
+    } else {
+      log.debug({ ...describe(envelope) }, 'event already taken (a retry)');
     }
     return text(200);
   };
@@ -133,23 +155,25 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     try {
       await onEvent(envelope);
     } catch (err) {
-      onError(err);
+      failed('handler_failed', err, envelope);
     }
   };
   // Slack has its 200 and will not retry: try the bookkeeping again here, a few times, before giving up.
   const finishLate = async (envelope: EventEnvelope, eventId: string | undefined, error: unknown) => {
     for (let attempt = 1; attempt <= LATE_RETRIES; attempt++) {
-      onError(error);
+      failed('bookkeeping_failed', error, envelope);
       await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
       try {
-        await bookkeeping(envelope, options.authority);
+        await bookkeeping(envelope, options.authority, log);
         return runUser(envelope);
       } catch (err) {
         error = err;
       }
     }
-    onError(error);
-    if (eventId !== undefined) await dedupe.release(eventId).catch(onError);
+    failed('bookkeeping_failed', error, envelope);
+    if (eventId !== undefined) {
+      await dedupe.release(eventId).catch((err: unknown) => failed('dedupe_failed', err, envelope));
+    }
   };
   const track = (run: Promise<void>) => {
     const tracked = run.finally(() => pending.delete(tracked));
@@ -163,6 +187,8 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
 }
 
 const LATE_RETRIES = 2;
+/** Refused-request lines per minute; the rest are counted in the next line's `dropped`. */
+const REFUSALS_LOGGED_PER_MINUTE = 20;
 
 type Outcome<T> = 'late' | { value: T } | { error: unknown };
 
@@ -178,17 +204,51 @@ async function settleWithin<T>(work: Promise<T>, ms: number): Promise<Outcome<T>
   return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
 
-/** app_uninstalled removes every row of the install; tokens_revoked removes the named tokens' rows. */
-async function bookkeeping(envelope: EventEnvelope, authority: InstallationAuthority | undefined): Promise<void> {
+/** Who an event is about, for a log line (ids only, never a token). */
+function describe(envelope: EventEnvelope | undefined): Record<string, unknown> {
+  if (envelope === undefined) return {};
+  const event = obj(envelope.event);
+  return {
+    eventId: envelope.event_id,
+    eventType: typeof event?.type === 'string' ? event.type : envelope.type,
+    teamId: envelope.team_id,
+    enterpriseId: envelope.enterprise_id,
+  };
+}
+
+/**
+ * app_uninstalled removes every row of the install; tokens_revoked removes the named tokens' rows.
+ * Neither touches an installation made after the event happened: a replayed (or very late) uninstall
+ * must not delete a fresh re-installation, whatever the de-duplication remembers.
+ */
+async function bookkeeping(
+  envelope: EventEnvelope,
+  authority: InstallationAuthority | undefined,
+  log: Logger,
+): Promise<void> {
   const event = obj(envelope.event);
   if (authority === undefined || event === undefined) return;
   if (event.type !== 'app_uninstalled' && event.type !== 'tokens_revoked') return;
   const query = await installationOf(envelope, authority);
-  if (event.type === 'app_uninstalled') await authority.forget(query, 'all');
+  const happened = typeof envelope.event_time === 'number' ? envelope.event_time : undefined;
+  const newer = async (q: InstallationQuery): Promise<boolean> => {
+    if (happened === undefined || authority.store === undefined) return false;
+    const current = await authority.store.findInstallation(q);
+    // event_time counts whole seconds: only an installation after that whole second is newer.
+    if (current === undefined || current.installedAt < (happened + 1) * 1000) return false;
+    log.warn(
+      { ...describe(envelope), installedAt: current.installedAt },
+      `${String(event.type)} predates the current installation: kept`,
+    );
+    return true;
+  };
+  if (event.type === 'app_uninstalled' && !(await newer(query))) await authority.forget(query, 'all');
   if (event.type === 'tokens_revoked') {
     const tokens = obj(event.tokens);
-    if (strings(tokens?.bot).length > 0) await authority.forget(query, 'bot');
-    for (const userId of strings(tokens?.oauth)) await authority.forget({ ...query, userId }, 'user');
+    if (strings(tokens?.bot).length > 0 && !(await newer(query))) await authority.forget(query, 'bot');
+    for (const userId of strings(tokens?.oauth)) {
+      if (!(await newer({ ...query, userId }))) await authority.forget({ ...query, userId }, 'user');
+    }
   }
 }
 

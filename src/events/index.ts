@@ -1,5 +1,5 @@
 // slackline/events: request signature verification and the HTTP events endpoint.
-export { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
+export { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore, REPLAY_WINDOW_MS } from './dedupe.js';
 export {
   type AckPayload,
   type Dispatched,
@@ -16,12 +16,13 @@ export {
 } from './dispatcher.js';
 export type { InteractionPayloadMap, SlackEventMap, SlackEventType } from './events.generated.js';
 export { createEventsHandler, type EventEnvelope, type EventsHandler, type EventsHandlerOptions } from './handler.js';
+export { EventFailure } from './options.js';
 export {
   DEFAULT_MAX_BODY_BYTES,
   readLimitedBody,
   SIGNATURE_WINDOW_SECONDS,
   SignatureError,
-  type SignatureErrorCode,
+  SignatureErrorCode,
   signSlackRequest,
   type VerifyOptions,
   verifySlackRequest,

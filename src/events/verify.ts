@@ -2,27 +2,29 @@
 // Cheap checks first (header formats, the clock window, the body size), then the hash, then a
 // constant-time compare against each configured secret (two during a rotation).
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type Clock, systemClock } from '../http/clock.js';
+import { InvalidArgumentError, SlacklineError } from '../http/errors.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const SIGNATURE_WINDOW_SECONDS = 300;
 
-export type SignatureErrorCode =
-  | 'signature_missing'
-  | 'signature_malformed'
-  | 'timestamp_malformed'
-  | 'timestamp_out_of_window'
-  | 'signature_mismatch'
-  | 'body_too_large';
+/** Why a request was refused before it reached any handler (exported so callers compare constants). */
+export const SignatureErrorCode = {
+  Missing: 'signature_missing',
+  Malformed: 'signature_malformed',
+  TimestampMalformed: 'timestamp_malformed',
+  TimestampOutOfWindow: 'timestamp_out_of_window',
+  Mismatch: 'signature_mismatch',
+  BodyTooLarge: 'body_too_large',
+} as const;
+export type SignatureErrorCode = (typeof SignatureErrorCode)[keyof typeof SignatureErrorCode];
 
-export class SignatureError extends Error {
-  readonly code: SignatureErrorCode;
+export class SignatureError extends SlacklineError {
+  declare readonly code: SignatureErrorCode;
   /** 413 for an oversized body, 401 for everything else. */
-  readonly status: number;
+  declare readonly status: number;
   constructor(code: SignatureErrorCode, message: string) {
-    super(message);
-    this.name = 'SignatureError';
-    this.code = code;
-    this.status = code === 'body_too_large' ? 413 : 401;
+    super(code, message, { status: code === 'body_too_large' ? 413 : 401 });
   }
 }
 
@@ -34,27 +36,34 @@ export interface VerifyOptions {
   /** X-Slack-Signature. */
   signature: string | null | undefined;
   body: Uint8Array | string;
-  /** Seconds since the epoch; default now. */
-  now?: number;
+  /** Default the system clock. Seconds exist only here: Slack's timestamp header counts them. */
+  clock?: Clock;
   maxBodyBytes?: number;
 }
 
 const SIGNATURE = /^v0=[0-9a-f]{64}$/;
 const TIMESTAMP = /^[0-9]{1,12}$/;
 
+/** The configured secrets as a list, or InvalidArgumentError: one or two non-empty strings. */
+export function signingSecrets(value: unknown, where: string): readonly string[] {
+  const list: unknown[] = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  if (list.length === 0 || list.length > 2 || list.some((s) => typeof s !== 'string' || s === '')) {
+    throw new InvalidArgumentError(
+      `${where}: signingSecret must be one non-empty string, or two during a rotation (e.g. signingSecret: process.env.SLACK_SIGNING_SECRET)`,
+    );
+  }
+  return list as string[];
+}
+
 export function verifySlackRequest(options: VerifyOptions): void {
-  const secrets = (typeof options.signingSecret === 'string' ? [options.signingSecret] : options.signingSecret).filter(
-    (s) => s !== '',
-  );
-  if (secrets.length === 0 || secrets.length > 2)
-    throw new TypeError('verifySlackRequest: give one or two signing secrets');
+  const secrets = signingSecrets(options.signingSecret, 'verifySlackRequest');
   const { signature, timestamp } = options;
   if (signature === null || signature === undefined || timestamp === null || timestamp === undefined) {
     throw new SignatureError('signature_missing', 'request is not signed');
   }
   if (!SIGNATURE.test(signature)) throw new SignatureError('signature_malformed', 'signature has the wrong format');
   if (!TIMESTAMP.test(timestamp)) throw new SignatureError('timestamp_malformed', 'timestamp has the wrong format');
-  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const now = Math.floor((options.clock ?? systemClock).now() / 1000);
   if (Math.abs(now - Number(timestamp)) > SIGNATURE_WINDOW_SECONDS) {
     throw new SignatureError('timestamp_out_of_window', 'timestamp is more than 5 minutes from now');
   }

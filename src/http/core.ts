@@ -149,7 +149,7 @@ export class HttpCore {
 }
 
 /** `Retry-After` as seconds: delta-seconds or an HTTP-date; 1 s when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number {
+export function parseRetryAfter(value: string | undefined, now: number): number {
   if (value === undefined) return 1;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);

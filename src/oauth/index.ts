@@ -20,7 +20,7 @@ export {
   sameOriginUrl,
 } from './installer.js';
 export { FileInstallationStore, fileRowBackend, MemoryInstallationStore, MemoryRowBackend } from './memory-store.js';
-export { defaultPages, escapeHtml, type FailureReason, type InstallPageContext, type Pages } from './pages.js';
+export { defaultPages, escapeHtml, FailureReason, type InstallPageContext, type Pages } from './pages.js';
 export { type RotationOptions, TokenRefreshError, type TokenRefreshErrorCode } from './rotation.js';
 export { LEASE_MS, type LeaseWaitOptions, RowInstallationStore, type RowStoreOptions } from './row-store.js';
 export type { NewRow, RotatedTokens, Row, RowBackend, RowKey } from './rows.js';

@@ -1,10 +1,21 @@
 // The Installer: the install page and the OAuth callback as web-standard handlers, plus authorize(),
 // clientFor() and eachInstallation(). The callback checks state and its cookie before it reads
 // anything else, answers every failure with a fixed page, and stores nothing unless Slack said ok.
-import { InvalidResponseError, PlatformError } from '../http/errors.js';
+// Every outcome is one log line (redacted; never a token): the page says little, the log says why.
+import { type Clock, systemClock } from '../http/clock.js';
+import {
+  HTTPError,
+  InvalidArgumentError,
+  InvalidResponseError,
+  PlatformError,
+  RateLimitedError,
+  RequestError,
+} from '../http/errors.js';
+import { type Logger, loggerWithSecrets } from '../http/logger.js';
 import type { WebClient } from '../web/client.js';
 import { type AuthorizeResult, InstallationAuthority } from './authorize.js';
-import { installationFromOAuth } from './from-oauth.js';
+import { installationFromOAuth, type NewInstallation } from './from-oauth.js';
+import { checkInstallerOptions } from './installer-options.js';
 import { defaultPages, type FailureReason, type Pages, pageResponse } from './pages.js';
 import type { RotationOptions } from './rotation.js';
 import { generateState, isWellFormedState, MemoryStateStore, STATE_TTL_MS, StateCookie, sameState } from './state.js';
@@ -17,7 +28,13 @@ interface Common {
   pages?: Partial<Pages>;
   cacheTtlMs?: number;
   cacheSize?: number;
-  clock?: () => number;
+  /** Default the system clock (epoch milliseconds). */
+  clock?: Clock;
+  /**
+   * pino-compatible; every record is redacted first. One line per completed install (team,
+   * enterprise, scopes) and per failed one (its reason code). Default silent; `serve` logs at info.
+   */
+  logger?: Logger;
 }
 
 export interface OAuthInstallerOptions extends Common {
@@ -35,8 +52,17 @@ export interface OAuthInstallerOptions extends Common {
   authorizeUrl?: string;
   /** Redirect straight to Slack instead of showing an "Add to Slack" page. */
   directInstall?: boolean;
-  /** After a completed install, redirect here (same origin as redirectUri only) instead of the success page. */
+  /**
+   * After a completed install, redirect (302) here instead of showing the success page. Same origin
+   * as redirectUri only (an open redirect is refused at construction); relative paths resolve
+   * against redirectUri. Nothing is appended: the installation is already saved.
+   */
   successUrl?: string;
+  /**
+   * Runs after the installation is saved, before the success page (welcome message, provisioning).
+   * Its failure is logged and does not undo the install. Gets the saved data (tokens included).
+   */
+  onInstalled?: (installation: NewInstallation) => unknown;
   /** Token rotation timing (rotation itself follows the tokens: only expiring ones are refreshed). */
   tokenRotation?: Pick<RotationOptions, 'marginMs' | 'jitterMs' | 'retryAfterMs'>;
   /** PKCE (off by default: Slack turns an app that uses it into a public client for good). */
@@ -50,6 +76,9 @@ export interface SingleWorkspaceOptions extends Common {
 
 export type InstallerOptions = OAuthInstallerOptions | SingleWorkspaceOptions;
 
+/** How each failure is logged: 5xx are ours (or Slack's), worth an error line; the rest are warnings. */
+const levelOf = (status: number) => (status >= 500 ? 'error' : 'warn');
+
 const CODE_FORMAT = /^[A-Za-z0-9._-]{1,256}$/;
 const TEAM_FORMAT = /^[TE][A-Z0-9]{1,30}$/;
 
@@ -60,26 +89,27 @@ export class Installer {
   readonly #states: StateStore;
   readonly #cookie: StateCookie | undefined;
   readonly #successUrl: string | undefined;
-  readonly #clock: () => number;
+  readonly #clock: Clock;
+  readonly #log: Logger;
 
   constructor(options: InstallerOptions) {
+    const redirect = checkInstallerOptions(options);
     this.#pages = { ...defaultPages, ...options.pages };
-    this.#clock = options.clock ?? Date.now;
+    const clock = options.clock ?? systemClock;
+    this.#clock = clock;
+    this.#log = loggerWithSecrets(options.logger, ['botToken' in options ? options.botToken : options.clientSecret]);
     const cache = {
       client: options.client,
       ...(options.cacheTtlMs === undefined ? {} : { cacheTtlMs: options.cacheTtlMs }),
       ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
-      clock: { now: this.#clock, scale: 1 },
+      clock,
     };
-    if ('botToken' in options) {
-      this.authority = new InstallationAuthority(undefined, { ...cache, scopes: [] }, options.botToken);
+    if ('botToken' in options || redirect === undefined) {
+      const token = 'botToken' in options ? options.botToken : '';
+      this.authority = new InstallationAuthority(undefined, { ...cache, scopes: [] }, token);
       this.#states = new MemoryStateStore({ maxEntries: 1 });
       return;
     }
-    for (const k of ['clientId', 'clientSecret', 'redirectUri'] as const) {
-      if (typeof options[k] !== 'string' || options[k] === '') throw new TypeError(`Installer: ${k} is required`);
-    }
-    const redirect = new URL(options.redirectUri);
     this.#cookie = new StateCookie(redirect);
     this.#successUrl = options.successUrl === undefined ? undefined : sameOriginUrl(options.successUrl, redirect);
     this.#o = options;
@@ -118,10 +148,15 @@ export class Installer {
     const state = generateState();
     const ttl = o.stateTtlMs ?? STATE_TTL_MS;
     const pkce = o.pkce === true ? pkcePair() : undefined;
-    await this.#states.put(state, {
-      expiresAt: this.#clock() + ttl,
-      data: pkce === undefined ? {} : { v: pkce.verifier },
-    });
+    try {
+      await this.#states.put(state, {
+        expiresAt: this.#clock.now() + ttl,
+        data: pkce === undefined ? {} : { v: pkce.verifier },
+      });
+    } catch (error) {
+      // A full or unreachable state store: no link could be honoured, so none is offered.
+      return this.#fail(503, 'state_store_unavailable', {}, error);
+    }
     const url = authorizeUrl({
       clientId: o.clientId,
       scopes: o.scopes,
@@ -152,21 +187,27 @@ export class Installer {
     if (!isWellFormedState(state)) return this.#fail(400, 'state_invalid');
     const bound = cookie.read(request);
     if (bound === undefined || !sameState(bound, state)) return this.#fail(400, 'state_cookie_mismatch');
-    const record = await this.#states.consume(state, this.#clock()).catch(() => null);
-    if (record === null) return this.#fail(503, 'store_failed');
+    let record: Awaited<ReturnType<StateStore['consume']>>;
+    try {
+      record = await this.#states.consume(state, this.#clock.now());
+    } catch (error) {
+      return this.#fail(503, 'state_store_unavailable', {}, error);
+    }
     const clear = { 'set-cookie': cookie.clear() };
     if (record === undefined) return this.#fail(400, 'state_unknown', clear);
 
     if (params.has('error')) {
-      return params.get('error') === 'access_denied' && params.getAll('error').length === 1
-        ? pageResponse(200, this.#pages.cancelled(), clear)
-        : this.#fail(400, 'slack_error', clear);
+      if (params.get('error') === 'access_denied' && params.getAll('error').length === 1) {
+        this.#log.info({ event: 'cancelled' }, 'installation cancelled by the user');
+        return pageResponse(200, this.#pages.cancelled(), clear);
+      }
+      return this.#fail(400, 'slack_error', clear, undefined, { slackError: params.get('error')?.slice(0, 100) });
     }
     const codes = params.getAll('code');
     const code = codes.length === 1 ? (codes[0] as string) : '';
     if (!CODE_FORMAT.test(code)) return this.#fail(400, 'bad_request', clear);
 
-    let installation: ReturnType<typeof installationFromOAuth>;
+    let installation: NewInstallation;
     try {
       const verifier = record.data.v;
       const answer = await o.client.oauth.v2.access({
@@ -176,7 +217,7 @@ export class Installer {
         redirect_uri: o.redirectUri,
         ...(verifier === undefined ? {} : { code_verifier: verifier }),
       });
-      installation = installationFromOAuth(answer as unknown as Record<string, unknown>);
+      installation = installationFromOAuth(answer as unknown as Record<string, unknown>, this.#clock);
     } catch (err) {
       return err instanceof PlatformError || err instanceof InvalidResponseError
         ? this.#fail(400, 'slack_error', clear)
@@ -184,10 +225,37 @@ export class Installer {
     }
     try {
       await o.installationStore.save(installation);
-    } catch {
-      return this.#fail(500, 'store_failed', clear);
+    } catch (err) {
+      return this.#fail(500, 'store_failed', clear, err);
     } finally {
       this.authority.invalidate(installation);
+    }
+    this.#log.info(
+      {
+        event: 'installed',
+        teamId: installation.teamId,
+        teamName: installation.teamName,
+        enterpriseId: installation.enterpriseId,
+        isEnterpriseInstall: installation.isEnterpriseInstall,
+        appId: installation.appId,
+        userId: installation.user.id,
+        botScopes: installation.bot?.scopes ?? [],
+        userScopes: installation.user.scopes,
+      },
+      'installation completed',
+    );
+    try {
+      await o.onInstalled?.(installation);
+    } catch (err) {
+      this.#log.error(
+        {
+          reason: 'on_installed_failed',
+          teamId: installation.teamId,
+          enterpriseId: installation.enterpriseId,
+          error: err,
+        },
+        'onInstalled failed (the installation is saved)',
+      );
     }
     if (this.#successUrl !== undefined) return pageResponse(302, '', { ...clear, location: this.#successUrl });
     return pageResponse(
@@ -208,7 +276,18 @@ export class Installer {
     return missing.length === 0 ? undefined : missing;
   }
 
-  #fail(status: number, reason: FailureReason, extra: Record<string, string> = {}): Response {
+  /** The fixed page for `reason`, and one log line that says why (the error, redacted). */
+  #fail(
+    status: number,
+    reason: FailureReason,
+    extra: Record<string, string> = {},
+    error?: unknown,
+    fields: Record<string, unknown> = {},
+  ): Response {
+    this.#log[levelOf(status)](
+      { reason, status, ...fields, ...(error === undefined ? {} : { error }) },
+      `installation failed: ${reason}`,
+    );
     return pageResponse(status, this.#pages.failure(reason), extra);
   }
 }
@@ -218,16 +297,16 @@ export function sameOriginUrl(target: string, base: URL): string {
   // Backslashes and control characters are read as '/' or dropped by browsers: refuse them outright.
   const unsafe = [...target].some((c) => c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
   if (unsafe || target.trim() !== target) {
-    throw new TypeError('successUrl must be a plain URL on the redirect URL origin');
+    throw new InvalidArgumentError('successUrl must be a plain URL on the redirect URL origin');
   }
   let url: URL;
   try {
     url = new URL(target, base);
   } catch {
-    throw new TypeError('successUrl is not a URL');
+    throw new InvalidArgumentError('successUrl is not a URL');
   }
   if (url.origin !== base.origin || url.username !== '' || url.password !== '') {
-    throw new TypeError('successUrl must be on the same origin as redirectUri');
+    throw new InvalidArgumentError('successUrl must be on the same origin as redirectUri');
   }
   return url.href;
 }

@@ -1,14 +1,20 @@
 // The pages the install flow shows. Every page is fixed text plus escaped values that came from
 // Slack or the configuration, never from the request; each is overridable through InstallerOptions.pages.
 
-export type FailureReason =
-  | 'bad_request'
-  | 'state_invalid'
-  | 'state_cookie_mismatch'
-  | 'state_unknown'
-  | 'slack_error'
-  | 'exchange_failed'
-  | 'store_failed';
+/** Why an install failed: the page shown and the `code` of the log line (exported as constants). */
+export const FailureReason = {
+  BadRequest: 'bad_request',
+  StateInvalid: 'state_invalid',
+  StateCookieMismatch: 'state_cookie_mismatch',
+  StateUnknown: 'state_unknown',
+  StateStoreUnavailable: 'state_store_unavailable',
+  SlackError: 'slack_error',
+  ExchangeFailed: 'exchange_failed',
+  ExchangeInvalid: 'exchange_invalid',
+  StoreFailed: 'store_failed',
+  InternalError: 'internal_error',
+} as const;
+export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 
 export interface InstallPageContext {
   /** The authorize URL (with state) the button points at. */
@@ -35,9 +41,12 @@ const FAILURES: Record<FailureReason, string> = {
   state_cookie_mismatch:
     'This installation was started in another browser (or its cookie was lost). Start again from the install page.',
   state_unknown: 'This installation link has expired or was already used. Start again from the install page.',
+  state_store_unavailable: 'Installations cannot be started right now. Try again later.',
   slack_error: 'Slack did not complete the installation. Start again from the install page.',
   exchange_failed: 'Slack could not be reached to finish the installation. Try again in a moment.',
+  exchange_invalid: "Slack's answer could not be read, so nothing was installed. Try again in a moment.",
   store_failed: 'The installation could not be saved. Try again in a moment.',
+  internal_error: 'Something went wrong on our side, so nothing was installed. Try again later.',
 };
 
 function page(title: string, body: string): string {

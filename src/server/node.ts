@@ -1,11 +1,89 @@
 // The one adapter from node:http to web-standard handlers: IncomingMessage -> Request,
-// Response -> ServerResponse. The body streams through, so handlers enforce their own limits.
+// Response -> ServerResponse. The body streams through with backpressure, and its size is counted
+// as bytes arrive: one request past `maxBodyBytes`, or all unfinished bodies together past
+// `maxPendingBodyBytes`, are answered at once and their connections closed, so a flood of slow or
+// large bodies cannot hold more memory than that budget.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { DEFAULT_MAX_BODY_BYTES } from '../events/verify.js';
+import { type Clock, systemClock } from '../http/clock.js';
+import { SlacklineError } from '../http/errors.js';
+import { type Logger, logBudget, silentLogger } from '../http/logger.js';
 
 export type WebHandler = (request: Request) => Promise<Response>;
 
-export function toRequest(req: IncomingMessage, origin: string): Request {
+export interface NodeListenerOptions {
+  /** Called with every error a handler throws (the client gets a plain 500). */
+  onError?: (err: unknown) => void;
+  /** Largest body of one request; past it, 413 and the connection closes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Bytes of unfinished bodies held across all requests; past it, 503 and the connection closes. Default 32 MiB. */
+  maxPendingBodyBytes?: number;
+  /** Gets a warning per refused body (its reason code), at most 20 a minute plus a count of the rest. */
+  logger?: Logger;
+  /** Default the system clock (the log budget's minute). */
+  clock?: Clock;
+}
+
+export const DEFAULT_MAX_PENDING_BODY_BYTES = 32 * 1024 * 1024;
+
+type Refusal = 413 | 503;
+const REFUSAL_GRACE_MS = 1_000;
+const REFUSALS = {
+  413: { code: 'body_too_large', text: 'request body too large\n' },
+  503: { code: 'server_busy', text: 'server busy, try again\n' },
+} as const;
+/** Counts `bytes` more of a body; answers why it must stop, or undefined to go on. */
+type Admit = (bytes: number) => Refusal | undefined;
+
+function bodyStream(req: IncomingMessage, admit: Admit, refuse: (status: Refusal) => void): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.pause();
+        const onData = (chunk: Buffer) => {
+          const refusal = admit(chunk.byteLength);
+          if (refusal !== undefined) {
+            req.off('data', onData); // refused once: later chunks are neither counted nor kept
+            controller.error(new SlacklineError(REFUSALS[refusal].code, REFUSALS[refusal].text.trim()));
+            refuse(refusal);
+            return;
+          }
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        };
+        req.on('data', onData);
+        req.once('end', () => controller.close());
+        req.once('error', (err) => controller.error(err));
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        req.destroy();
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+}
+
+/** A body limited to `limit` bytes as they arrive (past it the request is destroyed). */
+const limitedBody = (limit: number) => (req: IncomingMessage) => {
+  let size = 0;
+  return bodyStream(
+    req,
+    (bytes) => {
+      size += bytes;
+      return size > limit ? 413 : undefined;
+    },
+    () => req.destroy(),
+  );
+};
+
+export function toRequest(
+  req: IncomingMessage,
+  origin: string,
+  body: (req: IncomingMessage) => ReadableStream<Uint8Array> = limitedBody(DEFAULT_MAX_BODY_BYTES),
+): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] as string;
@@ -16,11 +94,15 @@ export function toRequest(req: IncomingMessage, origin: string): Request {
   return new Request(new URL(req.url ?? '/', origin), {
     method,
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    ...(hasBody ? { body: body(req), duplex: 'half' } : {}),
   } as RequestInit);
 }
 
 export async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  if (res.headersSent || res.destroyed) {
+    await response.body?.cancel();
+    return; // already answered (a refused body) or the client is gone
+  }
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name === 'set-cookie') return;
@@ -38,11 +120,51 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
 }
 
 /** Wraps a handler for http.createServer; a thrown error is a plain 500, never a crash or a leak. */
-export function nodeListener(handler: WebHandler, origin: string, onError: (err: unknown) => void = () => {}) {
+export function nodeListener(handler: WebHandler, origin: string, options: NodeListenerOptions = {}) {
+  const onError = options.onError ?? (() => {});
+  const logger = options.logger ?? silentLogger;
+  // Refusals are caused by clients: a few lines a minute, with a count of the rest.
+  const budget = logBudget(20, options.clock ?? systemClock);
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxPending = options.maxPendingBodyBytes ?? DEFAULT_MAX_PENDING_BODY_BYTES;
+  let pending = 0; // body bytes held by every request still being answered
   return (req: IncomingMessage, res: ServerResponse): void => {
+    let size = 0;
+    const refuse = (status: Refusal) => {
+      const { code } = REFUSALS[status];
+      budget((dropped) => {
+        const path = req.url?.split('?')[0]?.slice(0, 200);
+        logger.warn({ reason: code, status, path, ...(dropped > 0 ? { dropped } : {}) }, `request refused: ${code}`);
+      });
+      req.pause(); // stop reading: the rest of the body is never buffered
+      if (res.headersSent) {
+        req.destroy();
+        return;
+      }
+      res.writeHead(status, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+      res.end(REFUSALS[status].text);
+    };
+    const admit: Admit = (bytes) => {
+      size += bytes;
+      pending += bytes;
+      if (size > limit) return 413;
+      return pending > maxPending ? 503 : undefined;
+    };
+    // Answered before its body was all read (refused, or a route that ignores bodies): Node then
+    // discards the rest as it arrives. Closing at once would reset the connection while the client
+    // still sends, and a reset makes it drop the answer unread; so close after a short grace.
+    res.once('finish', () => {
+      if (!req.complete) setTimeout(() => req.destroy(), REFUSAL_GRACE_MS).unref();
+    });
+    // Whatever happens to the request, its bytes leave the budget when its exchange ends.
+    res.once('close', () => {
+      pending -= size;
+      size = 0;
+    });
+    const body = (r: IncomingMessage) => bodyStream(r, admit, refuse);
     let request: Request;
     try {
-      request = toRequest(req, origin);
+      request = toRequest(req, origin, body);
     } catch {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
       return;

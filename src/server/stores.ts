@@ -8,6 +8,7 @@ import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSyn
 import { KeyRing } from '../crypto/index.js';
 import { type EventDedupeStore, MemoryDedupeStore } from '../events/dedupe.js';
 import { InvalidArgumentError } from '../http/errors.js';
+import { type Logger, silentLogger } from '../http/logger.js';
 import { StoreUnreachableError } from '../oauth/errors.js';
 import { MemoryInstallationStore } from '../oauth/memory-store.js';
 import type { RowInstallationStore } from '../oauth/row-store.js';
@@ -27,7 +28,7 @@ export interface OpenStores {
    * True for `memory:`: nothing outlives the process and OAuth states live in it (bounded: when full of
    * live states, new installs are refused with StateStoreFullError), so it is for development only.
    */
-  inMemory: boolean;
+  development: boolean;
   /** The key id new values are sealed with. */
   keyId: string;
   /** Set when the key was generated into a file next to the database (the embedded default). */
@@ -77,25 +78,34 @@ function createKeyFileOnce(keyFile: string): void {
   }
 }
 
-export async function openStores(env: NodeJS.ProcessEnv = process.env): Promise<OpenStores> {
+export interface OpenStoresOptions {
+  /** Where driver errors go (a lost Redis connection, say); default silent. */
+  logger?: Logger;
+}
+
+export async function openStores(
+  env: NodeJS.ProcessEnv = process.env,
+  options: OpenStoresOptions = {},
+): Promise<OpenStores> {
   const stateUrl = env.SLACKLINE_STATE_URL || undefined;
   if (stateUrl !== undefined && !/^rediss?:\/\//.test(stateUrl)) {
     throw new InvalidArgumentError('SLACKLINE_STATE_URL must start with redis:// or rediss://');
   }
   const prefix = prefixOf(env);
   const stores = await openDatabase(env);
-  return stateUrl === undefined ? stores : withRedis(stores, stateUrl, prefix);
+  return stateUrl === undefined ? stores : withRedis(stores, stateUrl, prefix, options.logger ?? silentLogger);
 }
 
 /** SLACKLINE_REDIS_PREFIX (default `slackline:`) keeps apps or environments on one Redis apart. */
 function prefixOf(env: NodeJS.ProcessEnv): string {
   const prefix = env.SLACKLINE_REDIS_PREFIX || 'slackline:';
-  if (!/^[\w:.-]{1,100}$/.test(prefix))
+  if (!/^[\w:.-]{1,100}$/.test(prefix)) {
     throw new InvalidArgumentError('SLACKLINE_REDIS_PREFIX may hold letters, digits and _:.-');
+  }
   return prefix;
 }
 
-async function withRedis(stores: OpenStores, url: string, prefix: string): Promise<OpenStores> {
+async function withRedis(stores: OpenStores, url: string, prefix: string, logger: Logger): Promise<OpenStores> {
   const { loadDriver } = await import('../stores/driver.js');
   const { RedisDedupeStore, RedisStateStore } = await import('../stores/redis/index.js');
   let connected = false;
@@ -107,7 +117,10 @@ async function withRedis(stores: OpenStores, url: string, prefix: string): Promi
       reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(100 * 2 ** retries, 3_000) : cause),
     },
   });
-  client.on('error', () => {});
+  // The client reconnects by itself; each error is still worth a line (commands wait meanwhile).
+  client.on('error', (error: unknown) => {
+    if (connected) logger.warn({ reason: 'redis_error', host: new URL(url).host, error }, 'Redis connection error');
+  });
   try {
     await client.connect();
     connected = true;
@@ -139,7 +152,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       states: new MemoryStateStore(),
       dedupe: new MemoryDedupeStore(),
       description: 'memory (nothing is kept after exit)',
-      inMemory: true,
+      development: true,
       keyId: keys.currentKeyId,
       keyFile: undefined,
       close: async () => {},
@@ -155,7 +168,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       states: new sqlite.SqliteStateStore(db),
       dedupe: new sqlite.SqliteDedupeStore(db),
       description: `SQLite ${path}`,
-      inMemory: path === ':memory:',
+      development: path === ':memory:',
       keyId: keys.currentKeyId,
       keyFile,
       close: async () => {
@@ -176,7 +189,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
       dedupe: new postgres.PostgresDedupeStore(db),
       keyId: keys.currentKeyId,
       description: `PostgreSQL ${host}${schema === undefined ? '' : ` schema ${schema}`}`,
-      inMemory: false,
+      development: false,
       keyFile: undefined,
       close: () => db.close(),
     };

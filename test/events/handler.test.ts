@@ -23,7 +23,7 @@ function setup() {
   const handler = createEventsHandler({
     signingSecret: SECRET,
     authority,
-    clock: () => NOW,
+    clock: { now: () => NOW * 1000, scale: 1 },
     onEvent: (e) => void calls.push(e),
   });
   return { store, authority, calls, handler, close: () => client.core.close() };
@@ -84,7 +84,7 @@ test('Slack gets its 200 before the user handler runs', async () => {
   let finished = false;
   const handler = createEventsHandler({
     signingSecret: SECRET,
-    clock: () => NOW,
+    clock: { now: () => NOW * 1000, scale: 1 },
     onEvent: async () => {
       started = true;
       await gate;

@@ -11,6 +11,7 @@ import { KeyRing } from '../../src/crypto/index.js';
 import type { EventEnvelope } from '../../src/events/handler.js';
 import { type RunningServer, startServer } from '../../src/server/index.js';
 import { PostgresDatabase } from '../../src/stores/postgres/index.js';
+import { needService } from '../helpers/services.js';
 import { signedHeaders } from './signed.js';
 
 const SECRET = 'canary-signing-secret';
@@ -78,8 +79,8 @@ test('SQLite file: an event retried on another serve instance runs the handler o
 });
 
 test('PostgreSQL: an event retried on another serve instance runs the handler once', async (t) => {
-  const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
-  if (url === undefined) return t.skip('SLACKLINE_TEST_POSTGRES_URL is not set');
+  const url = await needService(t, 'postgres');
+  if (url === undefined) return;
   const schema = `slackline_dedupe_${process.pid}_${randomBytes(3).toString('hex')}`;
   try {
     await retriedAcross({ SLACKLINE_DATABASE_URL: url, SLACKLINE_DATABASE_SCHEMA: schema });
@@ -91,8 +92,8 @@ test('PostgreSQL: an event retried on another serve instance runs the handler on
 });
 
 test('Redis (SLACKLINE_STATE_URL): an event retried on another serve instance runs the handler once', async (t) => {
-  const url = process.env.SLACKLINE_TEST_REDIS_URL;
-  if (url === undefined) return t.skip('SLACKLINE_TEST_REDIS_URL is not set');
+  const url = await needService(t, 'redis');
+  if (url === undefined) return;
   // Each instance has its own in-memory database: only Redis is shared.
   await retriedAcross({
     SLACKLINE_DATABASE_URL: 'memory:',

@@ -141,9 +141,9 @@ for (const [name, newCore] of Object.entries(TRANSPORTS))
   });
 
 test('parseRetryAfter reads delta-seconds and HTTP-dates', () => {
-  assert.equal(parseRetryAfter('30'), 30);
   const now = Date.parse('2026-01-01T00:00:00Z');
+  assert.equal(parseRetryAfter('30', now), 30);
   assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now), 5);
-  assert.equal(parseRetryAfter(undefined), 1);
-  assert.equal(parseRetryAfter('soon'), 1);
+  assert.equal(parseRetryAfter(undefined, now), 1);
+  assert.equal(parseRetryAfter('soon', now), 1);
 });

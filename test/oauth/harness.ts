@@ -27,7 +27,7 @@ export function emulatorEnv(emulator: Emulator): NodeJS.ProcessEnv {
 export async function startHarness(
   env: NodeJS.ProcessEnv = {},
   options: EmulatorOptions = {},
-  serve: Pick<ServeOptions, 'onEvent'> = {},
+  serve: Pick<ServeOptions, 'onEvent' | 'onInstalled' | 'logger'> = {},
 ): Promise<Harness> {
   const emulator = await startEmulator(options);
   const server = await startServer({

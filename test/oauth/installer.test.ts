@@ -152,7 +152,7 @@ describe('Installer without a socket', () => {
       redirectUri: 'https://app.example/slack/oauth_redirect',
       installationStore: store,
       client,
-      clock: () => now,
+      clock: { now: () => now, scale: 1 },
     });
     const page = await installer.handleInstall(new Request('https://app.example/slack/install'));
     const cookie = page.headers.get('set-cookie') ?? '';

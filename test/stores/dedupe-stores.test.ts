@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
-import { type EventDedupeStore, MemoryDedupeStore } from '../../src/events/dedupe.js';
+import { type EventDedupeStore, MemoryDedupeStore, REPLAY_WINDOW_MS } from '../../src/events/dedupe.js';
 import { PostgresDatabase, PostgresDedupeStore } from '../../src/stores/postgres/index.js';
 import { RedisDedupeStore } from '../../src/stores/redis/index.js';
 import { openSqlite, SqliteDedupeStore } from '../../src/stores/sqlite/index.js';
@@ -87,11 +87,16 @@ describe('event de-duplication stores', () => {
   });
 });
 
-test('the memory dedupe store is bounded: the oldest ids go first', async () => {
+test('the memory dedupe store is bounded, but never forgets an id that can still be replayed', async () => {
   const store = new MemoryDedupeStore(10);
-  const now = Date.now();
-  assert.equal(await store.claim('Ev0', HOUR, now), true);
-  for (let i = 1; i <= 10; i++) assert.equal(await store.claim(`Ev${i}`, HOUR, now), true);
-  assert.equal(await store.claim('Ev0', HOUR, now), true, 'evicted, so claimable again');
-  assert.equal(await store.claim('Ev10', HOUR, now), false);
+  const start = Date.now();
+  assert.equal(await store.claim('Ev0', HOUR, start), true);
+  for (let i = 1; i <= 10; i++) assert.equal(await store.claim(`Ev${i}`, HOUR, start), true);
+  assert.equal(store.size, 11, 'full, but every id is inside the replay window');
+  assert.equal(await store.claim('Ev0', HOUR, start + 1_000), false, 'still remembered past the size bound');
+  const later = start + REPLAY_WINDOW_MS + 1;
+  assert.equal(await store.claim('EvNEW', HOUR, later), true);
+  assert.equal(store.size, 10, 'ids older than the replay window make room');
+  assert.equal(await store.claim('Ev0', HOUR, later), true, 'the oldest went first, so it is claimable again');
+  assert.equal(await store.claim('Ev10', HOUR, later), false);
 });
