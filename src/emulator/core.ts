@@ -1,20 +1,28 @@
 // The emulator's state and the operations on it that both the control API and the Emulator object offer.
-import { type AppOptions, AppRegistry } from './apps.js';
-import { type Catalog, loadCatalog } from './catalog.js';
-import { Clock } from './clock.js';
-import { type DeliveryOptions, EventDelivery } from './events-delivery.js';
-import { Faults } from './faults.js';
-import { IdFactory } from './ids.js';
-import type { JsonObject } from './json.js';
-import { deliverMessageEvents } from './message-events.js';
-import type { App, Channel, Token, TokenKind } from './model.js';
-import { OAuthState } from './oauth-state.js';
-import { addEnterprise, type EnterpriseSpec } from './orgs.js';
-import { RateLimits } from './rate-limits.js';
-import { messageJson } from './render.js';
-import { applySeed, type DefaultTokens, SeedError, type SeedResult, seedDefault, type WorkspaceInfo } from './seed.js';
-import { EmulatorState } from './state.js';
-import { makeTokenValue, TOKEN_KINDS } from './tokens.js';
+
+import { type DeliveryOptions, EventDelivery } from './events/delivery.js';
+import { deliverMessageEvents } from './events/message-events.js';
+import { type AppOptions, AppRegistry } from './model/apps.js';
+import { type Catalog, loadCatalog } from './model/catalog.js';
+import { Clock } from './model/clock.js';
+import { IdFactory } from './model/ids.js';
+import type { JsonObject } from './model/json.js';
+import type { App, Channel, Token, TokenKind } from './model/model.js';
+import { OAuthState } from './model/oauth-state.js';
+import { addEnterprise, type EnterpriseSpec } from './model/orgs.js';
+import {
+  applySeed,
+  type DefaultTokens,
+  SeedError,
+  type SeedResult,
+  seedDefault,
+  type WorkspaceInfo,
+} from './model/seed.js';
+import { EmulatorState } from './model/state.js';
+import { makeTokenValue, TOKEN_KINDS } from './model/tokens.js';
+import { Faults } from './web-api/faults.js';
+import { RateLimits } from './web-api/rate-limits.js';
+import { messageJson } from './web-api/render.js';
 
 export interface TokenRequest {
   type: TokenKind;

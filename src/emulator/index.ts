@@ -1,29 +1,40 @@
 // slackline/emulator: a local Slack for tests, benchmarks and `slackline emulator`.
 
-import type { AppOptions } from './apps.js';
-import { emulatorInfo } from './control.js';
+import { type InstallControls, installControls } from './control/install-api.js';
+import { emulatorInfo } from './control/routes.js';
 import { EmulatorCore, type TokenRequest } from './core.js';
-import type { DeliveryOptions } from './events-delivery.js';
-import type { FaultRule } from './faults.js';
-import { parseFaultRule } from './faults.js';
-import { fetchHandler } from './fetch-adapter.js';
-import { type InstallControls, installControls } from './install-api.js';
-import type { JsonObject } from './json.js';
-import type { Token } from './model.js';
-import { listen } from './node-server.js';
-import type { EnterpriseSpec } from './orgs.js';
-import type { RateLimits } from './rate-limits.js';
-import type { SeedResult, WorkspaceInfo } from './seed.js';
-import type { EmulatorState } from './state.js';
+import type { DeliveryOptions } from './events/delivery.js';
+import { fetchHandler } from './http/fetch-adapter.js';
+import { listen } from './http/node-server.js';
+import type { AppOptions } from './model/apps.js';
+import type { JsonObject } from './model/json.js';
+import type { Token } from './model/model.js';
+import type { EnterpriseSpec } from './model/orgs.js';
+import type { SeedResult, WorkspaceInfo } from './model/seed.js';
+import type { EmulatorState } from './model/state.js';
+import type { FaultRule } from './web-api/faults.js';
+import { parseFaultRule } from './web-api/faults.js';
+import type { RateLimits } from './web-api/rate-limits.js';
 
+export type * from './control/install-api.js';
 export type { TokenRequest } from './core.js';
-export type { FaultKind, FaultRule } from './faults.js';
-export type * from './install-api.js';
-export type { Json, JsonObject } from './json.js';
-export type { Bot, Channel, ChannelKind, FileRecord, Message, Team, Token, TokenKind, User, View } from './model.js';
-export type { Limit, RateLimits } from './rate-limits.js';
-export type { SeedResult, WorkspaceInfo } from './seed.js';
-export type { EmulatorState } from './state.js';
+export type { Json, JsonObject } from './model/json.js';
+export type {
+  Bot,
+  Channel,
+  ChannelKind,
+  FileRecord,
+  Message,
+  Team,
+  Token,
+  TokenKind,
+  User,
+  View,
+} from './model/model.js';
+export type { SeedResult, WorkspaceInfo } from './model/seed.js';
+export type { EmulatorState } from './model/state.js';
+export type { FaultKind, FaultRule } from './web-api/faults.js';
+export type { Limit, RateLimits } from './web-api/rate-limits.js';
 
 export interface EmulatorOptions {
   /** Port to listen on; 0 (the default) picks a free one. */

@@ -1,0 +1,99 @@
+// The Web API pipeline for /api/<method>: method lookup, body, token, token type, scopes, required
+// arguments, then the modelled handler or the recorded sample.
+
+import type { EmulatorCore } from '../core.js';
+import { type EmuRequest, jsonReply, type Outcome, type Reply, readBody } from '../http/transport.js';
+import type { MethodSpec } from '../model/catalog.js';
+import { randomHex } from '../model/ids.js';
+import type { JsonObject } from '../model/json.js';
+import { installMethods } from '../oauth/revoke.js';
+import { Args } from './args.js';
+import { acceptedScopes, authenticate, authorize, bearerToken, NO_AUTH_METHODS } from './auth.js';
+import { parseArgs } from './body.js';
+import { ApiFailure, fail, invalidArguments } from './failure.js';
+import { applyFault } from './faults.js';
+import { handlers, publicHandlers } from './methods/index.js';
+import { RateLimitedFailure } from './rate-limits.js';
+
+const MAX_API_BODY = 1024 * 1024;
+const REQ_ID_PREFIX = randomHex(16);
+let reqCounter = 0;
+
+function requestId(): string {
+  reqCounter += 1;
+  return `${REQ_ID_PREFIX}${reqCounter.toString(16).padStart(16, '0')}`;
+}
+
+/** Absent required arguments: Slack answers invalid_arguments and names the field. */
+function checkRequired(spec: MethodSpec, args: Args): void {
+  const missing = spec.args.filter((a) => a.required && a.name !== 'token' && !args.has(a.name));
+  if (missing.length > 0) throw invalidArguments(missing.map((a) => `[ERROR] missing required field: ${a.name}`));
+}
+
+/** Argument groups ("one of text, blocks, attachments") for methods answered from samples. */
+function checkGroups(spec: MethodSpec, args: Args): void {
+  for (const group of spec.argGroups) {
+    if (!group.required || group.args.some((name) => args.has(name))) continue;
+    if (group.args.includes('text')) throw fail('no_text');
+    throw invalidArguments([`[ERROR] missing required field: one of ${group.args.join(', ')}`]);
+  }
+}
+
+function answer(core: EmulatorCore, name: string, req: EmuRequest, body: Buffer, headers: Record<string, string>) {
+  const spec = core.catalog.get(name);
+  if (spec === undefined) return { ok: false, error: 'unknown_method', req_method: name };
+  const parsed = parseArgs(req.query, req.header('content-type'), body);
+  if (spec.status === 'retired') {
+    throw fail('method_deprecated', {
+      response_metadata: { messages: [`[ERROR] This method is retired and can no longer be used: ${name}.`] },
+    });
+  }
+  const args = new Args(parsed.fields);
+  const install = installMethods.get(name);
+  if (install !== undefined) return install({ core, req, args, json: parsed.json });
+  const call = { spec, args, state: core.state, baseUrl: req.baseUrl };
+  if (NO_AUTH_METHODS.has(name)) {
+    const handler = publicHandlers.get(name);
+    return handler !== undefined ? handler(call) : core.catalog.sample(name);
+  }
+  // A JSON body cannot carry the token: Slack reads it from the Authorization header only.
+  const formToken = parsed.json ? undefined : args.text('token');
+  const token = authenticate(core.state, bearerToken(req.header('authorization')) ?? formToken);
+  headers['x-oauth-scopes'] = token.scopes.join(',');
+  headers['x-accepted-oauth-scopes'] = acceptedScopes(spec, token).join(',');
+  authorize(spec, token);
+  core.rateLimits.check(name, token, args.text('channel'));
+  checkRequired(spec, args);
+  const handler = handlers.get(name);
+  if (handler !== undefined) return handler({ ...call, token });
+  checkGroups(spec, args);
+  return core.catalog.sample(name);
+}
+
+export function dispatch(core: EmulatorCore, name: string, req: EmuRequest, body: Buffer): Reply {
+  const headers: Record<string, string> = { 'x-slack-req-id': requestId() };
+  let result: JsonObject;
+  try {
+    result = answer(core, name, req, body, headers);
+  } catch (error) {
+    if (error instanceof RateLimitedFailure) return error.reply(headers, core.rateLimits.format);
+    if (!(error instanceof ApiFailure)) {
+      // A bug in the emulator: say so loudly rather than pretend Slack answered.
+      const detail = error instanceof Error ? error.message : String(error);
+      return jsonReply(500, { ok: false, error: 'internal_error', detail }, headers);
+    }
+    result = error.body();
+  }
+  return jsonReply(200, result, headers);
+}
+
+export async function handleApi(core: EmulatorCore, name: string, req: EmuRequest): Promise<Outcome> {
+  const rule = core.faults.take(name);
+  // `drop` closes the connection before the request is even read: Slack never saw it.
+  if (rule?.kind === 'drop') return { kind: 'drop' };
+  const body = await readBody(req.body, MAX_API_BODY);
+  if (body === 'drop') return { kind: 'drop' };
+  if (body === 'too_large') return jsonReply(413, { ok: false, error: 'request_too_large' });
+  const run = async () => dispatch(core, name, req, body);
+  return rule === undefined ? run() : applyFault(rule, run);
+}
