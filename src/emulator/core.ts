@@ -1,15 +1,14 @@
 // The emulator's state and the operations on it that both the control API and the Emulator object offer.
 
+import type { EmulatorContext, TokenRequest } from './context.js';
 import { type DeliveryOptions, EventDelivery } from './events/delivery.js';
-import { deliverMessageEvents } from './events/message-events.js';
 import { type AppOptions, AppRegistry } from './model/apps.js';
 import { type Catalog, loadCatalog } from './model/catalog.js';
 import { Clock } from './model/clock.js';
 import { IdFactory } from './model/ids.js';
 import type { JsonObject } from './model/json.js';
-import type { App, Channel, Token, TokenKind } from './model/model.js';
+import type { App, Channel, Token } from './model/model.js';
 import { OAuthState } from './model/oauth-state.js';
-import { addEnterprise, type EnterpriseSpec } from './model/orgs.js';
 import {
   applySeed,
   type DefaultTokens,
@@ -24,24 +23,10 @@ import { Faults } from './web-api/faults.js';
 import { RateLimits } from './web-api/rate-limits.js';
 import { messageJson } from './web-api/render.js';
 
-export interface TokenRequest {
-  type: TokenKind;
-  scopes: readonly string[];
-  /** Team id; the default workspace when absent. */
-  team?: string;
-  /** User id the token acts as; the team's bot user for bot tokens, its first admin otherwise. */
-  user?: string;
-}
+/** Runs after every reset, in order: enterprises, the start seed, event wiring (see index.ts). */
+export type ResetHook = (core: EmulatorCore) => void;
 
-/** The install side's start options (see EmulatorOptions). */
-export interface InstallOptions {
-  app?: AppOptions;
-  apps?: readonly AppOptions[];
-  enterprises?: readonly EnterpriseSpec[];
-  events?: DeliveryOptions;
-}
-
-export class EmulatorCore {
+export class EmulatorCore implements EmulatorContext {
   readonly catalog: Catalog = loadCatalog();
   readonly faults = new Faults();
   readonly clock: Clock;
@@ -57,13 +42,13 @@ export class EmulatorCore {
 
   constructor(
     clock: (() => number) | undefined,
-    private readonly initialSeed: unknown,
-    private readonly install: InstallOptions = {},
+    options: { app?: AppOptions; apps?: readonly AppOptions[]; events?: DeliveryOptions },
+    private readonly afterReset: readonly ResetHook[] = [],
   ) {
     this.clock = new Clock(clock);
-    this.apps = new AppRegistry(install.app, install.apps);
+    this.apps = new AppRegistry(options.app, options.apps);
     this.app = this.apps.defaultApp;
-    this.deliveries = new EventDelivery(this.clock, install.events);
+    this.deliveries = new EventDelivery(this.clock, options.events);
     this.rateLimits = new RateLimits(this.clock);
     this.defaultTokens = {
       bot: makeTokenValue('bot', this.app.id),
@@ -84,9 +69,7 @@ export class EmulatorCore {
     this.rateLimits.reset();
     this.state = new EmulatorState(this.ids, this.clock, this.app);
     this.workspace = seedDefault(this.state, this.defaultTokens);
-    for (const spec of this.install.enterprises ?? []) addEnterprise(this, spec);
-    if (this.initialSeed !== undefined) this.seed(this.initialSeed);
-    this.state.onMessage = (message, channel) => deliverMessageEvents(this, message, channel);
+    for (const hook of this.afterReset) hook(this);
   }
 
   /** Throws SeedError for a spec it cannot apply. */

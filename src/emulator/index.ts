@@ -1,23 +1,27 @@
 // slackline/emulator: a local Slack for tests, benchmarks and `slackline emulator`.
 
+import type { TokenRequest } from './context.js';
 import { type InstallControls, installControls } from './control/install-api.js';
 import { emulatorInfo } from './control/routes.js';
-import { EmulatorCore, type TokenRequest } from './core.js';
+import { EmulatorCore, type ResetHook } from './core.js';
 import type { DeliveryOptions } from './events/delivery.js';
+import { deliverMessageEvents } from './events/message-events.js';
 import { fetchHandler } from './http/fetch-adapter.js';
 import { listen } from './http/node-server.js';
 import type { AppOptions } from './model/apps.js';
 import type { JsonObject } from './model/json.js';
 import type { Token } from './model/model.js';
-import type { EnterpriseSpec } from './model/orgs.js';
+import { addEnterprise, type EnterpriseSpec } from './model/orgs.js';
 import type { SeedResult, WorkspaceInfo } from './model/seed.js';
 import type { EmulatorState } from './model/state.js';
 import type { FaultRule } from './web-api/faults.js';
 import { parseFaultRule } from './web-api/faults.js';
+import type { MethodAuth } from './web-api/method-auth.js';
 import type { RateLimits } from './web-api/rate-limits.js';
+import { methodRegistry } from './web-api/registry.js';
 
+export type { TokenRequest } from './context.js';
 export type * from './control/install-api.js';
-export type { TokenRequest } from './core.js';
 export type { Json, JsonObject } from './model/json.js';
 export type {
   Bot,
@@ -34,7 +38,27 @@ export type {
 export type { SeedResult, WorkspaceInfo } from './model/seed.js';
 export type { EmulatorState } from './model/state.js';
 export type { FaultKind, FaultRule } from './web-api/faults.js';
+export type { MethodAuth } from './web-api/method-auth.js';
 export type { Limit, RateLimits } from './web-api/rate-limits.js';
+
+export interface MethodInfo {
+  readonly name: string;
+  readonly status: 'current' | 'deprecated' | 'retired' | 'undocumented';
+  /** What a caller must present: nothing, the app's client credentials, or a token of a kind with a scope. */
+  readonly auth: MethodAuth;
+  /** True when a handler models the method; false when it answers from the recorded samples. */
+  readonly modelled: boolean;
+}
+
+/** Every method the emulator serves, from its one registry (the dispatcher reads the same table). */
+export function emulatorMethods(): MethodInfo[] {
+  return [...methodRegistry().entries()].map((e) => ({
+    name: e.name,
+    status: e.spec.status,
+    auth: e.auth,
+    modelled: e.handler !== undefined,
+  }));
+}
 
 export interface EmulatorOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -95,7 +119,19 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const core = new EmulatorCore(typeof options.clock === 'function' ? options.clock : undefined, options.seed, options);
+  // Wiring that the core must not import (orgs and events depend on it): run after every reset, in order.
+  const afterReset: ResetHook[] = [
+    (c) => {
+      for (const spec of options.enterprises ?? []) addEnterprise(c, spec);
+    },
+    (c) => {
+      if (options.seed !== undefined) c.seed(options.seed);
+    },
+    (c) => {
+      c.state.onMessage = (message, channel) => deliverMessageEvents(c, message, channel);
+    },
+  ];
+  const core = new EmulatorCore(typeof options.clock === 'function' ? options.clock : undefined, options, afterReset);
   if (typeof options.clock === 'object') core.clock.setScale(options.clock.scale);
   core.rateLimits.enabled = options.rateLimits ?? false;
   const host = options.host ?? '127.0.0.1';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Emulator, startEmulator, type TokenKind } from '../../src/emulator/index.js';
+import { type Emulator, emulatorMethods, startEmulator, type TokenKind } from '../../src/emulator/index.js';
 import { channelId } from './helpers.js';
 
 interface CatalogMethod {
@@ -19,16 +19,8 @@ const methods = (
   }
 ).methods;
 
-const NO_AUTH = new Set([
-  'api.test',
-  'oauth.access',
-  'oauth.v2.access',
-  'oauth.v2.exchange',
-  'oauth.v2.user.access',
-  'openid.connect.token',
-  'tooling.tokens.rotate',
-]);
-const APP_LEVEL = new Set(['apps.connections.open', 'apps.event.authorizations.list']);
+// The auth each method takes, from the emulator's own registry (no copy kept here).
+const authOf = new Map(emulatorMethods().map((m) => [m.name, m.auth]));
 
 describe('emulator: every catalog method answers', () => {
   let emu: Emulator;
@@ -70,11 +62,11 @@ describe('emulator: every catalog method answers', () => {
   });
 
   function tokenFor(method: CatalogMethod): string | undefined {
-    if (NO_AUTH.has(method.name)) return undefined;
-    if (APP_LEVEL.has(method.name)) return emu.tokens.app;
-    const scopes = method.scopes ?? {};
-    const kind: TokenKind = scopes.bot ? 'bot' : scopes.user ? 'user' : scopes.configuration ? 'configuration' : 'bot';
-    const listed = scopes[kind] ?? [];
+    const auth = authOf.get(method.name);
+    assert.ok(auth, `${method.name} is not in the emulator's registry`);
+    if (auth.kind !== 'token') return undefined;
+    const kind: TokenKind = auth.tokens[0] ?? 'bot';
+    const listed = auth.scopes[kind] ?? [];
     return emu.issueToken({ type: kind, scopes: listed.length > 0 ? listed : ['chat:write'] });
   }
 

@@ -1,6 +1,6 @@
 // The install side on the Emulator object (`emulator.install`): the same operations as the control API.
 
-import type { EmulatorCore } from '../core.js';
+import type { EmulatorContext } from '../context.js';
 import type { DeliveryRecord } from '../events/delivery.js';
 import type { AppConfig, AppOptions } from '../model/apps.js';
 import type { ExchangeLogEntry } from '../model/oauth-state.js';
@@ -48,7 +48,7 @@ function copy(app: AppConfig): Readonly<AppConfig> {
   });
 }
 
-export function installControls(core: EmulatorCore): InstallControls {
+export function installControls(core: EmulatorContext): InstallControls {
   return {
     app: (ref) => {
       const app = ref === undefined ? core.apps.defaultApp : core.apps.find(ref);

@@ -1,7 +1,7 @@
 // The install side of the control API: apps, enterprise orgs, headless consent, the token-exchange log,
 // installations and the event delivery log. Answers undefined for routes that are not its own.
 
-import type { EmulatorCore } from '../core.js';
+import type { EmulatorContext } from '../context.js';
 import { sendEvent, sendSslCheck, sendUrlVerification } from '../events/app-events.js';
 import { type EmuRequest, jsonReply, type Outcome, readBody } from '../http/transport.js';
 import { AppError, appJson, parseAppOptions } from '../model/apps.js';
@@ -42,13 +42,13 @@ function authorizeParams(b: Record<string, unknown>): URLSearchParams {
 }
 
 /** Headless consent: the same checks as the page, then Allow (default) or Cancel. */
-export function approve(core: EmulatorCore, params: URLSearchParams, decision: Decision) {
+export function approve(core: EmulatorContext, params: URLSearchParams, decision: Decision) {
   const ticket = openConsent(core, params);
   core.oauth.tickets.delete(ticket.id);
   return decide(core, ticket, decision);
 }
 
-function installationsJson(core: EmulatorCore): JsonObject[] {
+function installationsJson(core: EmulatorContext): JsonObject[] {
   return [...core.oauth.installations.values()].map((i) => ({
     app_id: i.appId,
     team_id: i.teamId ?? null,
@@ -60,7 +60,7 @@ function installationsJson(core: EmulatorCore): JsonObject[] {
   }));
 }
 
-async function route(core: EmulatorCore, key: string, req: EmuRequest): Promise<Outcome | undefined> {
+async function route(core: EmulatorContext, key: string, req: EmuRequest): Promise<Outcome | undefined> {
   switch (key) {
     case 'GET apps':
       return jsonReply(200, { ok: true, apps: core.apps.list().map(appJson) });
@@ -109,7 +109,7 @@ async function route(core: EmulatorCore, key: string, req: EmuRequest): Promise<
   }
 }
 
-async function appRoute(core: EmulatorCore, method: string, ref: string, req: EmuRequest): Promise<Outcome> {
+async function appRoute(core: EmulatorContext, method: string, ref: string, req: EmuRequest): Promise<Outcome> {
   if (method === 'GET') {
     const app = core.apps.find(ref);
     if (app === undefined) throw new InstallControlError(`unknown app ${ref}`);
@@ -120,7 +120,7 @@ async function appRoute(core: EmulatorCore, method: string, ref: string, req: Em
 }
 
 export async function handleInstallControl(
-  core: EmulatorCore,
+  core: EmulatorContext,
   path: string,
   req: EmuRequest,
 ): Promise<Outcome | undefined> {

@@ -1,6 +1,6 @@
 // The small HTML page at / : each conversation and its messages. Everything shown is escaped; no token
 // ever appears on it.
-import type { EmulatorCore } from '../core.js';
+import type { Ctx } from '../context.js';
 import type { Message } from '../model/model.js';
 
 const ENTITIES: Readonly<Record<string, string>> = {
@@ -15,7 +15,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
-function messageItem(core: EmulatorCore, message: Message): string {
+function messageItem(core: Ctx<'state' | 'workspace'>, message: Message): string {
   const author = core.state.users.get(message.userId ?? '')?.name ?? message.userId ?? 'unknown';
   const thread = message.threadTs !== undefined && message.threadTs !== message.ts ? ' class="reply"' : '';
   const files = message.fileIds.length > 0 ? ` [files: ${message.fileIds.join(', ')}]` : '';
@@ -24,7 +24,7 @@ function messageItem(core: EmulatorCore, message: Message): string {
   )}${escapeHtml(files)}</li>`;
 }
 
-export function renderPage(core: EmulatorCore): string {
+export function renderPage(core: Ctx<'state' | 'workspace'>): string {
   const sections: string[] = [];
   for (const team of core.state.teams.values()) {
     sections.push(`<h1>${escapeHtml(team.name)} <small>${escapeHtml(team.id)}</small></h1>`);

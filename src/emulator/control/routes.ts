@@ -1,5 +1,5 @@
 // The control API under /_emulator/: seed data, read what was posted, tokens, faults, clock, reset.
-import type { EmulatorCore } from '../core.js';
+import type { EmulatorContext } from '../context.js';
 import { type EmuRequest, jsonReply, type Outcome, readBody } from '../http/transport.js';
 import { isObject, type JsonObject, tryParseJson } from '../model/json.js';
 import type { TokenKind } from '../model/model.js';
@@ -13,7 +13,7 @@ const MAX_CONTROL_BODY = 32 * 1024 * 1024;
 class ControlError extends Error {}
 
 /** The connection details a client needs (what `slackline emulator --json` prints). */
-export function emulatorInfo(core: EmulatorCore, url: string): JsonObject {
+export function emulatorInfo(core: EmulatorContext, url: string): JsonObject {
   return {
     url,
     apiUrl: `${url}api/`,
@@ -25,7 +25,7 @@ export function emulatorInfo(core: EmulatorCore, url: string): JsonObject {
   };
 }
 
-function stateSummary(core: EmulatorCore): JsonObject {
+function stateSummary(core: EmulatorContext): JsonObject {
   const { state } = core;
   return {
     teams: [...state.teams.values()].map((t) => ({ id: t.id, name: t.name, domain: t.domain })),
@@ -84,7 +84,7 @@ function scopesOf(value: unknown): string[] {
   return [];
 }
 
-async function route(core: EmulatorCore, path: string, req: EmuRequest): Promise<Outcome> {
+async function route(core: EmulatorContext, path: string, req: EmuRequest): Promise<Outcome> {
   const key = `${req.method} ${path}`;
   const params = new URLSearchParams(req.query);
   switch (key) {
@@ -171,7 +171,7 @@ async function route(core: EmulatorCore, path: string, req: EmuRequest): Promise
   }
 }
 
-export async function handleControl(core: EmulatorCore, path: string, req: EmuRequest): Promise<Outcome> {
+export async function handleControl(core: EmulatorContext, path: string, req: EmuRequest): Promise<Outcome> {
   try {
     return await route(core, path, req);
   } catch (error) {

@@ -1,6 +1,6 @@
 // Events API envelopes (event_callback, url_verification) and sending them through the delivery queue.
 
-import type { EmulatorCore } from '../core.js';
+import type { Ctx } from '../context.js';
 import type { AppConfig } from '../model/apps.js';
 import { randomHex } from '../model/ids.js';
 import type { JsonObject } from '../model/json.js';
@@ -15,7 +15,12 @@ export interface EventTarget {
   authorization?: { userId: string; isBot: boolean; isEnterpriseInstall: boolean };
 }
 
-function eventEnvelope(core: EmulatorCore, app: AppConfig, target: EventTarget, event: JsonObject): JsonObject {
+function eventEnvelope(
+  core: Ctx<'clock' | 'deliveries'>,
+  app: AppConfig,
+  target: EventTarget,
+  event: JsonObject,
+): JsonObject {
   const body: JsonObject = { token: app.verificationToken, team_id: target.teamId };
   if (target.enterpriseId !== undefined) body.enterprise_id = target.enterpriseId;
   Object.assign(body, {
@@ -42,7 +47,7 @@ function eventEnvelope(core: EmulatorCore, app: AppConfig, target: EventTarget, 
 }
 
 export function sendEvent(
-  core: EmulatorCore,
+  core: Ctx<'clock' | 'deliveries'>,
   app: AppConfig,
   target: EventTarget,
   event: JsonObject,
@@ -52,12 +57,12 @@ export function sendEvent(
 }
 
 /** Slack's certificate check for slash command and interactivity URLs: `ssl_check=1`, form-encoded. */
-export function sendSslCheck(core: EmulatorCore, app: AppConfig): DeliveryRecord | undefined {
+export function sendSslCheck(core: Ctx<'clock' | 'deliveries'>, app: AppConfig): DeliveryRecord | undefined {
   return core.deliveries.send(app, { ssl_check: '1', token: app.verificationToken }, 'ssl_check', null, 'form');
 }
 
 /** Slack's request URL check: the app must answer with the challenge. */
-export function sendUrlVerification(core: EmulatorCore, app: AppConfig): DeliveryRecord | undefined {
+export function sendUrlVerification(core: Ctx<'clock' | 'deliveries'>, app: AppConfig): DeliveryRecord | undefined {
   const body: JsonObject = { token: app.verificationToken, challenge: randomHex(48), type: 'url_verification' };
   return core.deliveries.send(app, body, 'url_verification', null);
 }

@@ -1,7 +1,7 @@
 // Message events for apps that subscribe to them: message.channels/groups/im/mpim when the app's bot is
 // in the conversation, and app_mention when a message mentions the bot. Delivered signed, like all events.
 
-import type { EmulatorCore } from '../core.js';
+import type { Ctx } from '../context.js';
 import type { AppConfig } from '../model/apps.js';
 import type { JsonObject } from '../model/json.js';
 import type { Channel, Message, Token } from '../model/model.js';
@@ -11,7 +11,11 @@ const SUBSCRIPTION = { public: 'message.channels', private: 'message.groups', im
 const CHANNEL_TYPE = { public: 'channel', private: 'group', im: 'im', mpim: 'mpim' };
 
 /** The app's live bot token in the team, if the app is installed there. */
-function installedBot(core: EmulatorCore, app: AppConfig, teamId: string): Token | undefined {
+function installedBot(
+  core: Ctx<'apps' | 'state' | 'clock' | 'deliveries'>,
+  app: AppConfig,
+  teamId: string,
+): Token | undefined {
   for (const token of core.state.tokens.values()) {
     if (token.kind === 'bot' && token.appId === app.id && token.teamId === teamId && !token.revoked) return token;
   }
@@ -38,7 +42,11 @@ function messageEvent(message: Message, channel: Channel): JsonObject {
   return event;
 }
 
-export function deliverMessageEvents(core: EmulatorCore, message: Message, channel: Channel): void {
+export function deliverMessageEvents(
+  core: Ctx<'apps' | 'state' | 'clock' | 'deliveries'>,
+  message: Message,
+  channel: Channel,
+): void {
   for (const app of core.apps.list()) {
     if (app.eventsUrl === undefined || app.botEvents.length === 0) continue;
     const bot = installedBot(core, app, channel.teamId);

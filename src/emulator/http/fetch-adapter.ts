@@ -1,7 +1,7 @@
 // The same app as a web-standard fetch handler, for tests that need no port. Transport faults map to
 // what fetch would report: a dropped connection rejects, a hang waits for the request's abort signal.
 
-import type { EmulatorCore } from '../core.js';
+import type { EmulatorContext } from '../context.js';
 import { handle } from './router.js';
 import type { EmuRequest } from './transport.js';
 
@@ -31,7 +31,7 @@ function wrap(request: Request): EmuRequest {
   };
 }
 
-export async function fetchHandler(core: EmulatorCore, request: Request): Promise<Response> {
+export async function fetchHandler(core: EmulatorContext, request: Request): Promise<Response> {
   const outcome = await handle(core, wrap(request));
   switch (outcome.kind) {
     case 'hang':

@@ -2,7 +2,7 @@
 // IncomingMessage stream, so the hot path builds no web Request and uploads stream straight through.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EmulatorCore } from '../core.js';
+import type { EmulatorContext } from '../context.js';
 import { handle } from './router.js';
 import type { EmuRequest, Outcome } from './transport.js';
 
@@ -51,7 +51,7 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listen(core: EmulatorCore, port: number, host: string): Promise<Listening> {
+export async function listen(core: EmulatorContext, port: number, host: string): Promise<Listening> {
   // Only HTTP/1.0 clients omit Host; they get the address the server is bound to.
   let fallbackHost = host;
   const server = createServer({ keepAliveTimeout: 10_000, requestTimeout: 0 }, (req, res) => {

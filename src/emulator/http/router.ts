@@ -1,8 +1,8 @@
 // Routes a request: /api/<method>, the upload URL, the control API and the HTML page.
 
+import type { EmulatorContext } from '../context.js';
 import { renderPage } from '../control/page.js';
 import { handleControl } from '../control/routes.js';
-import type { EmulatorCore } from '../core.js';
 import { handleApi } from '../web-api/dispatch.js';
 import { handleUpload } from '../web-api/upload.js';
 import { installRoute } from './install-routes.js';
@@ -16,7 +16,7 @@ function decode(segment: string): string {
   }
 }
 
-export async function route(core: EmulatorCore, req: EmuRequest): Promise<Outcome> {
+export async function route(core: EmulatorContext, req: EmuRequest): Promise<Outcome> {
   const { path } = req;
   if (path.startsWith('/api/')) return handleApi(core, decode(path.slice(5)), req);
   if (path.startsWith('/_upload/')) return handleUpload(core, decode(path.slice(9)), req);
@@ -30,7 +30,7 @@ export async function route(core: EmulatorCore, req: EmuRequest): Promise<Outcom
 }
 
 /** Never lets an exception escape to an adapter: an emulator bug becomes a 500, not a crash. */
-export async function handle(core: EmulatorCore, req: EmuRequest): Promise<Outcome> {
+export async function handle(core: EmulatorContext, req: EmuRequest): Promise<Outcome> {
   try {
     return await route(core, req);
   } catch (error) {

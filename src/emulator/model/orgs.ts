@@ -1,6 +1,6 @@
 // Enterprise Grid orgs: an enterprise with a few workspaces, for org-wide installs. The app is not
 // installed in them: installing it is what they are for.
-import type { EmulatorCore } from '../core.js';
+import type { Ctx } from '../context.js';
 import type { JsonObject } from './json.js';
 import type { Enterprise } from './oauth-state.js';
 
@@ -21,7 +21,7 @@ function slug(name: string): string {
   );
 }
 
-export function addEnterprise(core: EmulatorCore, spec: EnterpriseSpec): Enterprise {
+export function addEnterprise(core: Ctx<'state' | 'oauth'>, spec: EnterpriseSpec): Enterprise {
   const { state, oauth } = core;
   if (typeof spec.name !== 'string' || spec.name === '') throw new OrgError('an enterprise needs a name');
   const names = spec.workspaces ?? [`${spec.name} One`, `${spec.name} Two`];
@@ -45,7 +45,7 @@ export function addEnterprise(core: EmulatorCore, spec: EnterpriseSpec): Enterpr
   return org;
 }
 
-export function enterpriseJson(core: EmulatorCore, org: Enterprise): JsonObject {
+export function enterpriseJson(core: Ctx<'state' | 'oauth'>, org: Enterprise): JsonObject {
   return {
     id: org.id,
     name: org.name,

@@ -2,8 +2,8 @@
 // workspace, see the scopes, Allow or Cancel); POST carries the decision and answers with the 302 Slack
 // would send. Errors stay on the page: nothing is ever redirected to a URL the app did not register.
 
+import type { OAuthCtx } from '../context.js';
 import { escapeHtml } from '../control/page.js';
-import type { EmulatorCore } from '../core.js';
 import { type EmuRequest, type Outcome, readBody, reply } from '../http/transport.js';
 import type { ConsentTicket } from '../model/oauth-state.js';
 import { ConsentError, decide, openConsent } from './consent.js';
@@ -37,7 +37,7 @@ function errorPage(status: number, code: string, message: string): Outcome {
   );
 }
 
-function choiceLabel(core: EmulatorCore, id: string): string {
+function choiceLabel(core: OAuthCtx, id: string): string {
   const org = core.oauth.enterprises.get(id);
   if (org !== undefined) return `${org.name} (entire organization)`;
   const team = core.state.teams.get(id);
@@ -52,7 +52,7 @@ function scopeList(title: string, scopes: readonly string[], id: string): string
   return `<h2>${escapeHtml(title)}</h2><ul id="${id}">${items}</ul>`;
 }
 
-function channelPicker(core: EmulatorCore, ticket: ConsentTicket): string {
+function channelPicker(core: OAuthCtx, ticket: ConsentTicket): string {
   if (!ticket.botScopes.includes('incoming-webhook')) return '';
   const groups: string[] = [];
   for (const choice of ticket.choices) {
@@ -65,7 +65,7 @@ function channelPicker(core: EmulatorCore, ticket: ConsentTicket): string {
   return `<p><label for="channel">Where should the app post?</label> <select id="channel" name="channel">${groups.join('')}</select></p>`;
 }
 
-function consentPage(core: EmulatorCore, ticket: ConsentTicket): Outcome {
+function consentPage(core: OAuthCtx, ticket: ConsentTicket): Outcome {
   const app = core.apps.find(ticket.appId);
   const name = app?.name ?? 'An app';
   const options = ticket.choices
@@ -88,7 +88,7 @@ function consentPage(core: EmulatorCore, ticket: ConsentTicket): Outcome {
   return page(200, `Install ${name}`, body);
 }
 
-async function postDecision(core: EmulatorCore, req: EmuRequest): Promise<Outcome> {
+async function postDecision(core: OAuthCtx, req: EmuRequest): Promise<Outcome> {
   const body = await readBody(req.body, 64 * 1024);
   if (body === 'drop') return { kind: 'drop' };
   if (body === 'too_large') return errorPage(413, 'request_too_large', 'The form was too large.');
@@ -105,7 +105,7 @@ async function postDecision(core: EmulatorCore, req: EmuRequest): Promise<Outcom
   return reply(302, '', { location: result.location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
 }
 
-export async function handleAuthorizePage(core: EmulatorCore, req: EmuRequest): Promise<Outcome> {
+export async function handleAuthorizePage(core: OAuthCtx, req: EmuRequest): Promise<Outcome> {
   try {
     if (req.method === 'GET' || req.method === 'HEAD') {
       return consentPage(core, openConsent(core, new URLSearchParams(req.query)));

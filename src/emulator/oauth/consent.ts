@@ -1,7 +1,7 @@
 // The authorize step, shared by the consent page and the headless approval: validate the request
 // (client_id, redirect_uri, scopes, team), then turn Allow or Cancel into the redirect Slack would send.
 
-import type { EmulatorCore } from '../core.js';
+import type { OAuthCtx } from '../context.js';
 import { redirectAllowed } from '../model/apps.js';
 import { type ConsentTicket, type Grant, TICKET_TTL_MS } from '../model/oauth-state.js';
 import { DEFAULT_BOT_SCOPES, DEFAULT_USER_SCOPES } from '../model/tokens.js';
@@ -42,7 +42,7 @@ const EXTRA_SCOPES = [
 
 let known: Set<string> | undefined;
 
-function knownScopes(core: EmulatorCore): Set<string> {
+function knownScopes(core: OAuthCtx): Set<string> {
   if (known !== undefined) return known;
   known = new Set([...EXTRA_SCOPES, ...DEFAULT_BOT_SCOPES, ...DEFAULT_USER_SCOPES]);
   for (const spec of core.catalog.methods.values()) {
@@ -57,7 +57,7 @@ function parseScopes(value: string | null | undefined): string[] {
 }
 
 /** Workspaces and orgs the user may install into: standalone teams, then each org and its workspaces. */
-function choicesFor(core: EmulatorCore, team: string | null): string[] {
+function choicesFor(core: OAuthCtx, team: string | null): string[] {
   const { oauth, state } = core;
   if (team !== null && team !== '') {
     if (!state.teams.has(team) && !oauth.enterprises.has(team)) {
@@ -72,7 +72,7 @@ function choicesFor(core: EmulatorCore, team: string | null): string[] {
 }
 
 /** Validates an authorize request and opens a single-use consent ticket. */
-export function openConsent(core: EmulatorCore, params: URLSearchParams): ConsentTicket {
+export function openConsent(core: OAuthCtx, params: URLSearchParams): ConsentTicket {
   const clientId = params.get('client_id') ?? '';
   const app = clientId === '' ? undefined : core.apps.byClientId(clientId);
   if (app === undefined) throw new ConsentError('invalid_client_id', 'Invalid client_id parameter.');
@@ -139,7 +139,7 @@ function withParams(base: string, params: Record<string, string | undefined>): s
   return url.href;
 }
 
-function installingUser(core: EmulatorCore, teamId: string, ref: string | undefined): string {
+function installingUser(core: OAuthCtx, teamId: string, ref: string | undefined): string {
   const { state } = core;
   if (ref !== undefined && ref !== '') {
     const user = state.users.get(ref) ?? state.userByName(teamId, ref);
@@ -154,7 +154,7 @@ function installingUser(core: EmulatorCore, teamId: string, ref: string | undefi
   return owner.id;
 }
 
-function webhookChannel(core: EmulatorCore, teamId: string, ref: string | undefined): string {
+function webhookChannel(core: OAuthCtx, teamId: string, ref: string | undefined): string {
   const { state } = core;
   const channel =
     ref === undefined || ref === ''
@@ -167,7 +167,7 @@ function webhookChannel(core: EmulatorCore, teamId: string, ref: string | undefi
 }
 
 /** Allow: a code for the app's redirect URL. Cancel: access_denied. Either way the ticket is used up. */
-export function decide(core: EmulatorCore, ticket: ConsentTicket, decision: Decision): DecisionResult {
+export function decide(core: OAuthCtx, ticket: ConsentTicket, decision: Decision): DecisionResult {
   const { state } = ticket;
   if (!decision.allow) {
     return { location: withParams(ticket.effectiveRedirect, { error: 'access_denied', state }), code: undefined };

@@ -1,7 +1,7 @@
 // Turning a grant into tokens: the app's bot user in the workspace, bot and user tokens (additive scopes,
 // the same token again on reinstall unless rotation is on), an incoming webhook, and Slack's response body.
 
-import type { EmulatorCore } from '../core.js';
+import type { OAuthCtx } from '../context.js';
 import type { AppConfig } from '../model/apps.js';
 import { randomAlnum } from '../model/ids.js';
 import type { JsonObject } from '../model/json.js';
@@ -19,7 +19,7 @@ function refreshValue(): string {
   return `${XOX}e-1-${randomAlnum(64)}`;
 }
 
-function botUserFor(core: EmulatorCore, app: AppConfig, inst: Installation): void {
+function botUserFor(core: OAuthCtx, app: AppConfig, inst: Installation): void {
   if (inst.botUserId !== undefined) return;
   const { state } = core;
   const seeded = app.id === state.app.id ? state.installs.get(inst.homeTeamId) : undefined;
@@ -56,7 +56,7 @@ interface Issued {
 
 /** Issues (or re-issues with wider scopes) one access token; with rotation, a new expiring one plus a refresh token. */
 export function issueAccess(
-  core: EmulatorCore,
+  core: OAuthCtx,
   app: AppConfig,
   inst: Installation,
   kind: 'bot' | 'user',
@@ -88,7 +88,7 @@ export function issueAccess(
 }
 
 /** Slack keeps at most 2 active rotated tokens per installation and user: the oldest extra one is revoked. */
-function limitActive(core: EmulatorCore, inst: Installation, kind: string, userId: string, value: string): void {
+function limitActive(core: OAuthCtx, inst: Installation, kind: string, userId: string, value: string): void {
   const key = `${kind}:${userId}`;
   const active = inst.rotated.get(key) ?? [];
   active.push(value);
@@ -100,7 +100,7 @@ function limitActive(core: EmulatorCore, inst: Installation, kind: string, userI
   inst.rotated.set(key, active);
 }
 
-function installationFor(core: EmulatorCore, grant: Grant): Installation {
+function installationFor(core: OAuthCtx, grant: Grant): Installation {
   const teamId = grant.isEnterpriseInstall ? undefined : grant.teamId;
   const key = installKey(grant.appId, teamId, grant.enterpriseId);
   let inst = core.oauth.installations.get(key);
@@ -123,7 +123,7 @@ function installationFor(core: EmulatorCore, grant: Grant): Installation {
   return inst;
 }
 
-function teamAndOrg(core: EmulatorCore, inst: Installation): JsonObject {
+function teamAndOrg(core: OAuthCtx, inst: Installation): JsonObject {
   const team = core.state.teams.get(inst.homeTeamId);
   const org = inst.enterpriseId === undefined ? undefined : core.oauth.enterprises.get(inst.enterpriseId);
   return {
@@ -133,7 +133,7 @@ function teamAndOrg(core: EmulatorCore, inst: Installation): JsonObject {
   };
 }
 
-function webhookJson(core: EmulatorCore, app: AppConfig, grant: Grant, inst: Installation, baseUrl: string) {
+function webhookJson(core: OAuthCtx, app: AppConfig, grant: Grant, inst: Installation, baseUrl: string) {
   const channel = grant.webhookChannelId === undefined ? undefined : core.state.channels.get(grant.webhookChannelId);
   if (channel === undefined) return undefined;
   const hook = core.oauth.newWebhook({
@@ -152,7 +152,7 @@ function webhookJson(core: EmulatorCore, app: AppConfig, grant: Grant, inst: Ins
 }
 
 /** Completes an authorization code: tokens, installation record, and oauth.v2.access's success body. */
-export function completeInstall(core: EmulatorCore, app: AppConfig, grant: Grant, baseUrl: string): JsonObject {
+export function completeInstall(core: OAuthCtx, app: AppConfig, grant: Grant, baseUrl: string): JsonObject {
   const inst = installationFor(core, grant);
   const body: JsonObject = { ok: true };
   if (grant.botScopes.length > 0) {

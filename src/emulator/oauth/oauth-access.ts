@@ -1,22 +1,15 @@
 // oauth.v2.access: the app authenticates with its client credentials (HTTP Basic or form fields), then
 // exchanges a single-use authorization code, or (token rotation) a refresh token, for tokens.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { EmulatorCore } from '../core.js';
-import type { EmuRequest } from '../http/transport.js';
 import type { AppConfig } from '../model/apps.js';
 import type { JsonObject } from '../model/json.js';
 import { installKey } from '../model/oauth-state.js';
-import type { Args } from '../web-api/args.js';
+import type { PublicCall } from '../web-api/call.js';
 import { fail } from '../web-api/failure.js';
 import { completeInstall, issueAccess, ROTATING_TTL_S } from './install-tokens.js';
 
-export interface InstallCall {
-  readonly core: EmulatorCore;
-  readonly req: EmuRequest;
-  readonly args: Args;
-  /** The body was JSON: Slack then reads a token only from the Authorization header. */
-  readonly json: boolean;
-}
+/** OAuth methods take the common no-token call: they authenticate the app themselves. */
+export type InstallCall = PublicCall;
 
 function sameSecret(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
@@ -43,7 +36,7 @@ export function authenticateClient(call: InstallCall, publicClient = false): App
   if (basic === 'malformed') throw fail('invalid_client_id');
   const id = basic === 'absent' ? call.args.text('client_id') : basic.id;
   const secret = basic === 'absent' ? call.args.str('client_secret') : basic.secret;
-  const app = id === undefined ? undefined : call.core.apps.byClientId(id);
+  const app = id === undefined ? undefined : call.ctx.apps.byClientId(id);
   if (app === undefined) throw fail('invalid_client_id');
   if (secret === undefined && publicClient && app.pkce) return app;
   if (secret === undefined || !sameSecret(secret, app.clientSecret)) throw fail('bad_client_secret');
@@ -59,7 +52,7 @@ function checkVerifier(verifier: string | undefined, challenge: string | undefin
 }
 
 function exchangeCode(call: InstallCall, app: AppConfig): JsonObject {
-  const { core, args } = call;
+  const { ctx: core, args } = call;
   const value = args.text('code');
   const record = value === undefined ? undefined : core.oauth.codes.get(value);
   if (record === undefined || record.appId !== app.id) throw fail('invalid_code');
@@ -85,7 +78,7 @@ function exchangeCode(call: InstallCall, app: AppConfig): JsonObject {
 }
 
 function refresh(call: InstallCall, app: AppConfig): JsonObject {
-  const { core, args } = call;
+  const { ctx: core, args } = call;
   const value = args.text('refresh_token');
   const record = value === undefined ? undefined : core.oauth.refreshTokens.get(value);
   const inst = record === undefined ? undefined : core.oauth.installations.get(record.installKey);
@@ -128,8 +121,8 @@ export function oauthV2Access(call: InstallCall): JsonObject {
     throw fail('invalid_grant_type');
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? String(error.code) : 'internal_error';
-    call.core.oauth.log({
-      at: call.core.clock.now(),
+    call.ctx.oauth.log({
+      at: call.ctx.clock.now(),
       client_id: clientId,
       grant_type: grantType,
       ok: false,
@@ -140,6 +133,6 @@ export function oauthV2Access(call: InstallCall): JsonObject {
 }
 
 function ok(call: InstallCall, grantType: string, clientId: string, body: JsonObject): JsonObject {
-  call.core.oauth.log({ at: call.core.clock.now(), client_id: clientId, grant_type: grantType, ok: true, error: null });
+  call.ctx.oauth.log({ at: call.ctx.clock.now(), client_id: clientId, grant_type: grantType, ok: true, error: null });
   return body;
 }

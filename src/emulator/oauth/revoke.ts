@@ -1,36 +1,31 @@
 // auth.revoke and apps.uninstall, and the events they cause: tokens_revoked, then app_uninstalled once an
-// app has no token left in a workspace. Also the table of install methods the API pipeline hands over.
+// app has no token left in a workspace. Registered in web-api/registry.ts with the auth they take.
 
-import type { EmulatorCore } from '../core.js';
+import type { OAuthCtx } from '../context.js';
 import { type EventTarget, sendEvent } from '../events/app-events.js';
 import type { AppConfig } from '../model/apps.js';
 import type { JsonObject } from '../model/json.js';
 import type { Token } from '../model/model.js';
 import type { Installation } from '../model/oauth-state.js';
-import { authenticate, bearerToken } from '../web-api/auth.js';
+import type { Call } from '../web-api/call.js';
 import { fail } from '../web-api/failure.js';
-import { authenticateClient, type InstallCall, oauthV2Access } from './oauth-access.js';
+import { authenticateClient } from './oauth-access.js';
 
-function callerToken(call: InstallCall): Token {
-  const form = call.json ? undefined : call.args.text('token');
-  return authenticate(call.core.state, bearerToken(call.req.header('authorization')) ?? form);
-}
-
-function installationOf(core: EmulatorCore, token: Token): Installation | undefined {
+function installationOf(core: OAuthCtx, token: Token): Installation | undefined {
   for (const inst of core.oauth.installations.values()) {
     if (inst.appId === token.appId && inst.homeTeamId === token.teamId) return inst;
   }
   return undefined;
 }
 
-function targetOf(core: EmulatorCore, token: Token): EventTarget {
+function targetOf(core: OAuthCtx, token: Token): EventTarget {
   const inst = installationOf(core, token);
   const enterpriseId = inst?.enterpriseId ?? core.oauth.teamEnterprise.get(token.teamId);
   const teamId = inst?.isEnterpriseInstall === true && enterpriseId !== undefined ? enterpriseId : token.teamId;
   return { teamId, enterpriseId };
 }
 
-function liveTokens(core: EmulatorCore, appId: string, teamId: string): Token[] {
+function liveTokens(core: OAuthCtx, appId: string, teamId: string): Token[] {
   const out: Token[] = [];
   for (const t of core.state.tokens.values()) {
     if (t.appId === appId && t.teamId === teamId && !t.revoked && (t.kind === 'bot' || t.kind === 'user')) out.push(t);
@@ -44,7 +39,7 @@ function revokedEvent(tokens: readonly Token[]): JsonObject {
 }
 
 /** Drops what an installation left behind: its record, webhooks and refresh tokens. */
-function forgetInstallations(core: EmulatorCore, appId: string, teamId: string): void {
+function forgetInstallations(core: OAuthCtx, appId: string, teamId: string): void {
   const { oauth } = core;
   for (const [key, inst] of oauth.installations) {
     if (inst.appId !== appId || inst.homeTeamId !== teamId) continue;
@@ -54,16 +49,16 @@ function forgetInstallations(core: EmulatorCore, appId: string, teamId: string):
   for (const hook of oauth.webhooks.values()) if (hook.appId === appId && hook.teamId === teamId) hook.revoked = true;
 }
 
-function uninstalled(core: EmulatorCore, app: AppConfig | undefined, target: EventTarget, revoked: Token[]): void {
+function uninstalled(core: OAuthCtx, app: AppConfig | undefined, target: EventTarget, revoked: Token[]): void {
   if (app === undefined) return;
   if (revoked.length > 0) sendEvent(core, app, target, revokedEvent(revoked));
   sendEvent(core, app, target, { type: 'app_uninstalled' });
 }
 
 /** auth.revoke: the calling token stops working (invalid_auth); test=true changes nothing. */
-function authRevoke(call: InstallCall): JsonObject {
-  const { core } = call;
-  const token = callerToken(call);
+export function authRevoke(call: Call): JsonObject {
+  const { ctx: core } = call;
+  const { token } = call;
   if (call.args.bool('test')) return { ok: true, revoked: false };
   const target = targetOf(core, token);
   const inst = installationOf(core, token);
@@ -84,9 +79,9 @@ function authRevoke(call: InstallCall): JsonObject {
 }
 
 /** apps.uninstall: every bot and user token of the app in the token's workspace is revoked. */
-function appsUninstall(call: InstallCall): JsonObject {
-  const { core } = call;
-  const token = callerToken(call);
+export function appsUninstall(call: Call): JsonObject {
+  const { ctx: core } = call;
+  const { token } = call;
   const app = authenticateClient(call);
   if (token.appId !== app.id) throw fail('client_id_token_mismatch');
   const target = targetOf(core, token);
@@ -96,10 +91,3 @@ function appsUninstall(call: InstallCall): JsonObject {
   uninstalled(core, app, target, revoked);
   return { ok: true };
 }
-
-/** Methods the install side answers itself, before the generic token and scope pipeline. */
-export const installMethods: ReadonlyMap<string, (call: InstallCall) => JsonObject> = new Map([
-  ['oauth.v2.access', oauthV2Access],
-  ['auth.revoke', authRevoke],
-  ['apps.uninstall', appsUninstall],
-]);

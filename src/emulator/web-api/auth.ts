@@ -1,25 +1,9 @@
-// Who may call a method: token lookup, token type and scopes, checked the way Slack reports them.
-import type { MethodSpec } from '../model/catalog.js';
-import type { Token, TokenKind } from '../model/model.js';
+// Who may call a method: token lookup, token type and scopes (as the registry declares them), checked the
+// way Slack reports them.
+import type { Token } from '../model/model.js';
 import type { EmulatorState } from '../model/state.js';
 import { fail } from './failure.js';
-
-/** Methods that take no token: api.test, and the OAuth exchanges (which authenticate the app instead). */
-export const NO_AUTH_METHODS: ReadonlySet<string> = new Set([
-  'api.test',
-  'oauth.access',
-  'oauth.v2.access',
-  'oauth.v2.exchange',
-  'oauth.v2.user.access',
-  'openid.connect.token',
-  'tooling.tokens.rotate',
-]);
-
-/** Methods only an app-level token may call, with the scope it needs (the catalog lists none for them). */
-const APP_LEVEL_METHODS: ReadonlyMap<string, string> = new Map([
-  ['apps.connections.open', 'connections:write'],
-  ['apps.event.authorizations.list', 'authorizations:read'],
-]);
+import type { TokenAuth } from './method-auth.js';
 
 export function bearerToken(authorization: string | undefined): string | undefined {
   if (authorization === undefined) return undefined;
@@ -45,25 +29,13 @@ export function requireAnyScope(token: Token, scopes: readonly string[]): void {
   if (scopes.length > 0 && !scopes.some((s) => token.scopeSet.has(s))) missingScope(scopes, token);
 }
 
-function allowedKinds(spec: MethodSpec): TokenKind[] {
-  if (APP_LEVEL_METHODS.has(spec.name)) return ['app'];
-  const scopes = spec.scopes;
-  if (scopes === null || Object.keys(scopes).length === 0) return ['bot', 'user'];
-  const kinds: TokenKind[] = [];
-  if (scopes.bot !== undefined) kinds.push('bot');
-  if (scopes.user !== undefined) kinds.push('user');
-  if (scopes.configuration !== undefined) kinds.push('configuration');
-  return kinds;
-}
-
 /** The scopes the method accepts for this token's type (Slack's x-accepted-oauth-scopes). */
-export function acceptedScopes(spec: MethodSpec, token: Token): readonly string[] {
-  const appScope = APP_LEVEL_METHODS.get(spec.name);
-  return appScope !== undefined ? [appScope] : (spec.scopes?.[token.kind] ?? []);
+export function acceptedScopes(auth: TokenAuth, token: Token): readonly string[] {
+  return auth.scopes[token.kind] ?? [];
 }
 
 /** Checks the token type, then that the token has one of the accepted scopes. */
-export function authorize(spec: MethodSpec, token: Token): void {
-  if (!allowedKinds(spec).includes(token.kind)) throw fail('not_allowed_token_type');
-  requireAnyScope(token, acceptedScopes(spec, token));
+export function authorize(auth: TokenAuth, token: Token): void {
+  if (!auth.tokens.includes(token.kind)) throw fail('not_allowed_token_type');
+  requireAnyScope(token, acceptedScopes(auth, token));
 }

@@ -1,5 +1,7 @@
 // What a method handler gets, and the handler types.
 
+import type { EmulatorContext } from '../context.js';
+import type { EmuRequest } from '../http/transport.js';
 import type { MethodSpec } from '../model/catalog.js';
 import type { JsonObject } from '../model/json.js';
 import type { Token } from '../model/model.js';
@@ -12,6 +14,12 @@ export interface PublicCall {
   readonly state: EmulatorState;
   /** `http://host:port/` of the emulator as the client reached it. */
   readonly baseUrl: string;
+  /** The emulator, for the few methods that reach past the workspace (OAuth, revocation, events). */
+  readonly ctx: EmulatorContext;
+  /** The HTTP request (headers such as Authorization: Basic for client credentials). */
+  readonly req: EmuRequest;
+  /** The body was JSON: Slack then reads a token only from the Authorization header. */
+  readonly json: boolean;
 }
 
 export interface Call extends PublicCall {

@@ -1,19 +1,19 @@
-// The Web API pipeline for /api/<method>: method lookup, body, token, token type, scopes, required
-// arguments, then the modelled handler or the recorded sample.
+// The Web API pipeline for /api/<method>: registry lookup, body, the auth the registry declares (token,
+// token type, scopes; or client credentials), required arguments, then the handler or the recorded sample.
 
-import type { EmulatorCore } from '../core.js';
+import type { EmulatorContext } from '../context.js';
 import { type EmuRequest, jsonReply, type Outcome, type Reply, readBody } from '../http/transport.js';
 import type { MethodSpec } from '../model/catalog.js';
 import { randomHex } from '../model/ids.js';
 import type { JsonObject } from '../model/json.js';
-import { installMethods } from '../oauth/revoke.js';
+import { authenticateClient } from '../oauth/oauth-access.js';
 import { Args } from './args.js';
-import { acceptedScopes, authenticate, authorize, bearerToken, NO_AUTH_METHODS } from './auth.js';
+import { acceptedScopes, authenticate, authorize, bearerToken } from './auth.js';
 import { parseArgs } from './body.js';
 import { ApiFailure, fail, invalidArguments } from './failure.js';
 import { applyFault } from './faults.js';
-import { handlers, publicHandlers } from './methods/index.js';
 import { RateLimitedFailure } from './rate-limits.js';
+import { methodRegistry, takesToken } from './registry.js';
 
 const MAX_API_BODY = 1024 * 1024;
 const REQ_ID_PREFIX = randomHex(16);
@@ -39,9 +39,10 @@ function checkGroups(spec: MethodSpec, args: Args): void {
   }
 }
 
-function answer(core: EmulatorCore, name: string, req: EmuRequest, body: Buffer, headers: Record<string, string>) {
-  const spec = core.catalog.get(name);
-  if (spec === undefined) return { ok: false, error: 'unknown_method', req_method: name };
+function answer(core: EmulatorContext, name: string, req: EmuRequest, body: Buffer, headers: Record<string, string>) {
+  const entry = methodRegistry().get(name);
+  if (entry === undefined) return { ok: false, error: 'unknown_method', req_method: name };
+  const { spec } = entry;
   const parsed = parseArgs(req.query, req.header('content-type'), body);
   if (spec.status === 'retired') {
     throw fail('method_deprecated', {
@@ -49,28 +50,28 @@ function answer(core: EmulatorCore, name: string, req: EmuRequest, body: Buffer,
     });
   }
   const args = new Args(parsed.fields);
-  const install = installMethods.get(name);
-  if (install !== undefined) return install({ core, req, args, json: parsed.json });
-  const call = { spec, args, state: core.state, baseUrl: req.baseUrl };
-  if (NO_AUTH_METHODS.has(name)) {
-    const handler = publicHandlers.get(name);
-    return handler !== undefined ? handler(call) : core.catalog.sample(name);
+  const call = { spec, args, state: core.state, baseUrl: req.baseUrl, ctx: core, req, json: parsed.json };
+  if (!takesToken(entry)) {
+    // A client-credentials handler authenticates the app itself (a PKCE app may leave its secret out).
+    if (entry.handler !== undefined) return entry.handler(call);
+    if (entry.auth.kind === 'client') authenticateClient(call);
+    return core.catalog.sample(name);
   }
   // A JSON body cannot carry the token: Slack reads it from the Authorization header only.
   const formToken = parsed.json ? undefined : args.text('token');
   const token = authenticate(core.state, bearerToken(req.header('authorization')) ?? formToken);
   headers['x-oauth-scopes'] = token.scopes.join(',');
-  headers['x-accepted-oauth-scopes'] = acceptedScopes(spec, token).join(',');
-  authorize(spec, token);
+  headers['x-accepted-oauth-scopes'] = acceptedScopes(entry.auth, token).join(',');
+  authorize(entry.auth, token);
   core.rateLimits.check(name, token, args.text('channel'));
   checkRequired(spec, args);
-  const handler = handlers.get(name);
-  if (handler !== undefined) return handler({ ...call, token });
+  if (entry.handler !== undefined) return entry.handler({ ...call, token });
+  if (entry.auth.client === true) authenticateClient(call);
   checkGroups(spec, args);
   return core.catalog.sample(name);
 }
 
-export function dispatch(core: EmulatorCore, name: string, req: EmuRequest, body: Buffer): Reply {
+export function dispatch(core: EmulatorContext, name: string, req: EmuRequest, body: Buffer): Reply {
   const headers: Record<string, string> = { 'x-slack-req-id': requestId() };
   let result: JsonObject;
   try {
@@ -87,7 +88,7 @@ export function dispatch(core: EmulatorCore, name: string, req: EmuRequest, body
   return jsonReply(200, result, headers);
 }
 
-export async function handleApi(core: EmulatorCore, name: string, req: EmuRequest): Promise<Outcome> {
+export async function handleApi(core: EmulatorContext, name: string, req: EmuRequest): Promise<Outcome> {
   const rule = core.faults.take(name);
   // `drop` closes the connection before the request is even read: Slack never saw it.
   if (rule?.kind === 'drop') return { kind: 'drop' };

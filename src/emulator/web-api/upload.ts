@@ -1,7 +1,7 @@
 // The upload URL handed out by files.getUploadURLExternal. Bytes are streamed, counted and hashed, never
 // kept: a raw body or the first part of a multipart form (what the official SDK sends).
 import { createHash, type Hash } from 'node:crypto';
-import type { EmulatorCore } from '../core.js';
+import type { Ctx } from '../context.js';
 import { type EmuRequest, type Outcome, textReply } from '../http/transport.js';
 import { boundaryOf, MultipartError, MultipartParser } from './multipart.js';
 
@@ -44,7 +44,7 @@ async function consume(req: EmuRequest, counter: Counter): Promise<'ok' | 'bad_m
   return 'ok';
 }
 
-export async function handleUpload(core: EmulatorCore, fileId: string, req: EmuRequest): Promise<Outcome> {
+export async function handleUpload(core: Ctx<'state'>, fileId: string, req: EmuRequest): Promise<Outcome> {
   if (req.method !== 'POST' && req.method !== 'PUT') return textReply(405, 'Method Not Allowed');
   const file = core.state.files.get(fileId);
   if (file === undefined) return textReply(404, 'Not Found');

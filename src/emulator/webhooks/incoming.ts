@@ -1,6 +1,6 @@
 // Incoming webhooks made by incoming-webhook installs: POST /services/T…/B…/secret posts into the channel
 // the installing user picked, as the app's bot. Answers are Slack's plain-text ones ("ok", "no_text"...).
-import type { EmulatorCore } from '../core.js';
+import type { Ctx } from '../context.js';
 import { type EmuRequest, type Outcome, readBody, textReply } from '../http/transport.js';
 import { isObject, type Json, tryParseJson } from '../model/json.js';
 
@@ -14,7 +14,7 @@ function payloadOf(req: EmuRequest, body: Buffer): Record<string, unknown> | und
   return isObject(parsed) ? parsed : undefined;
 }
 
-export async function handleWebhook(core: EmulatorCore, path: string, req: EmuRequest): Promise<Outcome> {
+export async function handleWebhook(core: Ctx<'oauth' | 'state'>, path: string, req: EmuRequest): Promise<Outcome> {
   if (req.method !== 'POST') return textReply(405, 'invalid_method');
   const body = await readBody(req.body, MAX_WEBHOOK_BODY);
   if (body === 'drop') return { kind: 'drop' };

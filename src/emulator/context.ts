@@ -1,0 +1,56 @@
+// What a surface receives instead of the whole emulator: the shared pieces, named once here, from which
+// each unit picks the few it needs (`Ctx<'state' | 'clock'>`). Only index.ts knows the class behind it.
+import type { EventDelivery } from './events/delivery.js';
+import type { AppRegistry } from './model/apps.js';
+import type { Catalog } from './model/catalog.js';
+import type { Clock } from './model/clock.js';
+import type { IdFactory } from './model/ids.js';
+import type { JsonObject } from './model/json.js';
+import type { App, Channel, Token, TokenKind } from './model/model.js';
+import type { OAuthState } from './model/oauth-state.js';
+import type { DefaultTokens, SeedResult, WorkspaceInfo } from './model/seed.js';
+import type { EmulatorState } from './model/state.js';
+import type { Faults } from './web-api/faults.js';
+import type { RateLimits } from './web-api/rate-limits.js';
+
+export interface TokenRequest {
+  type: TokenKind;
+  scopes: readonly string[];
+  /** Team id; the default workspace when absent. */
+  team?: string;
+  /** User id the token acts as; the team's bot user for bot tokens, its first admin otherwise. */
+  user?: string;
+}
+
+export interface EmulatorContext {
+  readonly catalog: Catalog;
+  readonly faults: Faults;
+  readonly clock: Clock;
+  readonly rateLimits: RateLimits;
+  readonly ids: IdFactory;
+  /** The default app. */
+  readonly app: App;
+  readonly defaultTokens: DefaultTokens;
+  readonly apps: AppRegistry;
+  readonly deliveries: EventDelivery;
+  /** Replaced on reset: read it through the context each time, never keep it. */
+  readonly oauth: OAuthState;
+  /** Replaced on reset: read it through the context each time, never keep it. */
+  readonly state: EmulatorState;
+  readonly workspace: WorkspaceInfo;
+  /** Back to the default workspace (same IDs and tokens), no faults, clock offset 0. */
+  reset(): void;
+  /** Throws SeedError for a spec it cannot apply. */
+  seed(spec: unknown): SeedResult;
+  issueToken(request: TokenRequest): Token;
+  revokeToken(value: string): boolean;
+  channel(ref: string): Channel | undefined;
+  /** Every message of a conversation, replies included, oldest first, as Slack's JSON. */
+  messages(ref: string, baseUrl: string): JsonObject[];
+}
+
+/** A narrow view of the context: a unit names what it uses. */
+export type Ctx<K extends keyof EmulatorContext> = Pick<EmulatorContext, K>;
+
+/** What the OAuth surface (consent, token exchange, revocation) works on. */
+export type OAuthCtx = Ctx<'apps' | 'catalog' | 'clock' | 'oauth' | 'state' | 'deliveries'>;
