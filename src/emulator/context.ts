@@ -22,7 +22,16 @@ export interface TokenRequest {
   user?: string;
 }
 
+/** Hosts beyond loopback that the emulator trusts (see control/guard.ts). */
+export interface HostPolicy {
+  /** Host names the control API answers besides loopback names and IP literals. */
+  readonly control: ReadonlySet<string>;
+  /** Host names the emulator may send requests to (events URLs) besides loopback ones. */
+  readonly outbound: ReadonlySet<string>;
+}
+
 export interface EmulatorContext {
+  readonly hosts: HostPolicy;
   readonly catalog: Catalog;
   readonly faults: Faults;
   readonly clock: Clock;

@@ -1,6 +1,6 @@
 // The emulator's state and the operations on it that both the control API and the Emulator object offer.
 
-import type { EmulatorContext, TokenRequest } from './context.js';
+import type { EmulatorContext, HostPolicy, TokenRequest } from './context.js';
 import { type DeliveryOptions, EventDelivery } from './events/delivery.js';
 import { type AppOptions, AppRegistry } from './model/apps.js';
 import { type Catalog, loadCatalog } from './model/catalog.js';
@@ -36,16 +36,25 @@ export class EmulatorCore implements EmulatorContext {
   readonly defaultTokens: DefaultTokens;
   readonly apps: AppRegistry;
   readonly deliveries: EventDelivery;
+  readonly hosts: HostPolicy;
   oauth!: OAuthState;
   state!: EmulatorState;
   workspace!: WorkspaceInfo;
 
   constructor(
     clock: (() => number) | undefined,
-    options: { app?: AppOptions; apps?: readonly AppOptions[]; events?: DeliveryOptions },
+    options: {
+      app?: AppOptions;
+      apps?: readonly AppOptions[];
+      events?: DeliveryOptions;
+      allowedHosts?: readonly string[];
+      outboundHosts?: readonly string[];
+    },
     private readonly afterReset: readonly ResetHook[] = [],
   ) {
     this.clock = new Clock(clock);
+    const names = (list: readonly string[] = []) => new Set(list.map((h) => h.toLowerCase()));
+    this.hosts = { control: names(options.allowedHosts), outbound: names(options.outboundHosts) };
     this.apps = new AppRegistry(options.app, options.apps);
     this.app = this.apps.defaultApp;
     this.deliveries = new EventDelivery(this.clock, options.events);

@@ -84,6 +84,16 @@ export interface EmulatorOptions {
   enterprises?: EnterpriseSpec[];
   /** Event delivery: per-attempt timeout (default 3000 ms) and retry delays (default [0, 60000, 300000]). */
   events?: DeliveryOptions;
+  /**
+   * Host names the control API and the page answer besides loopback names (localhost, 127.0.0.1, ::1)
+   * and IP addresses, e.g. `['host.docker.internal']`. Any other Host is refused (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Host names the emulator may deliver events to besides loopback ones. An events URL on any other
+   * host is refused, so no control call can make the emulator request a machine of your network.
+   */
+  outboundHosts?: readonly string[];
 }
 
 export interface Emulator {

@@ -27,6 +27,7 @@ function wrap(request: Request): EmuRequest {
     query: url.search.slice(1),
     header: (name) => request.headers.get(name) ?? undefined,
     body: chunks(request.body),
+    transport: 'in-process',
     baseUrl: `${url.origin}/`,
   };
 }

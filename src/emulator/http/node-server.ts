@@ -19,6 +19,7 @@ function wrap(req: IncomingMessage, fallbackHost: string): EmuRequest {
       return Array.isArray(value) ? value.join(', ') : value;
     },
     body: req,
+    transport: 'socket',
     baseUrl: `http://${host}/`,
   };
 }

@@ -1,8 +1,9 @@
 // Routes a request: /api/<method>, the upload URL, the control API and the HTML page.
 
 import type { EmulatorContext } from '../context.js';
+import { checkControlRequest } from '../control/guard.js';
+import { handleControl } from '../control/index.js';
 import { renderPage } from '../control/page.js';
-import { handleControl } from '../control/routes.js';
 import { handleApi } from '../web-api/dispatch.js';
 import { handleUpload } from '../web-api/upload.js';
 import { installRoute } from './install-routes.js';
@@ -24,6 +25,8 @@ export async function route(core: EmulatorContext, req: EmuRequest): Promise<Out
   const install = installRoute(core, req);
   if (install !== undefined) return install;
   if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+    const refused = checkControlRequest(req, core.hosts.control);
+    if (refused !== undefined) return jsonReply(refused.status, { ok: false, ...refused });
     return textReply(200, renderPage(core), 'text/html; charset=utf-8');
   }
   return jsonReply(404, { ok: false, error: 'not_found' });

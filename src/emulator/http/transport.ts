@@ -13,6 +13,8 @@ export interface EmuRequest {
   readonly body: AsyncIterable<Uint8Array>;
   /** `http://host:port/` as the client addressed the emulator; used for URLs in answers. */
   readonly baseUrl: string;
+  /** 'socket' from node:http (a browser may be behind it); 'in-process' from the fetch handler. */
+  readonly transport: 'socket' | 'in-process';
 }
 
 export interface Reply {
