@@ -2,7 +2,7 @@
 
 import type { EmulatorContext, HostPolicy, TokenRequest } from './context.js';
 import { type DeliveryOptions, EventDelivery } from './events/delivery.js';
-import { type AppOptions, AppRegistry } from './model/apps.js';
+import { type AppOptions, AppRegistry, checkScopes } from './model/apps.js';
 import { type Catalog, loadCatalog } from './model/catalog.js';
 import { Clock } from './model/clock.js';
 import { IdFactory } from './model/ids.js';
@@ -55,9 +55,9 @@ export class EmulatorCore implements EmulatorContext {
     this.clock = new Clock(clock);
     const names = (list: readonly string[] = []) => new Set(list.map((h) => h.toLowerCase()));
     this.hosts = { control: names(options.allowedHosts), outbound: names(options.outboundHosts) };
-    this.apps = new AppRegistry(options.app, options.apps);
+    this.apps = new AppRegistry(options.app, options.apps, this.hosts.outbound);
     this.app = this.apps.defaultApp;
-    this.deliveries = new EventDelivery(this.clock, options.events);
+    this.deliveries = new EventDelivery(this.clock, options.events, this.hosts.outbound);
     this.rateLimits = new RateLimits(this.clock);
     this.defaultTokens = {
       bot: makeTokenValue('bot', this.app.id),
@@ -99,12 +99,18 @@ export class EmulatorCore implements EmulatorContext {
     }
     const user = userId === undefined ? undefined : state.users.get(userId);
     if (user === undefined || user.teamId !== teamId) throw new SeedError(`unknown user ${String(userId)}`);
+    let scopes: string[];
+    try {
+      scopes = checkScopes(request.scopes, 'scopes');
+    } catch (error) {
+      throw new SeedError((error as Error).message);
+    }
     return state.issueToken({
       kind: request.type,
       teamId,
       userId: user.id,
       botId: request.type === 'bot' ? user.botId : undefined,
-      scopes: request.scopes,
+      scopes,
     });
   }
 

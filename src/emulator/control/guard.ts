@@ -5,29 +5,12 @@
 // - a browser's cross-site request is refused by its Sec-Fetch-Site and Origin headers;
 // - a request with a body must say application/json, which no form or no-cors request can send.
 import type { EmuRequest } from '../http/transport.js';
+import { hostName, isIpLiteral, isLoopbackHost } from '../model/hosts.js';
 
 export interface GuardVerdict {
   readonly status: number;
   readonly error: string;
   readonly detail: string;
-}
-
-/** The host name of a Host header or an origin's authority, lower case, without port or IPv6 brackets. */
-export function hostName(authority: string): string | undefined {
-  const m = /^(?:\[([0-9a-f:.]+)\]|([^\s:/?#[\]@]+))(?::(\d{1,5}))?$/i.exec(authority.trim());
-  if (m === null) return undefined;
-  return (m[1] ?? m[2] ?? '').toLowerCase().replace(/\.$/, '');
-}
-
-const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
-
-function isIpLiteral(name: string): boolean {
-  return IPV4.test(name) || name.includes(':');
-}
-
-/** Loopback by name or address: what the emulator may call without being told to. */
-export function isLoopbackHost(name: string): boolean {
-  return name === 'localhost' || name.endsWith('.localhost') || name.startsWith('127.') || name === '::1';
 }
 
 /**

@@ -6,8 +6,9 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AppConfig } from '../model/apps.js';
 import type { Clock } from '../model/clock.js';
+import { outboundAllowed } from '../model/hosts.js';
 import { randomAlnum } from '../model/ids.js';
-import type { JsonObject } from '../model/json.js';
+import { isObject, type JsonObject, tryParseJson } from '../model/json.js';
 
 export interface DeliveryOptions {
   /** How long an attempt may take before it counts as http_timeout; default 3000 ms. */
@@ -20,7 +21,10 @@ export interface DeliveryAttempt {
   retry_num: number;
   at: number;
   status: number | null;
-  /** Why the attempt failed: http_timeout, http_error or connection_failed; null when it succeeded. */
+  /**
+   * Why the attempt failed: http_timeout, http_error, connection_failed, forbidden_host, or challenge_failed
+   * (a url_verification answered without the challenge); null when it succeeded.
+   */
   reason: string | null;
 }
 
@@ -53,12 +57,25 @@ interface AttemptResult {
   reason: string | null;
 }
 
+/** How much of an app's answer is read: enough for a challenge echo. */
+const MAX_ANSWER = 64 * 1024;
+
+/** The answer carries the challenge as Slack accepts it: plain text, JSON `{challenge}`, or a form field. */
+function echoes(answer: string, challenge: string): boolean {
+  const text = answer.trim();
+  if (text === challenge) return true;
+  const parsed = tryParseJson(text);
+  if (isObject(parsed) && parsed.challenge === challenge) return true;
+  return new URLSearchParams(text).get('challenge') === challenge;
+}
+
 function post(
   url: string,
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
   signal: AbortSignal,
+  challenge: string | undefined,
 ): Promise<AttemptResult> {
   return new Promise((resolve) => {
     const target = new URL(url);
@@ -74,10 +91,20 @@ function post(
     const req = send(target, { method: 'POST', headers, agent: false, signal }, (res) => {
       const status = res.statusCode ?? 0;
       const noRetry = res.headers['x-slack-no-retry'] === '1';
-      res.on('data', () => {});
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_ANSWER) chunks.push(chunk);
+      });
       res.on('error', () => finish({ status: null, noRetry: false, reason: 'connection_failed' }));
       res.on('end', () => {
         const ok = status >= 200 && status < 300;
+        if (ok && challenge !== undefined && !echoes(Buffer.concat(chunks).toString('utf8'), challenge)) {
+          // Slack refuses a request URL that does not answer with the challenge, and does not retry.
+          finish({ status, noRetry: true, reason: 'challenge_failed' });
+          return;
+        }
         finish({ status, noRetry, reason: ok ? null : 'http_error' });
       });
     });
@@ -85,6 +112,11 @@ function post(
     req.on('error', () => finish({ status: null, noRetry: false, reason: 'connection_failed' }));
     req.end(body);
   });
+}
+
+function challengeOf(record: DeliveryRecord): string | undefined {
+  const challenge = record.body.challenge;
+  return record.type === 'url_verification' && typeof challenge === 'string' ? challenge : undefined;
 }
 
 export class EventDelivery {
@@ -100,6 +132,8 @@ export class EventDelivery {
   constructor(
     private readonly clock: Clock,
     options: DeliveryOptions = {},
+    /** Hosts besides loopback that may be called (see model/hosts.ts). */
+    private readonly outbound: ReadonlySet<string> = new Set(),
   ) {
     this.timeoutMs = options.timeoutMs ?? 3000;
     this.retryDelays = options.retryDelaysMs ?? [0, 60_000, 300_000];
@@ -151,7 +185,10 @@ export class EventDelivery {
       headers['x-slack-retry-reason'] = reason ?? 'http_error';
     }
     const at = this.clock.now();
-    const result = await post(record.url, headers, text, this.timeoutMs, this.abort.signal);
+    // Checked when the URL was set too; checked again here so that no path can reach another machine.
+    const result = outboundAllowed(new URL(record.url), this.outbound)
+      ? await post(record.url, headers, text, this.timeoutMs, this.abort.signal, challengeOf(record))
+      : { status: null, noRetry: true, reason: 'forbidden_host' };
     if (gen !== this.generation) return;
     record.attempts.push({ retry_num: retryNum, at, status: result.status, reason: result.reason });
     const delay = this.retryDelays[retryNum];

@@ -2,14 +2,18 @@
 // IncomingMessage stream, so the hot path builds no web Request and uploads stream straight through.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { EmulatorContext } from '../context.js';
+import { hostName } from '../model/hosts.js';
 import { handle } from './router.js';
-import type { EmuRequest, Outcome } from './transport.js';
+import { type EmuRequest, invalidHeader, jsonReply, type Outcome } from './transport.js';
 
 function wrap(req: IncomingMessage, fallbackHost: string): EmuRequest {
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
-  const host = req.headers.host ?? fallbackHost;
+  // Answers carry URLs built on Host, so a Host that is not a plain authority is not used.
+  const given = req.headers.host;
+  const host = given !== undefined && hostName(given) !== undefined ? given : fallbackHost;
   return {
     method: req.method ?? 'GET',
     path: q < 0 ? raw : raw.slice(0, q),
@@ -24,7 +28,16 @@ function wrap(req: IncomingMessage, fallbackHost: string): EmuRequest {
   };
 }
 
-function write(outcome: Outcome, req: IncomingMessage, res: ServerResponse): void {
+function write(given: Outcome, req: IncomingMessage, res: ServerResponse): void {
+  let outcome = given;
+  if ((outcome.kind === 'reply' || outcome.kind === 'truncated') && invalidHeader(outcome.headers) !== undefined) {
+    // Validated where inputs enter; this is the net under those checks, so nothing can throw while writing.
+    outcome = jsonReply(500, {
+      ok: false,
+      error: 'internal_error',
+      detail: `invalid ${invalidHeader(outcome.headers)} header`,
+    });
+  }
   switch (outcome.kind) {
     case 'hang':
       // Never answer; close() destroys the socket.
@@ -46,23 +59,42 @@ function write(outcome: Outcome, req: IncomingMessage, res: ServerResponse): voi
   }
 }
 
+/** Takes over an HTTP upgrade (Socket Mode's WebSocket); answers false when the path is not its own. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
 export interface Listening {
   server: Server;
   port: number;
+  /** Adds a handler for upgrade requests; the first that answers true owns the socket. */
+  onUpgrade(handler: UpgradeHandler): void;
   close(): Promise<void>;
 }
+
+/** Deadlines: the whole request (headers and body) must arrive in time; a slow sender cannot hold a socket. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+export const HEADERS_TIMEOUT_MS = 20_000;
 
 export async function listen(core: EmulatorContext, port: number, host: string): Promise<Listening> {
   // Only HTTP/1.0 clients omit Host; they get the address the server is bound to.
   let fallbackHost = host;
-  const server = createServer({ keepAliveTimeout: 10_000, requestTimeout: 0 }, (req, res) => {
-    // Unread request bodies and client aborts must not surface as unhandled errors.
-    req.on('error', () => {});
-    res.on('error', () => {});
-    handle(core, wrap(req, fallbackHost)).then(
-      (outcome) => write(outcome, req, res),
-      () => req.socket.destroy(),
-    );
+  const upgrades: UpgradeHandler[] = [];
+  const server = createServer(
+    { keepAliveTimeout: 10_000, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
+    (req, res) => {
+      // Unread request bodies and client aborts must not surface as unhandled errors.
+      req.on('error', () => {});
+      res.on('error', () => {});
+      handle(core, wrap(req, fallbackHost)).then(
+        (outcome) => write(outcome, req, res),
+        () => req.socket.destroy(),
+      );
+    },
+  );
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    for (const handler of upgrades) if (handler(req, socket, head)) return;
+    // Nothing serves upgrades yet (Socket Mode comes later): refuse plainly.
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -80,6 +112,9 @@ export async function listen(core: EmulatorContext, port: number, host: string):
   return {
     server,
     port: address.port,
+    onUpgrade: (handler) => {
+      upgrades.push(handler);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

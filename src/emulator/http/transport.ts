@@ -1,6 +1,8 @@
 // The small request/response abstraction shared by the node:http server and the fetch adapter, so that the
 // hot path on node:http never builds a web Request.
 
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+
 export interface EmuRequest {
   /** HTTP method, upper case. */
   readonly method: string;
@@ -38,6 +40,22 @@ export type Outcome =
     };
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The first header that Node would refuse to write (a bad name, CR/LF, a character outside latin1), or
+ * undefined. Checked before writing so that such a value becomes a 500, never a thrown error.
+ */
+export function invalidHeader(headers: Readonly<Record<string, string>>): string | undefined {
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      return name;
+    }
+  }
+  return undefined;
+}
 
 export function reply(status: number, body: string | Uint8Array, headers: Record<string, string>): Reply {
   return { kind: 'reply', status, headers, body };

@@ -1,5 +1,6 @@
 // The apps the emulator knows: the default demo app plus any registered through startEmulator({ apps })
 // or POST /_emulator/apps. Each has credentials, redirect URLs, scopes, an events URL and a rotation switch.
+import { outboundAllowed } from './hosts.js';
 import { IdFactory, randomDigits, randomHex } from './ids.js';
 import { isObject, type JsonObject } from './json.js';
 import type { App } from './model.js';
@@ -42,6 +43,17 @@ export class AppError extends Error {}
 
 const DEFAULT_REDIRECT_URL = 'http://localhost:3000/slack/oauth_redirect';
 
+/** Scope names as Slack spells them; anything else could not be echoed in a header. */
+export function checkScopes(list: readonly string[], what: string): string[] {
+  if (list.length > 1000) throw new AppError(`${what}: at most 1000 scopes`);
+  for (const scope of list) {
+    if (!SCOPE.test(scope)) throw new AppError(`${what}: ${JSON.stringify(scope.slice(0, 80))} is not a scope name`);
+  }
+  return [...list];
+}
+
+const SCOPE = /^[A-Za-z0-9_.:-]{1,100}$/;
+
 function checkUrl(value: string, what: string): string {
   let url: URL;
   try {
@@ -72,16 +84,21 @@ export function redirectAllowed(app: AppConfig, candidate: string): boolean {
   });
 }
 
-function applyOptions(app: AppConfig, options: AppOptions): AppConfig {
+function applyOptions(app: AppConfig, options: AppOptions, outbound: ReadonlySet<string>): AppConfig {
   if (options.name !== undefined) app.name = options.name;
   if (options.clientSecret !== undefined) app.clientSecret = options.clientSecret;
   if (options.signingSecret !== undefined) app.signingSecret = options.signingSecret;
   if (options.redirectUrls !== undefined)
     app.redirectUrls = options.redirectUrls.map((u) => checkUrl(u, 'redirect URL'));
-  if (options.botScopes !== undefined) app.botScopes = [...options.botScopes];
-  if (options.userScopes !== undefined) app.userScopes = [...options.userScopes];
+  if (options.botScopes !== undefined) app.botScopes = checkScopes(options.botScopes, 'bot scopes');
+  if (options.userScopes !== undefined) app.userScopes = checkScopes(options.userScopes, 'user scopes');
   if (options.eventsUrl !== undefined) {
-    app.eventsUrl = options.eventsUrl === null ? undefined : checkUrl(options.eventsUrl, 'events URL');
+    const url = options.eventsUrl === null ? undefined : checkUrl(options.eventsUrl, 'events URL');
+    // The control API must not be a way to make the emulator request other machines (SSRF).
+    if (url !== undefined && !outboundAllowed(new URL(url), outbound)) {
+      throw new AppError('events URL must be on a loopback host (localhost, 127.0.0.1, ::1) or in outboundHosts');
+    }
+    app.eventsUrl = url;
   }
   if (options.tokenRotation !== undefined) {
     // Slack: "Token rotation may not be turned off once it's turned on."
@@ -97,7 +114,7 @@ function applyOptions(app: AppConfig, options: AppOptions): AppConfig {
   return app;
 }
 
-function newApp(id: string, options: AppOptions): AppConfig {
+function newApp(id: string, options: AppOptions, outbound: ReadonlySet<string>): AppConfig {
   const app: AppConfig = {
     id,
     name: 'Slackline Emulator App',
@@ -113,7 +130,7 @@ function newApp(id: string, options: AppOptions): AppConfig {
     botEvents: [],
     pkce: false,
   };
-  return applyOptions(app, options);
+  return applyOptions(app, options, outbound);
 }
 
 export class AppRegistry {
@@ -125,8 +142,10 @@ export class AppRegistry {
   constructor(
     private readonly initialDefault: AppOptions = {},
     private readonly initialOthers: readonly AppOptions[] = [],
+    /** Hosts besides loopback that events URLs may name. */
+    private readonly outbound: ReadonlySet<string> = new Set(),
   ) {
-    this.defaultApp = newApp('A0EMULATOR1', initialDefault);
+    this.defaultApp = newApp('A0EMULATOR1', initialDefault, outbound);
     this.reset();
   }
 
@@ -137,7 +156,7 @@ export class AppRegistry {
     const d = this.defaultApp;
     Object.assign(d, { redirectUrls: [DEFAULT_REDIRECT_URL], botScopes: ['chat:write', 'channels:read'] });
     Object.assign(d, { userScopes: [], eventsUrl: undefined, tokenRotation: false, pkce: false, botEvents: [] });
-    applyOptions(d, this.initialDefault);
+    applyOptions(d, this.initialDefault, this.outbound);
     this.apps.set(d.id, d);
     for (const options of this.initialOthers) this.register(options);
   }
@@ -146,7 +165,7 @@ export class AppRegistry {
     if (options.clientId !== undefined && this.byClientId(options.clientId) !== undefined) {
       throw new AppError(`client id ${options.clientId} is taken`);
     }
-    const app = newApp(this.ids.next('A'), options);
+    const app = newApp(this.ids.next('A'), options, this.outbound);
     this.apps.set(app.id, app);
     return app;
   }
@@ -157,7 +176,7 @@ export class AppRegistry {
     if (options.clientId !== undefined && options.clientId !== app.clientId) {
       throw new AppError('the client id cannot change');
     }
-    return applyOptions(app, options);
+    return applyOptions(app, options, this.outbound);
   }
 
   /** By app id or client id. */

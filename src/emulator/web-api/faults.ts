@@ -68,6 +68,14 @@ function optionalRate(value: unknown): number | undefined {
   return value;
 }
 
+/** A value sent as a response header: printable ASCII only (no CR/LF, nothing outside latin1). */
+function headerValue(value: string | undefined, key: string): string | undefined {
+  if (value !== undefined && !/^[\x20-\x7e]{1,256}$/.test(value)) {
+    throw new FaultError(`${key} must be 1 to 256 printable ASCII characters`);
+  }
+  return value;
+}
+
 export function parseFaultRule(raw: unknown): FaultRule {
   if (!isObject(raw)) throw new FaultError('a fault rule must be an object');
   const kind = FAULT_KINDS.find((k) => k === raw.kind);
@@ -79,7 +87,7 @@ export function parseFaultRule(raw: unknown): FaultRule {
     rate: optionalRate(raw.rate),
     status: optionalInt(raw, 'status', 200, 599),
     body: optionalString(raw, 'body'),
-    contentType: optionalString(raw, 'contentType') ?? optionalString(raw, 'content_type'),
+    contentType: headerValue(optionalString(raw, 'contentType') ?? optionalString(raw, 'content_type'), 'contentType'),
     retryAfter: optionalInt(raw, 'retryAfter', 0, 86_400) ?? optionalInt(raw, 'retry_after', 0, 86_400),
     ms: optionalInt(raw, 'ms', 0, 600_000),
   };
