@@ -107,7 +107,9 @@ export async function receiver(
       const { status, delayMs, echoChallenge = true } = answer(received.length);
       // A real app answers url_verification with the challenge; `echoChallenge: false` plays one that does not.
       const text = Buffer.concat(chunks).toString('utf8');
-      const challenge = text.includes('"url_verification"') ? (JSON.parse(text) as { challenge: string }).challenge : '';
+      const challenge = text.includes('"url_verification"')
+        ? (JSON.parse(text) as { challenge: string }).challenge
+        : '';
       const send = () => {
         if (!res.destroyed) res.writeHead(status).end(echoChallenge ? challenge : '');
       };
