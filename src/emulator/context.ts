@@ -12,9 +12,11 @@ import type { DefaultTokens, SeedResult, WorkspaceInfo } from './model/seed.js';
 import type { EmulatorState } from './model/state.js';
 import type { Faults } from './web-api/faults.js';
 import type { RateLimits } from './web-api/rate-limits.js';
+import type { RequestLog } from './web-api/request-log.js';
 
 export interface TokenRequest {
   type: TokenKind;
+  /** Scope names; `['*']` for every scope the method catalog names for this kind of token. */
   scopes: readonly string[];
   /** Team id; the default workspace when absent. */
   team?: string;
@@ -47,6 +49,8 @@ export interface EmulatorContext {
   /** Replaced on reset: read it through the context each time, never keep it. */
   readonly state: EmulatorState;
   readonly workspace: WorkspaceInfo;
+  /** The last Web API requests (kept across reset: a test reads it by seq). */
+  readonly requests: RequestLog;
   /** Back to the default workspace (same IDs and tokens), no faults, clock offset 0. */
   reset(): void;
   /** Throws SeedError for a spec it cannot apply. */

@@ -21,7 +21,9 @@ import { EmulatorState } from './model/state.js';
 import { makeTokenValue, TOKEN_KINDS } from './model/tokens.js';
 import { Faults } from './web-api/faults.js';
 import { RateLimits } from './web-api/rate-limits.js';
+import { methodRegistry } from './web-api/registry.js';
 import { messageJson } from './web-api/render.js';
+import { RequestLog } from './web-api/request-log.js';
 
 /** Runs after every reset, in order: enterprises, the start seed, event wiring (see index.ts). */
 export type ResetHook = (core: EmulatorCore) => void;
@@ -37,6 +39,7 @@ export class EmulatorCore implements EmulatorContext {
   readonly apps: AppRegistry;
   readonly deliveries: EventDelivery;
   readonly hosts: HostPolicy;
+  readonly requests = new RequestLog();
   oauth!: OAuthState;
   state!: EmulatorState;
   workspace!: WorkspaceInfo;
@@ -101,7 +104,10 @@ export class EmulatorCore implements EmulatorContext {
     if (user === undefined || user.teamId !== teamId) throw new SeedError(`unknown user ${String(userId)}`);
     let scopes: string[];
     try {
-      scopes = checkScopes(request.scopes, 'scopes');
+      // '*' stands for every scope of the catalog for the kind, for running whole third-party suites.
+      scopes = request.scopes.includes('*')
+        ? methodRegistry().scopesOf(request.type)
+        : checkScopes(request.scopes, 'scopes');
     } catch (error) {
       throw new SeedError((error as Error).message);
     }

@@ -19,6 +19,7 @@ import { parseFaultRule } from './web-api/faults.js';
 import type { MethodAuth } from './web-api/method-auth.js';
 import type { RateLimits } from './web-api/rate-limits.js';
 import { methodRegistry } from './web-api/registry.js';
+import type { LoggedRequest } from './web-api/request-log.js';
 
 export type { TokenRequest } from './context.js';
 export type * from './control/install-api.js';
@@ -40,6 +41,7 @@ export type { EmulatorState } from './model/state.js';
 export type { FaultKind, FaultRule } from './web-api/faults.js';
 export type { MethodAuth } from './web-api/method-auth.js';
 export type { Limit, RateLimits } from './web-api/rate-limits.js';
+export type { LoggedRequest } from './web-api/request-log.js';
 
 export interface MethodInfo {
   readonly name: string;
@@ -94,6 +96,11 @@ export interface EmulatorOptions {
    * host is refused, so no control call can make the emulator request a machine of your network.
    */
   outboundHosts?: readonly string[];
+  /**
+   * Give the default bot, user and app tokens every scope the method catalog names for their kind (for
+   * running third-party test suites that call any method). Default false: the scopes of a typical app.
+   */
+  allScopes?: boolean;
 }
 
 export interface Emulator {
@@ -121,6 +128,9 @@ export interface Emulator {
   clearFaults(): void;
   /** Back to the default workspace; tokens and IDs stay the same. */
   reset(): void;
+  /** The Web API requests from seq `since` on (the last 1000 are kept); `nextSeq` is the next one's seq. */
+  requests(since?: number): LoggedRequest[];
+  readonly nextRequestSeq: number;
   /** Apps, orgs, headless consent, and the logs of token exchanges and event deliveries. */
   readonly install: InstallControls;
   /** The emulator as a web-standard fetch handler. */
@@ -139,6 +149,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     (c) => {
       c.state.onMessage = (message, channel) => deliverMessageEvents(c, message, channel);
+    },
+    (c) => {
+      if (options.allScopes !== true) return;
+      for (const value of Object.values(c.defaultTokens)) {
+        const token = c.state.tokens.get(value);
+        if (token === undefined) continue;
+        token.scopes = methodRegistry().scopesOf(token.kind);
+        token.scopeSet = new Set(token.scopes);
+      }
     },
   ];
   const core = new EmulatorCore(typeof options.clock === 'function' ? options.clock : undefined, options, afterReset);
@@ -172,6 +191,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     addFault: (rule) => core.faults.add(parseFaultRule(rule)),
     clearFaults: () => core.faults.clear(),
     reset: () => core.reset(),
+    requests: (since) => core.requests.since(since),
+    get nextRequestSeq() {
+      return core.requests.nextSeq;
+    },
     install: installControls(core),
     fetch: (request) => fetchHandler(core, request),
     close: async () => {

@@ -155,4 +155,9 @@ export const coreRoutes: ControlRoutes = {
   // Answered by rate-limits.ts, which reads its own (small) body.
   'GET rate-limits': async (core, input) => (await rateLimitControl(core.rateLimits, 'GET rate-limits', input.req))!,
   'POST rate-limits': async (core, input) => (await rateLimitControl(core.rateLimits, 'POST rate-limits', input.req))!,
+  'GET requests': async (core, input) => {
+    const raw = input.params.get('since') ?? '0';
+    if (!/^\d{1,15}$/.test(raw)) throw new ControlError('since must be a non-negative integer');
+    return jsonReply(200, { ok: true, next_seq: core.requests.nextSeq, requests: core.requests.since(Number(raw)) });
+  },
 };

@@ -14,6 +14,7 @@ import { ApiFailure, fail, invalidArguments } from './failure.js';
 import { applyFault } from './faults.js';
 import { RateLimitedFailure } from './rate-limits.js';
 import { methodRegistry, takesToken } from './registry.js';
+import { tokenDigest } from './request-log.js';
 
 const MAX_API_BODY = 1024 * 1024;
 const REQ_ID_PREFIX = randomHex(16);
@@ -39,9 +40,22 @@ function checkGroups(spec: MethodSpec, args: Args): void {
   }
 }
 
-function answer(core: EmulatorContext, name: string, req: EmuRequest, body: Buffer, headers: Record<string, string>) {
+/** What the request log keeps of a call, filled in as the pipeline learns it. */
+interface Trace {
+  token: string | undefined;
+  error: string | null;
+}
+
+function answer(
+  core: EmulatorContext,
+  name: string,
+  req: EmuRequest,
+  body: Buffer,
+  headers: Record<string, string>,
+  trace: Trace,
+) {
   const entry = methodRegistry().get(name);
-  if (entry === undefined) return { ok: false, error: 'unknown_method', req_method: name };
+  if (entry === undefined) throw fail('unknown_method', { req_method: name });
   const { spec } = entry;
   const parsed = parseArgs(req.query, req.header('content-type'), body);
   if (spec.status === 'retired') {
@@ -50,6 +64,9 @@ function answer(core: EmulatorContext, name: string, req: EmuRequest, body: Buff
     });
   }
   const args = new Args(parsed.fields);
+  // A JSON body cannot carry the token: Slack reads it from the Authorization header only.
+  const formToken = parsed.json ? undefined : args.text('token');
+  trace.token ??= formToken;
   const call = { spec, args, state: core.state, baseUrl: req.baseUrl, ctx: core, req, json: parsed.json };
   if (!takesToken(entry)) {
     // A client-credentials handler authenticates the app itself (a PKCE app may leave its secret out).
@@ -57,8 +74,6 @@ function answer(core: EmulatorContext, name: string, req: EmuRequest, body: Buff
     if (entry.auth.kind === 'client') authenticateClient(call);
     return core.catalog.sample(name);
   }
-  // A JSON body cannot carry the token: Slack reads it from the Authorization header only.
-  const formToken = parsed.json ? undefined : args.text('token');
   const token = authenticate(core.state, bearerToken(req.header('authorization')) ?? formToken);
   headers['x-oauth-scopes'] = token.scopes.join(',');
   headers['x-accepted-oauth-scopes'] = acceptedScopes(entry.auth, token).join(',');
@@ -71,30 +86,53 @@ function answer(core: EmulatorContext, name: string, req: EmuRequest, body: Buff
   return core.catalog.sample(name);
 }
 
-export function dispatch(core: EmulatorContext, name: string, req: EmuRequest, body: Buffer): Reply {
+function dispatch(core: EmulatorContext, name: string, req: EmuRequest, body: Buffer, trace: Trace): Reply {
   const headers: Record<string, string> = { 'x-slack-req-id': requestId() };
   let result: JsonObject;
   try {
-    result = answer(core, name, req, body, headers);
+    result = answer(core, name, req, body, headers, trace);
   } catch (error) {
-    if (error instanceof RateLimitedFailure) return error.reply(headers, core.rateLimits.format);
+    if (error instanceof RateLimitedFailure) {
+      trace.error = 'ratelimited';
+      return error.reply(headers, core.rateLimits.format);
+    }
     if (!(error instanceof ApiFailure)) {
       // A bug in the emulator: say so loudly rather than pretend Slack answered.
       const detail = error instanceof Error ? error.message : String(error);
+      trace.error = 'internal_error';
       return jsonReply(500, { ok: false, error: 'internal_error', detail }, headers);
     }
     result = error.body();
+    trace.error = error.code;
   }
   return jsonReply(200, result, headers);
 }
 
+function statusOf(outcome: Outcome): number | null {
+  return outcome.kind === 'reply' || outcome.kind === 'truncated' ? outcome.status : null;
+}
+
 export async function handleApi(core: EmulatorContext, name: string, req: EmuRequest): Promise<Outcome> {
+  const trace: Trace = { token: bearerToken(req.header('authorization')), error: null };
+  const outcome = await answerApi(core, name, req, trace);
+  core.requests.add({
+    http_method: req.method,
+    path: req.path.slice(0, 512),
+    api_method: name.slice(0, 256),
+    token_sha256: tokenDigest(trace.token),
+    status: statusOf(outcome),
+    error: trace.error,
+  });
+  return outcome;
+}
+
+async function answerApi(core: EmulatorContext, name: string, req: EmuRequest, trace: Trace): Promise<Outcome> {
   const rule = core.faults.take(name);
   // `drop` closes the connection before the request is even read: Slack never saw it.
   if (rule?.kind === 'drop') return { kind: 'drop' };
   const body = await readBody(req.body, MAX_API_BODY);
   if (body === 'drop') return { kind: 'drop' };
   if (body === 'too_large') return jsonReply(413, { ok: false, error: 'request_too_large' });
-  const run = async () => dispatch(core, name, req, body);
+  const run = async () => dispatch(core, name, req, body, trace);
   return rule === undefined ? run() : applyFault(rule, run);
 }

@@ -100,6 +100,15 @@ export class MethodRegistry {
   entries(): IterableIterator<MethodEntry> {
     return this.#entries.values();
   }
+
+  /** Every scope some method accepts from a token of this kind: what an app that asked for all would hold. */
+  scopesOf(kind: TokenKind): string[] {
+    const all = new Set<string>();
+    for (const entry of this.#entries.values()) {
+      if (takesToken(entry)) for (const scope of entry.auth.scopes[kind] ?? []) all.add(scope);
+    }
+    return [...all].sort();
+  }
 }
 
 let shared: MethodRegistry | undefined;
