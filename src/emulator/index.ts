@@ -43,6 +43,9 @@ export type { MethodAuth } from './web-api/method-auth.js';
 export type { Limit, RateLimits } from './web-api/rate-limits.js';
 export type { LoggedRequest } from './web-api/request-log.js';
 
+/** Every route of the control API under /_emulator/, as `METHOD path` (`* apps/` for any method below apps/). */
+export { controlRouteKeys } from './control/index.js';
+
 export interface MethodInfo {
   readonly name: string;
   readonly status: 'current' | 'deprecated' | 'retired' | 'undocumented';

@@ -3,7 +3,14 @@ import { appRoute, installRoutes } from './install-routes.js';
 import { controlRouter } from './router.js';
 import { coreRoutes } from './routes.js';
 
-export const handleControl = controlRouter({
+const tables = {
   exact: { ...coreRoutes, ...installRoutes },
   prefixed: { 'apps/': appRoute },
-});
+};
+
+export const handleControl = controlRouter(tables);
+
+/** Every control route as `METHOD path` (prefix routes as `* apps/`), for docs and the fuzz test. */
+export function controlRouteKeys(): string[] {
+  return [...Object.keys(tables.exact), ...Object.keys(tables.prefixed).map((p) => `* ${p}`)];
+}
