@@ -22,6 +22,8 @@ import { methodRegistry } from './web-api/registry.js';
 import type { LoggedRequest } from './web-api/request-log.js';
 
 export type { TokenRequest } from './context.js';
+/** Every route of the control API under /_emulator/, as `METHOD path` (`* apps/` for any method below apps/). */
+export { controlRouteKeys } from './control/index.js';
 export type * from './control/install-api.js';
 export type { Json, JsonObject } from './model/json.js';
 export type {
@@ -42,9 +44,6 @@ export type { FaultKind, FaultRule } from './web-api/faults.js';
 export type { MethodAuth } from './web-api/method-auth.js';
 export type { Limit, RateLimits } from './web-api/rate-limits.js';
 export type { LoggedRequest } from './web-api/request-log.js';
-
-/** Every route of the control API under /_emulator/, as `METHOD path` (`* apps/` for any method below apps/). */
-export { controlRouteKeys } from './control/index.js';
 
 export interface MethodInfo {
   readonly name: string;

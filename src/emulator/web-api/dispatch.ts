@@ -12,6 +12,7 @@ import { acceptedScopes, authenticate, authorize, bearerToken } from './auth.js'
 import { parseArgs } from './body.js';
 import { ApiFailure, fail, invalidArguments } from './failure.js';
 import { applyFault } from './faults.js';
+import { localizeUrls } from './local-urls.js';
 import { RateLimitedFailure } from './rate-limits.js';
 import { methodRegistry, takesToken } from './registry.js';
 import { tokenDigest } from './request-log.js';
@@ -70,9 +71,9 @@ function answer(
   const call = { spec, args, state: core.state, baseUrl: req.baseUrl, ctx: core, req, json: parsed.json };
   if (!takesToken(entry)) {
     // A client-credentials handler authenticates the app itself (a PKCE app may leave its secret out).
-    if (entry.handler !== undefined) return entry.handler(call);
+    if (entry.handler !== undefined) return localizeUrls(entry.handler(call), req.baseUrl, false);
     if (entry.auth.kind === 'client') authenticateClient(call);
-    return core.catalog.sample(name);
+    return localizeUrls(core.catalog.sample(name), req.baseUrl, true);
   }
   const token = authenticate(core.state, bearerToken(req.header('authorization')) ?? formToken);
   headers['x-oauth-scopes'] = token.scopes.join(',');
@@ -80,10 +81,10 @@ function answer(
   authorize(entry.auth, token);
   core.rateLimits.check(name, token, args.text('channel'));
   checkRequired(spec, args);
-  if (entry.handler !== undefined) return entry.handler({ ...call, token });
+  if (entry.handler !== undefined) return localizeUrls(entry.handler({ ...call, token }), req.baseUrl, false);
   if (entry.auth.client === true) authenticateClient(call);
   checkGroups(spec, args);
-  return core.catalog.sample(name);
+  return localizeUrls(core.catalog.sample(name), req.baseUrl, true);
 }
 
 function dispatch(core: EmulatorContext, name: string, req: EmuRequest, body: Buffer, trace: Trace): Reply {
