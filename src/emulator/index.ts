@@ -103,6 +103,11 @@ export interface EmulatorOptions {
    * running third-party test suites that call any method). Default false: the scopes of a typical app.
    */
   allScopes?: boolean;
+  /**
+   * How long a request (headers and body) may take to arrive; default 120000 ms, headers within 20000 ms
+   * at most. A slower sender gets 408 and its socket closed. Answers may take longer (the `hang` fault).
+   */
+  requestTimeoutMs?: number;
 }
 
 export interface Emulator {
@@ -166,7 +171,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (typeof options.clock === 'object') core.clock.setScale(options.clock.scale);
   core.rateLimits.enabled = options.rateLimits ?? false;
   const host = options.host ?? '127.0.0.1';
-  const server = options.listen === false ? undefined : await listen(core, options.port ?? 0, host);
+  const server =
+    options.listen === false ? undefined : await listen(core, options.port ?? 0, host, options.requestTimeoutMs);
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = server === undefined ? 'http://emulator.local/' : `http://${shownHost}:${server.port}/`;
   const info = emulatorInfo(core, url);

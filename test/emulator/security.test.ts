@@ -2,6 +2,7 @@
 // rebinding DNS name) could mount against it, sent over real HTTP with the headers a browser would send.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { api, control } from './helpers.js';
@@ -201,6 +202,30 @@ describe('emulator: url_verification counts only when the app echoes the challen
       await emu.close();
       await silent.close();
       await echoing.close();
+    }
+  });
+});
+
+describe('emulator: request deadlines', () => {
+  it('closes a request whose body never finishes arriving', async () => {
+    const emu = await startEmulator({ requestTimeoutMs: 500 });
+    try {
+      const url = new URL(emu.url);
+      const socket = connect(Number(url.port), url.hostname);
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => {
+        answer += chunk.toString('latin1');
+      });
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write(
+        `POST /_emulator/seed HTTP/1.1\r\nHost: ${url.host}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`,
+      );
+      const timer = setTimeout(() => socket.destroy(new Error('still open after 10 s')), 10_000);
+      await closed;
+      clearTimeout(timer);
+      assert.match(answer, /^HTTP\/1\.1 408 /);
+    } finally {
+      await emu.close();
     }
   });
 });

@@ -74,30 +74,42 @@ export interface Listening {
 export const REQUEST_TIMEOUT_MS = 120_000;
 export const HEADERS_TIMEOUT_MS = 20_000;
 
-export async function listen(core: EmulatorContext, port: number, host: string): Promise<Listening> {
+function deadlines(requestMs: number) {
+  return {
+    requestTimeout: requestMs,
+    headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestMs),
+    // Node checks the deadlines on this interval (30 s by default): a fraction of the deadline keeps them honest.
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestMs / 4))),
+  };
+}
+
+export async function listen(
+  core: EmulatorContext,
+  port: number,
+  host: string,
+  requestTimeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<Listening> {
   // Only HTTP/1.0 clients omit Host; they get the address the server is bound to.
   let fallbackHost = host;
   const upgrades: UpgradeHandler[] = [];
-  const server = createServer(
-    { keepAliveTimeout: 10_000, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
-    (req, res) => {
-      // Unread request bodies and client aborts must not surface as unhandled errors.
-      req.on('error', () => {});
-      res.on('error', () => {});
-      handle(core, wrap(req, fallbackHost)).then(
-        (outcome) => write(outcome, req, res),
-        () => req.socket.destroy(),
-      );
-    },
-  );
+  const server = createServer({ keepAliveTimeout: 10_000, ...deadlines(requestTimeoutMs) }, (req, res) => {
+    // Unread request bodies and client aborts must not surface as unhandled errors.
+    req.on('error', () => {});
+    res.on('error', () => {});
+    handle(core, wrap(req, fallbackHost)).then(
+      (outcome) => write(outcome, req, res),
+      () => req.socket.destroy(),
+    );
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     for (const handler of upgrades) if (handler(req, socket, head)) return;
     // Nothing serves upgrades yet (Socket Mode comes later): refuse plainly.
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  server.on('clientError', (error: Error & { code?: string }, socket) => {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
