@@ -1,7 +1,7 @@
 // The Web API pipeline for /api/<method>: registry lookup, body, the auth the registry declares (token,
 // token type, scopes; or client credentials), required arguments, then the handler or the recorded sample.
 
-import type { EmulatorContext } from '../context.js';
+import type { Ctx, OAuthCtx } from '../context.js';
 import { type EmuRequest, jsonReply, type Outcome, type Reply, readBody } from '../http/transport.js';
 import type { MethodSpec } from '../model/catalog.js';
 import { randomHex } from '../model/ids.js';
@@ -41,6 +41,9 @@ function checkGroups(spec: MethodSpec, args: Args): void {
   }
 }
 
+/** What the Web API works on: the OAuth pieces its handlers reach, limits, faults and the request log. */
+type ApiCtx = OAuthCtx & Ctx<'faults' | 'rateLimits' | 'requests'>;
+
 /** What the request log keeps of a call, filled in as the pipeline learns it. */
 interface Trace {
   token: string | undefined;
@@ -48,7 +51,7 @@ interface Trace {
 }
 
 function answer(
-  core: EmulatorContext,
+  core: ApiCtx,
   name: string,
   req: EmuRequest,
   body: Buffer,
@@ -87,7 +90,7 @@ function answer(
   return localizeUrls(core.catalog.sample(name), req.baseUrl, true);
 }
 
-function dispatch(core: EmulatorContext, name: string, req: EmuRequest, body: Buffer, trace: Trace): Reply {
+function dispatch(core: ApiCtx, name: string, req: EmuRequest, body: Buffer, trace: Trace): Reply {
   const headers: Record<string, string> = { 'x-slack-req-id': requestId() };
   let result: JsonObject;
   try {
@@ -113,7 +116,7 @@ function statusOf(outcome: Outcome): number | null {
   return outcome.kind === 'reply' || outcome.kind === 'truncated' ? outcome.status : null;
 }
 
-export async function handleApi(core: EmulatorContext, name: string, req: EmuRequest): Promise<Outcome> {
+export async function handleApi(core: ApiCtx, name: string, req: EmuRequest): Promise<Outcome> {
   const trace: Trace = { token: bearerToken(req.header('authorization')), error: null };
   const outcome = await answerApi(core, name, req, trace);
   core.requests.add({
@@ -127,7 +130,7 @@ export async function handleApi(core: EmulatorContext, name: string, req: EmuReq
   return outcome;
 }
 
-async function answerApi(core: EmulatorContext, name: string, req: EmuRequest, trace: Trace): Promise<Outcome> {
+async function answerApi(core: ApiCtx, name: string, req: EmuRequest, trace: Trace): Promise<Outcome> {
   const rule = core.faults.take(name);
   // `drop` closes the connection before the request is even read: Slack never saw it.
   if (rule?.kind === 'drop') return { kind: 'drop' };
