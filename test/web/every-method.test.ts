@@ -61,7 +61,6 @@ const REFUSED = new Set([
   'request_too_large',
   'invalid_client_id',
   'bad_client_secret',
-  'method_deprecated',
   'internal_error',
 ]);
 
