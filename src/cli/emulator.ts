@@ -1,4 +1,5 @@
-// `slackline emulator --port N [--host H] [--json] [--rate-limits] [--clock-scale X]`: runs the local
+// `slackline emulator --port N [--host H] [--json] [--rate-limits] [--clock-scale X] [--all-scopes]
+// [--allow-host NAME]...`: runs the local
 // Slack until SIGINT/SIGTERM.
 import { startEmulator } from '../emulator/index.js';
 import { untilSignal } from './serve.js';
@@ -9,14 +10,27 @@ interface EmulatorFlags {
   json: boolean;
   rateLimits: boolean;
   clockScale: number;
+  allScopes: boolean;
+  allowedHosts: string[];
 }
 
 const USAGE = `usage: slackline emulator [--port N] [--host H] [--json] [--rate-limits] [--clock-scale X]
-  --rate-limits     enforce Slack's per-tier and per-channel limits (429 + Retry-After)
-  --clock-scale X   run Slack time X times faster than real time (limits, code expiry, events)`;
+                          [--all-scopes] [--allow-host NAME]...
+  --rate-limits       enforce Slack's per-tier and per-channel limits (429 + Retry-After)
+  --clock-scale X     run Slack time X times faster than real time (limits, code expiry, events)
+  --all-scopes        the printed tokens hold every scope of the method catalog (third-party suites)
+  --allow-host NAME   also answer the control API for Host NAME (default: loopback names and IPs only)`;
 
 function parseFlags(args: string[]): EmulatorFlags | string {
-  const flags: EmulatorFlags = { port: 3000, host: '127.0.0.1', json: false, rateLimits: false, clockScale: 1 };
+  const flags: EmulatorFlags = {
+    port: 3000,
+    host: '127.0.0.1',
+    json: false,
+    rateLimits: false,
+    clockScale: 1,
+    allScopes: false,
+    allowedHosts: [],
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const [name, inline] = arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
@@ -46,6 +60,15 @@ function parseFlags(args: string[]): EmulatorFlags | string {
         flags.clockScale = scale;
         break;
       }
+      case '--all-scopes':
+        flags.allScopes = true;
+        break;
+      case '--allow-host': {
+        const host = value();
+        if (host === undefined || !/^[A-Za-z0-9.-]{1,253}$/.test(host)) return `invalid --allow-host\n${USAGE}`;
+        flags.allowedHosts.push(host);
+        break;
+      }
       case '--help':
       case '-h':
         return USAGE;
@@ -66,6 +89,8 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     port: flags.port,
     host: flags.host,
     rateLimits: flags.rateLimits,
+    allScopes: flags.allScopes,
+    allowedHosts: flags.allowedHosts,
     ...(flags.clockScale === 1 ? {} : { clock: { scale: flags.clockScale } }),
   });
   if (flags.json) {

@@ -1,39 +1,34 @@
 // The emulator's state and the operations on it that both the control API and the Emulator object offer.
-import { type AppOptions, AppRegistry } from './apps.js';
-import { type Catalog, loadCatalog } from './catalog.js';
-import { Clock } from './clock.js';
-import { type DeliveryOptions, EventDelivery } from './events-delivery.js';
-import { Faults } from './faults.js';
-import { IdFactory } from './ids.js';
-import type { JsonObject } from './json.js';
-import { deliverMessageEvents } from './message-events.js';
-import type { App, Channel, Token, TokenKind } from './model.js';
-import { OAuthState } from './oauth-state.js';
-import { addEnterprise, type EnterpriseSpec } from './orgs.js';
-import { RateLimits } from './rate-limits.js';
-import { messageJson } from './render.js';
-import { applySeed, type DefaultTokens, SeedError, type SeedResult, seedDefault, type WorkspaceInfo } from './seed.js';
-import { EmulatorState } from './state.js';
-import { makeTokenValue, TOKEN_KINDS } from './tokens.js';
 
-export interface TokenRequest {
-  type: TokenKind;
-  scopes: readonly string[];
-  /** Team id; the default workspace when absent. */
-  team?: string;
-  /** User id the token acts as; the team's bot user for bot tokens, its first admin otherwise. */
-  user?: string;
-}
+import type { EmulatorContext, HostPolicy, TokenRequest } from './context.js';
+import { type DeliveryOptions, EventDelivery } from './events/delivery.js';
+import { type AppOptions, AppRegistry, checkScopes } from './model/apps.js';
+import { type Catalog, loadCatalog } from './model/catalog.js';
+import { Clock } from './model/clock.js';
+import { IdFactory } from './model/ids.js';
+import type { JsonObject } from './model/json.js';
+import type { App, Channel, Token } from './model/model.js';
+import { OAuthState } from './model/oauth-state.js';
+import {
+  applySeed,
+  type DefaultTokens,
+  SeedError,
+  type SeedResult,
+  seedDefault,
+  type WorkspaceInfo,
+} from './model/seed.js';
+import { EmulatorState } from './model/state.js';
+import { makeTokenValue, TOKEN_KINDS } from './model/tokens.js';
+import { Faults } from './web-api/faults.js';
+import { RateLimits } from './web-api/rate-limits.js';
+import { methodRegistry } from './web-api/registry.js';
+import { messageJson } from './web-api/render.js';
+import { RequestLog } from './web-api/request-log.js';
 
-/** The install side's start options (see EmulatorOptions). */
-export interface InstallOptions {
-  app?: AppOptions;
-  apps?: readonly AppOptions[];
-  enterprises?: readonly EnterpriseSpec[];
-  events?: DeliveryOptions;
-}
+/** Runs after every reset, in order: enterprises, the start seed, event wiring (see index.ts). */
+export type ResetHook = (core: EmulatorCore) => void;
 
-export class EmulatorCore {
+export class EmulatorCore implements EmulatorContext {
   readonly catalog: Catalog = loadCatalog();
   readonly faults = new Faults();
   readonly clock: Clock;
@@ -43,19 +38,29 @@ export class EmulatorCore {
   readonly defaultTokens: DefaultTokens;
   readonly apps: AppRegistry;
   readonly deliveries: EventDelivery;
+  readonly hosts: HostPolicy;
+  readonly requests = new RequestLog();
   oauth!: OAuthState;
   state!: EmulatorState;
   workspace!: WorkspaceInfo;
 
   constructor(
     clock: (() => number) | undefined,
-    private readonly initialSeed: unknown,
-    private readonly install: InstallOptions = {},
+    options: {
+      app?: AppOptions;
+      apps?: readonly AppOptions[];
+      events?: DeliveryOptions;
+      allowedHosts?: readonly string[];
+      outboundHosts?: readonly string[];
+    },
+    private readonly afterReset: readonly ResetHook[] = [],
   ) {
     this.clock = new Clock(clock);
-    this.apps = new AppRegistry(install.app, install.apps);
+    const names = (list: readonly string[] = []) => new Set(list.map((h) => h.toLowerCase()));
+    this.hosts = { control: names(options.allowedHosts), outbound: names(options.outboundHosts) };
+    this.apps = new AppRegistry(options.app, options.apps, this.hosts.outbound);
     this.app = this.apps.defaultApp;
-    this.deliveries = new EventDelivery(this.clock, install.events);
+    this.deliveries = new EventDelivery(this.clock, options.events, this.hosts.outbound);
     this.rateLimits = new RateLimits(this.clock);
     this.defaultTokens = {
       bot: makeTokenValue('bot', this.app.id),
@@ -76,9 +81,7 @@ export class EmulatorCore {
     this.rateLimits.reset();
     this.state = new EmulatorState(this.ids, this.clock, this.app);
     this.workspace = seedDefault(this.state, this.defaultTokens);
-    for (const spec of this.install.enterprises ?? []) addEnterprise(this, spec);
-    if (this.initialSeed !== undefined) this.seed(this.initialSeed);
-    this.state.onMessage = (message, channel) => deliverMessageEvents(this, message, channel);
+    for (const hook of this.afterReset) hook(this);
   }
 
   /** Throws SeedError for a spec it cannot apply. */
@@ -99,12 +102,21 @@ export class EmulatorCore {
     }
     const user = userId === undefined ? undefined : state.users.get(userId);
     if (user === undefined || user.teamId !== teamId) throw new SeedError(`unknown user ${String(userId)}`);
+    let scopes: string[];
+    try {
+      // '*' stands for every scope of the catalog for the kind, for running whole third-party suites.
+      scopes = request.scopes.includes('*')
+        ? methodRegistry().scopesOf(request.type)
+        : checkScopes(request.scopes, 'scopes');
+    } catch (error) {
+      throw new SeedError((error as Error).message);
+    }
     return state.issueToken({
       kind: request.type,
       teamId,
       userId: user.id,
       botId: request.type === 'bot' ? user.botId : undefined,
-      scopes: request.scopes,
+      scopes,
     });
   }
 

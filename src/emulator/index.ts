@@ -1,29 +1,68 @@
 // slackline/emulator: a local Slack for tests, benchmarks and `slackline emulator`.
 
-import type { AppOptions } from './apps.js';
-import { emulatorInfo } from './control.js';
-import { EmulatorCore, type TokenRequest } from './core.js';
-import type { DeliveryOptions } from './events-delivery.js';
-import type { FaultRule } from './faults.js';
-import { parseFaultRule } from './faults.js';
-import { fetchHandler } from './fetch-adapter.js';
-import { type InstallControls, installControls } from './install-api.js';
-import type { JsonObject } from './json.js';
-import type { Token } from './model.js';
-import { listen } from './node-server.js';
-import type { EnterpriseSpec } from './orgs.js';
-import type { RateLimits } from './rate-limits.js';
-import type { SeedResult, WorkspaceInfo } from './seed.js';
-import type { EmulatorState } from './state.js';
+import type { TokenRequest } from './context.js';
+import { type InstallControls, installControls } from './control/install-api.js';
+import { emulatorInfo } from './control/routes.js';
+import { EmulatorCore, type ResetHook } from './core.js';
+import type { DeliveryOptions } from './events/delivery.js';
+import { deliverMessageEvents } from './events/message-events.js';
+import { fetchHandler } from './http/fetch-adapter.js';
+import { listen } from './http/node-server.js';
+import type { AppOptions } from './model/apps.js';
+import type { JsonObject } from './model/json.js';
+import type { Token } from './model/model.js';
+import { addEnterprise, type EnterpriseSpec } from './model/orgs.js';
+import type { SeedResult, WorkspaceInfo } from './model/seed.js';
+import type { EmulatorState } from './model/state.js';
+import type { FaultRule } from './web-api/faults.js';
+import { parseFaultRule } from './web-api/faults.js';
+import type { MethodAuth } from './web-api/method-auth.js';
+import type { RateLimits } from './web-api/rate-limits.js';
+import { methodRegistry } from './web-api/registry.js';
+import type { LoggedRequest } from './web-api/request-log.js';
 
-export type { TokenRequest } from './core.js';
-export type { FaultKind, FaultRule } from './faults.js';
-export type * from './install-api.js';
-export type { Json, JsonObject } from './json.js';
-export type { Bot, Channel, ChannelKind, FileRecord, Message, Team, Token, TokenKind, User, View } from './model.js';
-export type { Limit, RateLimits } from './rate-limits.js';
-export type { SeedResult, WorkspaceInfo } from './seed.js';
-export type { EmulatorState } from './state.js';
+export type { TokenRequest } from './context.js';
+/** Every route of the control API under /_emulator/, as `METHOD path` (`* apps/` for any method below apps/). */
+export { controlRouteKeys } from './control/index.js';
+export type * from './control/install-api.js';
+export type { Json, JsonObject } from './model/json.js';
+export type {
+  Bot,
+  Channel,
+  ChannelKind,
+  FileRecord,
+  Message,
+  Team,
+  Token,
+  TokenKind,
+  User,
+  View,
+} from './model/model.js';
+export type { SeedResult, WorkspaceInfo } from './model/seed.js';
+export type { EmulatorState } from './model/state.js';
+export type { FaultKind, FaultRule } from './web-api/faults.js';
+export type { MethodAuth } from './web-api/method-auth.js';
+export type { Limit, RateLimits } from './web-api/rate-limits.js';
+export type { LoggedRequest } from './web-api/request-log.js';
+
+export interface MethodInfo {
+  readonly name: string;
+  readonly status: 'current' | 'deprecated' | 'retired' | 'undocumented';
+  /** What a caller must present: nothing, the app's client credentials, or a token of a kind with a scope. */
+  readonly auth: MethodAuth;
+  /** True when a handler models the method; false when it answers from the recorded samples. */
+  readonly modelled: boolean;
+}
+
+/** Every method the emulator serves, from its one registry (the dispatcher reads the same table). */
+export function emulatorMethods(): MethodInfo[] {
+  return [...methodRegistry().entries()].map((e) => ({
+    name: e.name,
+    status: e.spec.status,
+    auth: e.auth,
+    modelled: e.handler !== undefined,
+  }));
+}
 
 export interface EmulatorOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -49,6 +88,26 @@ export interface EmulatorOptions {
   enterprises?: EnterpriseSpec[];
   /** Event delivery: per-attempt timeout (default 3000 ms) and retry delays (default [0, 60000, 300000]). */
   events?: DeliveryOptions;
+  /**
+   * Host names the control API and the page answer besides loopback names (localhost, 127.0.0.1, ::1)
+   * and IP addresses, e.g. `['host.docker.internal']`. Any other Host is refused (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Host names the emulator may deliver events to besides loopback ones. An events URL on any other
+   * host is refused, so no control call can make the emulator request a machine of your network.
+   */
+  outboundHosts?: readonly string[];
+  /**
+   * Give the default bot, user and app tokens every scope the method catalog names for their kind (for
+   * running third-party test suites that call any method). Default false: the scopes of a typical app.
+   */
+  allScopes?: boolean;
+  /**
+   * How long a request (headers and body) may take to arrive; default 120000 ms, headers within 20000 ms
+   * at most. A slower sender gets 408 and its socket closed. Answers may take longer (the `hang` fault).
+   */
+  requestTimeoutMs?: number;
 }
 
 export interface Emulator {
@@ -76,6 +135,9 @@ export interface Emulator {
   clearFaults(): void;
   /** Back to the default workspace; tokens and IDs stay the same. */
   reset(): void;
+  /** The Web API requests from seq `since` on (the last 1000 are kept); `nextSeq` is the next one's seq. */
+  requests(since?: number): LoggedRequest[];
+  readonly nextRequestSeq: number;
   /** Apps, orgs, headless consent, and the logs of token exchanges and event deliveries. */
   readonly install: InstallControls;
   /** The emulator as a web-standard fetch handler. */
@@ -84,11 +146,33 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const core = new EmulatorCore(typeof options.clock === 'function' ? options.clock : undefined, options.seed, options);
+  // Wiring that the core must not import (orgs and events depend on it): run after every reset, in order.
+  const afterReset: ResetHook[] = [
+    (c) => {
+      for (const spec of options.enterprises ?? []) addEnterprise(c, spec);
+    },
+    (c) => {
+      if (options.seed !== undefined) c.seed(options.seed);
+    },
+    (c) => {
+      c.state.onMessage = (message, channel) => deliverMessageEvents(c, message, channel);
+    },
+    (c) => {
+      if (options.allScopes !== true) return;
+      for (const value of Object.values(c.defaultTokens)) {
+        const token = c.state.tokens.get(value);
+        if (token === undefined) continue;
+        token.scopes = methodRegistry().scopesOf(token.kind);
+        token.scopeSet = new Set(token.scopes);
+      }
+    },
+  ];
+  const core = new EmulatorCore(typeof options.clock === 'function' ? options.clock : undefined, options, afterReset);
   if (typeof options.clock === 'object') core.clock.setScale(options.clock.scale);
   core.rateLimits.enabled = options.rateLimits ?? false;
   const host = options.host ?? '127.0.0.1';
-  const server = options.listen === false ? undefined : await listen(core, options.port ?? 0, host);
+  const server =
+    options.listen === false ? undefined : await listen(core, options.port ?? 0, host, options.requestTimeoutMs);
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = server === undefined ? 'http://emulator.local/' : `http://${shownHost}:${server.port}/`;
   const info = emulatorInfo(core, url);
@@ -115,6 +199,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     addFault: (rule) => core.faults.add(parseFaultRule(rule)),
     clearFaults: () => core.faults.clear(),
     reset: () => core.reset(),
+    requests: (since) => core.requests.since(since),
+    get nextRequestSeq() {
+      return core.requests.nextSeq;
+    },
     install: installControls(core),
     fetch: (request) => fetchHandler(core, request),
     close: async () => {

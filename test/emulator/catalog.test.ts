@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Emulator, startEmulator, type TokenKind } from '../../src/emulator/index.js';
+import { type Emulator, emulatorMethods, startEmulator, type TokenKind } from '../../src/emulator/index.js';
 import { channelId } from './helpers.js';
 
 interface CatalogMethod {
@@ -19,22 +19,23 @@ const methods = (
   }
 ).methods;
 
-const NO_AUTH = new Set([
-  'api.test',
-  'oauth.access',
-  'oauth.v2.access',
-  'oauth.v2.exchange',
-  'oauth.v2.user.access',
-  'openid.connect.token',
-  'tooling.tokens.rotate',
-]);
-const APP_LEVEL = new Set(['apps.connections.open', 'apps.event.authorizations.list']);
+// The auth each method takes, from the emulator's own registry (no copy kept here).
+const authOf = new Map(emulatorMethods().map((m) => [m.name, m.auth]));
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn);
+  return [];
+}
 
 describe('emulator: every catalog method answers', () => {
   let emu: Emulator;
   let values: Record<string, string>;
+  let emulatorHost: string;
   before(async () => {
     emu = await startEmulator();
+    emulatorHost = new URL(emu.url).host;
     const general = channelId(emu, 'general');
     const posted = await fetch(`${emu.apiUrl}chat.postMessage`, {
       method: 'POST',
@@ -70,11 +71,11 @@ describe('emulator: every catalog method answers', () => {
   });
 
   function tokenFor(method: CatalogMethod): string | undefined {
-    if (NO_AUTH.has(method.name)) return undefined;
-    if (APP_LEVEL.has(method.name)) return emu.tokens.app;
-    const scopes = method.scopes ?? {};
-    const kind: TokenKind = scopes.bot ? 'bot' : scopes.user ? 'user' : scopes.configuration ? 'configuration' : 'bot';
-    const listed = scopes[kind] ?? [];
+    const auth = authOf.get(method.name);
+    assert.ok(auth, `${method.name} is not in the emulator's registry`);
+    if (auth.kind !== 'token') return undefined;
+    const kind: TokenKind = auth.tokens[0] ?? 'bot';
+    const listed = auth.scopes[kind] ?? [];
     return emu.issueToken({ type: kind, scopes: listed.length > 0 ? listed : ['chat:write'] });
   }
 
@@ -99,7 +100,14 @@ describe('emulator: every catalog method answers', () => {
       if (token !== undefined) headers.authorization = `Bearer ${token}`;
       const res = await fetch(`${emu.apiUrl}${method.name}`, { method: 'POST', headers, body: argsFor(method) });
       assert.equal(res.status, 200, `${method.name} answered HTTP ${res.status}`);
-      const body = (await res.json()) as { ok: unknown; error?: string };
+      const text = await res.text();
+      // Every URL in every answer leads to the emulator, never off the machine. (Object keys are
+      // names, such as OpenID's "https://slack.com/user_id" claims, not addresses: only values count.)
+      const foreign = stringsIn(JSON.parse(text))
+        .flatMap((v) => [...v.matchAll(/\b(?:https?|wss?):\/\/([^\s/?#"'<>|\\]*)/gi)].map((m) => m[1] ?? ''))
+        .filter((host) => host !== emulatorHost);
+      assert.deepEqual(foreign, [], `${method.name} answered URLs on other hosts`);
+      const body = JSON.parse(text) as { ok: unknown; error?: string };
       assert.equal(typeof body.ok, 'boolean', method.name);
       if (method.status === 'retired') {
         assert.equal(body.error, 'method_deprecated', method.name);
@@ -123,5 +131,22 @@ describe('emulator: every catalog method answers', () => {
     }
     // Most methods answer ok: the modelled ones with the values above, the others from samples.
     assert.ok(answeredOk > 250, `only ${answeredOk} methods answered ok`);
+  });
+
+  it('hands out WebSocket URLs on the emulator (apps.connections.open, rtm.connect)', async () => {
+    const cases: [string, string][] = [
+      ['apps.connections.open', emu.tokens.app],
+      ['rtm.connect', emu.tokens.bot],
+    ];
+    for (const [name, token] of cases) {
+      const res = await fetch(`${emu.apiUrl}${name}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await res.json()) as { ok: boolean; url: string };
+      assert.equal(body.ok, true, name);
+      assert.equal(new URL(body.url).protocol, 'ws:', name);
+      assert.equal(new URL(body.url).host, emulatorHost, name);
+    }
   });
 });

@@ -43,4 +43,24 @@ describe('emulator: slackline emulator --json', () => {
     }
     await assert.rejects(spawnEmulator(['--clock-scale', '0']), /exited early with 2/);
   });
+
+  it('--all-scopes prints tokens that hold every scope of the catalog for their kind', async () => {
+    const { child, info } = await spawnEmulator(['--all-scopes']);
+    try {
+      for (const [kind, token] of Object.entries(info.tokens)) {
+        const res = await fetch(`${info.apiUrl}auth.test`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const scopes = new Set((res.headers.get('x-oauth-scopes') ?? '').split(','));
+        const expected = kind === 'app' ? ['connections:write', 'authorizations:read'] : ['admin', 'chat:write'];
+        for (const scope of kind === 'user' ? [...expected, 'search:read'] : expected.slice(kind === 'bot' ? 1 : 0)) {
+          assert.ok(scopes.has(scope), `${kind} token lacks ${scope}`);
+        }
+        if (kind !== 'app') assert.ok(scopes.size > 50, `${kind} token has only ${scopes.size} scopes`);
+      }
+    } finally {
+      assert.equal(await stop(child), 0);
+    }
+  });
 });

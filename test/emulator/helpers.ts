@@ -44,11 +44,10 @@ export async function control(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
+  // The control API takes only JSON for anything that changes state (see control/guard.ts).
   const init: RequestInit = { method };
-  if (body !== undefined) {
-    init.headers = { 'content-type': 'application/json' };
-    init.body = JSON.stringify(body);
-  }
+  if (method !== 'GET' && method !== 'HEAD') init.headers = { 'content-type': 'application/json' };
+  if (body !== undefined) init.body = JSON.stringify(body);
   const res = await fetch(`${emu.url}_emulator/${path}`, init);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }

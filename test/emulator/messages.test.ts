@@ -147,10 +147,8 @@ describe('emulator: messages, threads and reactions', () => {
 
     const ts = String((await api(emu, 'chat.postMessage', { channel: general, text: 'p' })).body.ts);
     const link = await api(emu, 'chat.getPermalink', { channel: general, message_ts: ts });
-    assert.equal(
-      link.body.permalink,
-      `https://${emu.workspace.domain}.slack.com/archives/${general}/p${ts.replace('.', '')}`,
-    );
+    // The permalink leads to the emulator, never to a real Slack host.
+    assert.equal(link.body.permalink, `${emu.url}archives/${general}/p${ts.replace('.', '')}`);
     assert.equal(
       (await api(emu, 'chat.getPermalink', { channel: general, message_ts: '1.000003' })).body.error,
       'message_not_found',

@@ -96,7 +96,7 @@ export interface Received {
 
 /** A local app server for events: `answer` decides each reply (status, delay in ms). */
 export async function receiver(
-  answer: (n: number) => { status: number; delayMs?: number } = () => ({ status: 200 }),
+  answer: (n: number) => { status: number; delayMs?: number; echoChallenge?: boolean } = () => ({ status: 200 }),
 ): Promise<{ url: string; received: Received[]; close(): Promise<void>; server: Server }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
@@ -104,9 +104,14 @@ export async function receiver(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const { status, delayMs } = answer(received.length);
+      const { status, delayMs, echoChallenge = true } = answer(received.length);
+      // A real app answers url_verification with the challenge; `echoChallenge: false` plays one that does not.
+      const text = Buffer.concat(chunks).toString('utf8');
+      const challenge = text.includes('"url_verification"')
+        ? (JSON.parse(text) as { challenge: string }).challenge
+        : '';
       const send = () => {
-        if (!res.destroyed) res.writeHead(status).end();
+        if (!res.destroyed) res.writeHead(status).end(echoChallenge ? challenge : '');
       };
       if (delayMs === undefined) send();
       else setTimeout(send, delayMs).unref();

@@ -16,7 +16,11 @@ before(async () => {
 after(() => h.close());
 
 async function deliver(body: object) {
-  const res = await fetch(`${h.emulator.url}_emulator/events`, { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(`${h.emulator.url}_emulator/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(res.status, 200, await res.clone().text());
   await h.emulator.install.deliveriesIdle();
   return h.emulator.install.deliveries().at(-1);

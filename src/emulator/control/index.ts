@@ -1,0 +1,16 @@
+// The control API: every surface's routes behind the one router.
+import { appRoute, installRoutes } from './install-routes.js';
+import { controlRouter } from './router.js';
+import { coreRoutes } from './routes.js';
+
+const tables = {
+  exact: { ...coreRoutes, ...installRoutes },
+  prefixed: { 'apps/': appRoute },
+};
+
+export const handleControl = controlRouter(tables);
+
+/** Every control route as `METHOD path` (prefix routes as `* apps/`), for docs and the fuzz test. */
+export function controlRouteKeys(): string[] {
+  return [...Object.keys(tables.exact), ...Object.keys(tables.prefixed).map((p) => `* ${p}`)];
+}

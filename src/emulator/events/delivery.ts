@@ -1,0 +1,237 @@
+// Delivers Events API payloads to an app's events URL the way Slack does: a signed JSON POST
+// (X-Slack-Signature v0 over `v0:{ts}:{body}`), an answer expected within 3 s, and up to 3 retries
+// (immediately, after 1 minute, after 5 minutes) marked with X-Slack-Retry-Num and X-Slack-Retry-Reason.
+import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { AppConfig } from '../model/apps.js';
+import type { Clock } from '../model/clock.js';
+import { outboundAllowed } from '../model/hosts.js';
+import { randomAlnum } from '../model/ids.js';
+import { isObject, type JsonObject, tryParseJson } from '../model/json.js';
+
+export interface DeliveryOptions {
+  /** How long an attempt may take before it counts as http_timeout; default 3000 ms. */
+  timeoutMs?: number;
+  /** Delay before each retry; default [0, 60000, 300000] (Slack's schedule), [] disables retries. */
+  retryDelaysMs?: readonly number[];
+}
+
+export interface DeliveryAttempt {
+  retry_num: number;
+  at: number;
+  status: number | null;
+  /**
+   * Why the attempt failed: http_timeout, http_error, connection_failed, forbidden_host, or challenge_failed
+   * (a url_verification answered without the challenge); null when it succeeded.
+   */
+  reason: string | null;
+}
+
+export interface DeliveryRecord {
+  event_id: string;
+  type: string;
+  app_id: string;
+  team_id: string | null;
+  url: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: DeliveryAttempt[];
+  body: JsonObject;
+  /** 'form' for ssl_check, which Slack sends form-encoded; 'json' for everything else. */
+  encoding: 'json' | 'form';
+}
+
+const MAX_RECORDS = 10_000;
+
+function signature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export function newEventId(): string {
+  return `Ev0${randomAlnum(9).toUpperCase()}`;
+}
+
+interface AttemptResult {
+  status: number | null;
+  noRetry: boolean;
+  reason: string | null;
+}
+
+/** How much of an app's answer is read: enough for a challenge echo. */
+const MAX_ANSWER = 64 * 1024;
+
+/** The answer carries the challenge as Slack accepts it: plain text, JSON `{challenge}`, or a form field. */
+function echoes(answer: string, challenge: string): boolean {
+  const text = answer.trim();
+  if (text === challenge) return true;
+  const parsed = tryParseJson(text);
+  if (isObject(parsed) && parsed.challenge === challenge) return true;
+  return new URLSearchParams(text).get('challenge') === challenge;
+}
+
+function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  challenge: string | undefined,
+): Promise<AttemptResult> {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    let done = false;
+    const finish = (result: AttemptResult) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve(result);
+    };
+    const req = send(target, { method: 'POST', headers, agent: false, signal }, (res) => {
+      const status = res.statusCode ?? 0;
+      const noRetry = res.headers['x-slack-no-retry'] === '1';
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_ANSWER) chunks.push(chunk);
+      });
+      res.on('error', () => finish({ status: null, noRetry: false, reason: 'connection_failed' }));
+      res.on('end', () => {
+        const ok = status >= 200 && status < 300;
+        if (ok && challenge !== undefined && !echoes(Buffer.concat(chunks).toString('utf8'), challenge)) {
+          // Slack refuses a request URL that does not answer with the challenge, and does not retry.
+          finish({ status, noRetry: true, reason: 'challenge_failed' });
+          return;
+        }
+        finish({ status, noRetry, reason: ok ? null : 'http_error' });
+      });
+    });
+    const timer = setTimeout(() => finish({ status: null, noRetry: false, reason: 'http_timeout' }), timeoutMs);
+    req.on('error', () => finish({ status: null, noRetry: false, reason: 'connection_failed' }));
+    req.end(body);
+  });
+}
+
+function challengeOf(record: DeliveryRecord): string | undefined {
+  const challenge = record.body.challenge;
+  return record.type === 'url_verification' && typeof challenge === 'string' ? challenge : undefined;
+}
+
+export class EventDelivery {
+  private readonly records: DeliveryRecord[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly waiters = new Set<() => void>();
+  private pending = 0;
+  private generation = 0;
+  private abort = new AbortController();
+  private readonly timeoutMs: number;
+  private readonly retryDelays: readonly number[];
+
+  constructor(
+    private readonly clock: Clock,
+    options: DeliveryOptions = {},
+    /** Hosts besides loopback that may be called (see model/hosts.ts). */
+    private readonly outbound: ReadonlySet<string> = new Set(),
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 3000;
+    this.retryDelays = options.retryDelaysMs ?? [0, 60_000, 300_000];
+  }
+
+  /** Queues a payload for the app's events URL; undefined when the app has none. */
+  send(
+    app: AppConfig,
+    body: JsonObject,
+    type: string,
+    teamId: string | null,
+    encoding: 'json' | 'form' = 'json',
+  ): DeliveryRecord | undefined {
+    const url = app.eventsUrl;
+    if (url === undefined) return undefined;
+    const eventId = typeof body.event_id === 'string' ? body.event_id : '';
+    const record: DeliveryRecord = {
+      event_id: eventId,
+      type,
+      app_id: app.id,
+      team_id: teamId,
+      url,
+      state: 'pending',
+      attempts: [],
+      body,
+      encoding,
+    };
+    if (this.records.length >= MAX_RECORDS) this.records.shift();
+    this.records.push(record);
+    this.pending += 1;
+    void this.attempt(app, record, 0, null, this.generation);
+    return record;
+  }
+
+  private async attempt(app: AppConfig, record: DeliveryRecord, retryNum: number, reason: string | null, gen: number) {
+    const text =
+      record.encoding === 'form'
+        ? new URLSearchParams(Object.entries(record.body).map(([k, v]): [string, string] => [k, String(v)])).toString()
+        : JSON.stringify(record.body);
+    const ts = this.clock.seconds();
+    const headers: Record<string, string> = {
+      'content-type': record.encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json',
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': signature(app.signingSecret, ts, text),
+    };
+    if (retryNum > 0) {
+      headers['x-slack-retry-num'] = String(retryNum);
+      headers['x-slack-retry-reason'] = reason ?? 'http_error';
+    }
+    const at = this.clock.now();
+    // Checked when the URL was set too; checked again here so that no path can reach another machine.
+    const result = outboundAllowed(new URL(record.url), this.outbound)
+      ? await post(record.url, headers, text, this.timeoutMs, this.abort.signal, challengeOf(record))
+      : { status: null, noRetry: true, reason: 'forbidden_host' };
+    if (gen !== this.generation) return;
+    record.attempts.push({ retry_num: retryNum, at, status: result.status, reason: result.reason });
+    const delay = this.retryDelays[retryNum];
+    if (result.reason === null || result.noRetry || delay === undefined) {
+      record.state = result.reason === null ? 'delivered' : 'failed';
+      this.settle();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.attempt(app, record, retryNum + 1, result.reason, gen);
+    }, delay);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private settle(): void {
+    this.pending -= 1;
+    if (this.pending > 0) return;
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
+  }
+
+  list(): DeliveryRecord[] {
+    return [...this.records];
+  }
+
+  /** Resolves once no delivery is pending (retries included). */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.add(resolve));
+  }
+
+  /** Forgets the log and cancels pending retries (reset and close). */
+  clear(): void {
+    this.generation += 1;
+    this.abort.abort();
+    this.abort = new AbortController();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.records.length = 0;
+    this.pending = 0;
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
+  }
+}
