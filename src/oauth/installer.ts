@@ -64,7 +64,7 @@ export interface OAuthInstallerOptions extends Common {
    */
   onInstalled?: (installation: NewInstallation) => unknown;
   /** Token rotation timing (rotation itself follows the tokens: only expiring ones are refreshed). */
-  tokenRotation?: Pick<RotationOptions, 'marginMs' | 'jitterMs' | 'retryAfterMs'>;
+  tokenRotation?: Pick<RotationOptions, 'marginMs' | 'jitterMs' | 'retryAfterMs' | 'leaseWaitMs'>;
   /** PKCE (off by default: Slack turns an app that uses it into a public client for good). */
   pkce?: boolean;
 }
@@ -219,9 +219,10 @@ export class Installer {
       });
       installation = installationFromOAuth(answer as unknown as Record<string, unknown>, this.#clock);
     } catch (err) {
-      return err instanceof PlatformError || err instanceof InvalidResponseError
-        ? this.#fail(400, 'slack_error', clear)
-        : this.#fail(502, 'exchange_failed', clear);
+      if (err instanceof PlatformError) return this.#fail(400, 'slack_error', clear, err, { slackError: err.error });
+      if (err instanceof InvalidResponseError) return this.#fail(502, 'exchange_invalid', clear, err);
+      const unreachable = err instanceof RequestError || err instanceof HTTPError || err instanceof RateLimitedError;
+      return this.#fail(unreachable ? 502 : 500, unreachable ? 'exchange_failed' : 'internal_error', clear, err);
     }
     try {
       await o.installationStore.save(installation);
