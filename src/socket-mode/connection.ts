@@ -2,14 +2,29 @@
 // The health check runs both ways: we ping every `pingIntervalMs`, and a connection from which
 // nothing (no frame, no pong) has arrived for `pongTimeoutMs` after a ping is stale and terminated,
 // so a half-open TCP connection is found in seconds instead of when the OS gives up.
-import type { WebSocket as WsSocket } from 'ws';
 import type { Hello } from './types.js';
+
+/**
+ * The part of the `ws` package's client WebSocket this client uses, described structurally so the
+ * published types compile without `ws`'s types installed. `ws`'s WebSocket class satisfies it.
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  on(event: 'message', listener: (data: { toString(): string }, isBinary: boolean) => void): unknown;
+  on(event: 'close', listener: (code: number) => void): unknown;
+  on(event: 'ping' | 'pong' | 'error', listener: () => void): unknown;
+  removeAllListeners(event: string): unknown;
+  send(data: string): void;
+  ping(): void;
+  close(code?: number): void;
+  terminate(): void;
+}
 
 /** The `ws` package's WebSocket class (or anything with the same client API). */
 export type WebSocketClass = new (
   url: string,
   options?: { maxPayload?: number; handshakeTimeout?: number },
-) => WsSocket;
+) => WebSocketLike;
 
 export interface ConnectionOptions {
   WebSocket: WebSocketClass;
@@ -31,7 +46,7 @@ let nextId = 1;
 
 export class Connection {
   readonly id = nextId++;
-  readonly #ws: WsSocket;
+  readonly #ws: WebSocketLike;
   readonly #options: ConnectionOptions;
   readonly #handlers: ConnectionHandlers;
   #greeted = false;

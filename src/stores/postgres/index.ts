@@ -20,8 +20,10 @@ import {
 } from '../../oauth/rows.js';
 import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
+import type { PostgresPool } from './pool.js';
 
 export { DriverMissingError, LeaseTimeoutError, StoreErrorCode, StoreUnreachableError } from '../../oauth/errors.js';
+export type { PostgresPool, PostgresPoolClient } from './pool.js';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -66,7 +68,9 @@ export interface PostgresOptions {
 
 /** One pool and the migrations, shared by the installation and state stores of one process. */
 export class PostgresDatabase {
-  readonly pool: pg.Pool;
+  /** The driver's pool (a pg `Pool`): for your own queries on the same connections. */
+  readonly pool: PostgresPool;
+  readonly #pool: pg.Pool;
   readonly schema: string;
   #ready: Promise<void> | undefined;
 
@@ -75,17 +79,18 @@ export class PostgresDatabase {
     if (!IDENT.test(this.schema)) throw new InvalidArgumentError('schema must be a lower-case SQL identifier');
     const timeout = options.connectionTimeoutMs ?? 10_000;
     if (!(timeout > 0)) throw new InvalidArgumentError('connectionTimeoutMs must be a positive number of ms');
-    this.pool = new (loadDriver<typeof pg>('pg', '8.x').Pool)({
+    this.#pool = new (loadDriver<typeof pg>('pg', '8.x').Pool)({
       connectionString: options.connectionString,
       max: options.max ?? 10,
       connectionTimeoutMillis: timeout,
     });
-    this.pool.on('error', () => {}); // an idle client lost its connection; the next query reconnects
+    this.#pool.on('error', () => {}); // an idle client lost its connection; the next query reconnects
+    this.pool = this.#pool;
   }
 
   ready(): Promise<void> {
     this.#ready ??= (async () => {
-      const client = await this.pool.connect();
+      const client = await this.#pool.connect();
       try {
         await client.query('BEGIN');
         await client.query("SELECT pg_advisory_xact_lock(hashtext('slackline_migrations'))");
@@ -102,13 +107,13 @@ export class PostgresDatabase {
     return this.#ready;
   }
 
-  async query<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
+  async query<T extends object>(text: string, values: unknown[]): Promise<T[]> {
     await this.ready();
-    return (await this.pool.query<T>(text.replaceAll('$schema', this.schema), values)).rows;
+    return (await this.#pool.query(text.replaceAll('$schema', this.schema), values)).rows as T[];
   }
 
   close(): Promise<void> {
-    return this.pool.end();
+    return this.#pool.end();
   }
 }
 

@@ -18,9 +18,12 @@ import {
 } from '../../oauth/rows.js';
 import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
+import { driverHandle } from './driver-handle.js';
+import type { SqliteHandle } from './handle.js';
 import { SqliteLeases } from './lease.js';
 
 export { DriverMissingError, LeaseTimeoutError, StoreErrorCode, StoreUnreachableError } from '../../oauth/errors.js';
+export type { SqliteHandle, SqliteStatement } from './handle.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS slackline_installations (
@@ -45,7 +48,7 @@ CREATE TABLE IF NOT EXISTS slackline_event_ids (
 `;
 
 /** Opens (and creates) the database; `path` may be ':memory:'. */
-export function openSqlite(path: string): Database.Database {
+export function openSqlite(path: string): SqliteHandle {
   const Driver = loadDriver<typeof Database>('better-sqlite3', '12.x');
   const db = new Driver(path);
   db.pragma('journal_mode = WAL');
@@ -66,11 +69,14 @@ export class SqliteRowBackend implements RowBackend {
   readonly #deleteUsers: Database.Statement<[string, string]>;
   readonly #deleteAll: Database.Statement<[string, string]>;
   readonly #leases: SqliteLeases;
+  private readonly db: Database.Database;
 
   constructor(
-    private readonly db: Database.Database,
+    handle: SqliteHandle,
     private readonly owned = false,
   ) {
+    const db = driverHandle(handle);
+    this.db = db;
     const upsert = db.prepare<
       [string, string, string, string | null, string, string, number, number],
       { installed_at: number; version: number }
@@ -185,7 +191,7 @@ export interface SqliteStoreOptions {
 
 export class SqliteInstallationStore extends RowInstallationStore {
   /** `database`: a path (opened and closed by the store) or an open better-sqlite3 handle (shared). */
-  constructor(database: string | Database.Database, options: SqliteStoreOptions) {
+  constructor(database: string | SqliteHandle, options: SqliteStoreOptions) {
     const owned = typeof database === 'string';
     super(new SqliteRowBackend(owned ? openSqlite(database) : database, owned), options);
   }
@@ -200,10 +206,10 @@ export class SqliteStateStore implements StateStore {
   readonly #clock: Clock;
   #puts = 0;
 
-  constructor(database: string | Database.Database, options: { clock?: Clock } = {}) {
+  constructor(database: string | SqliteHandle, options: { clock?: Clock } = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#owned = typeof database === 'string';
-    this.#db = typeof database === 'string' ? openSqlite(database) : database;
+    this.#db = driverHandle(typeof database === 'string' ? openSqlite(database) : database);
     this.#put = this.#db.prepare('INSERT INTO slackline_oauth_states VALUES (?, ?, ?)');
     this.#consume = this.#db.prepare('DELETE FROM slackline_oauth_states WHERE state = ? RETURNING expires_at, data');
     this.#purge = this.#db.prepare('DELETE FROM slackline_oauth_states WHERE expires_at < ?');
@@ -235,9 +241,9 @@ export class SqliteDedupeStore implements EventDedupeStore {
   readonly #purge: Database.Statement<[number]>;
   #claims = 0;
 
-  constructor(database: string | Database.Database) {
+  constructor(database: string | SqliteHandle) {
     this.#owned = typeof database === 'string';
-    this.#db = typeof database === 'string' ? openSqlite(database) : database;
+    this.#db = driverHandle(typeof database === 'string' ? openSqlite(database) : database);
     this.#claim = this.#db.prepare(
       `INSERT INTO slackline_event_ids VALUES (?, ?) ON CONFLICT (event_id) DO UPDATE SET expires_at = excluded.expires_at
        WHERE slackline_event_ids.expires_at <= ? RETURNING event_id`,
