@@ -52,9 +52,6 @@ export interface HttpCoreOptions {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
 const SNIPPET_CHARS = 512;
-// Redacted before it is cut, so a secret across the cut is still whole when the redactor sees it;
-// the window bounds the work on a huge body and is far longer than any secret.
-const SNIPPET_WINDOW_BYTES = 64 * 1024;
 
 function checkMs(name: string, value: number | undefined): void {
   if (value !== undefined && !(value > 0 && value <= MAX_TIMER_MS)) {

@@ -3,11 +3,11 @@
 //
 // The default is node:http(s) with keep-alive agents: on Node 20 it runs several times faster than
 // the built-in fetch at a fraction of the CPU (see bench/). `fetchTransport` serves other runtimes.
-import http from 'node:http';
+import type http from 'node:http';
 import type https from 'node:https';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { onAbort } from './abort.js';
 import { RequestError } from './errors.js';
 import type { HttpMethod } from './retry.js';
@@ -61,6 +61,18 @@ const loadHttps = (): typeof https => {
   httpsModule ??= require('node:https') as typeof https;
   return httpsModule;
 };
+// node:http and node:stream load when the first transport is made, not when the door is imported
+// (a cold `import('slackline/web')` then costs little more than bare node; measured in bench/).
+let httpModule: typeof http | undefined;
+const loadHttp = (): typeof http => {
+  httpModule ??= require('node:http') as typeof http;
+  return httpModule;
+};
+let readableClass: typeof Readable | undefined;
+const loadReadable = (): typeof Readable => {
+  readableClass ??= (require('node:stream') as typeof import('node:stream')).Readable;
+  return readableClass;
+};
 export const DEFAULT_IDLE_TIMEOUT_MS = 4_000;
 
 type FailureReason = 'network' | 'aborted' | 'timeout' | 'body_too_large';
@@ -113,6 +125,8 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   const pool = { keepAlive: true, maxSockets, scheduling: 'lifo' } as const;
   // https is loaded on the first https request: importing the client costs less, and a client that
   // only talks to a local emulator never loads TLS.
+  const http = loadHttp();
+  const Readable = loadReadable();
   const httpAgent = options.httpAgent ?? closeWhenIdle(new http.Agent(pool), idleMs);
   let httpsAgent = options.httpsAgent;
 
@@ -229,6 +243,7 @@ const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
  * compressed answer cannot inflate into gigabytes first.
  */
 export function fetchTransport(fetchImpl: typeof fetch, maxResponseBytes = DEFAULT_MAX_RESPONSE): Transport {
+  const Readable = loadReadable();
   return {
     async send({ url, method, headers, body, timeoutMs, signal: outer }) {
       const signal = outer ? AbortSignal.any([outer, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
