@@ -95,3 +95,4 @@ http.on('upgrade', (req, socket, head) => {
   if (!server.upgrade(req, socket, head)) socket.destroy();
 });
 http.listen(0, '127.0.0.1', () => console.log((http.address() as AddressInfo).port));
+process.on('SIGTERM', () => process.exit(0));

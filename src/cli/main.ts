@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { apiCommand } from './api.js';
 import { devCommand } from './dev.js';
+import { doctorCommand } from './doctor.js';
 import { emulatorCommand } from './emulator.js';
 import { installationsCommand } from './installations.js';
 import { keysCommand } from './keys.js';
@@ -24,6 +25,9 @@ commands:
   api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--team T...] [--api-url URL]
                       call any Web API method with a token from the environment (SLACK_BOT_TOKEN)
                       or, with --team, the stored installation's bot token
+  doctor [--scan DIR]
+                      check the configuration (tokens, keys, store, redirect URL); --scan finds
+                      secrets written into source files
   emulator [--port N] [--host H] [--json] [--rate-limits] [--clock-scale X]
                       start the local Slack emulator
 
@@ -33,6 +37,7 @@ slackline <command> --help says more; slackline --version prints the version.
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   api: apiCommand,
   dev: devCommand,
+  doctor: doctorCommand,
   emulator: emulatorCommand,
   installations: installationsCommand,
   keys: keysCommand,

@@ -150,6 +150,31 @@ export class RowInstallationStore implements RotatingInstallationStore {
     }
   }
 
+  /**
+   * How the stored rows are sealed: how many under each key id, and which do not open with the
+   * current key ring (a missing or wrong key). Reads every row; decrypts each once; writes nothing.
+   */
+  async sealingReport(): Promise<SealingReport> {
+    const report: SealingReport = { rows: 0, byKeyId: {}, unreadable: [] };
+    let after: RowKey | undefined;
+    for (;;) {
+      const rows = await this.#backend.listAll(after, 500);
+      if (rows.length === 0) return report;
+      for (const row of rows) {
+        report.rows++;
+        const kid = KeyRing.keyIdOf(row.secrets) ?? '(none)';
+        report.byKeyId[kid] = (report.byKeyId[kid] ?? 0) + 1;
+        try {
+          this.#codec.credentialsOf(row);
+        } catch (error) {
+          report.unreadable.push({ enterpriseId: row.enterpriseId, teamId: row.teamId, userId: row.userId, error });
+        }
+      }
+      const last = rows[rows.length - 1] as Row;
+      after = { enterpriseId: last.enterpriseId, teamId: last.teamId, userId: last.userId };
+    }
+  }
+
   #stale(row: Row): boolean {
     return KeyRing.keyIdOf(row.secrets) !== this.#codec.keys.currentKeyId;
   }
@@ -225,4 +250,12 @@ function decodeCursor(cursor: string) {
     // fall through
   }
   throw new InvalidArgumentError('invalid list cursor');
+}
+
+export interface SealingReport {
+  rows: number;
+  /** Rows per key id their tokens are sealed under. */
+  byKeyId: Record<string, number>;
+  /** Rows whose tokens do not open with the key ring (row keys as stored: '' for none). */
+  unreadable: { enterpriseId: string; teamId: string; userId: string; error: unknown }[];
 }
