@@ -38,14 +38,65 @@ export async function keysCommand(argv: string[]): Promise<number> {
   return 2;
 }
 
-/** Seals every stored row again under the current key: `keys rotate` and `installations reseal`. */
+/**
+ * Seals every stored row again under the current key: `keys rotate` and `installations reseal`.
+ * Safe while serve processes run (each row is rewritten under its refresh lease, only if it did not
+ * move) and resumable: a run stopped halfway is finished by running it again (rows already under
+ * the current key are skipped). Then it says whether the older keys can be dropped.
+ */
 export async function resealAll(): Promise<number> {
   const stores = await openStores();
   try {
-    const count = await stores.installations.reseal();
+    const before = await stores.installations.sealingReport();
+    const stale = before.rows - (before.byKeyId[stores.keyId] ?? 0);
+    const progress = progressLine(stale);
+    const count = await stores.installations.reseal({
+      onProgress: ({ resealed }) => progress.update(resealed),
+    });
+    progress.done();
     process.stdout.write(`resealed ${count} row(s) under key '${stores.keyId}'\n`);
+    const after = await stores.installations.sealingReport();
+    const left = Object.entries(after.byKeyId).filter(([kid]) => kid !== stores.keyId);
+    if (after.unreadable.length > 0) {
+      process.stdout.write(
+        `${after.unreadable.length} row(s) do not open with these keys: keep every key until they are fixed\n`,
+      );
+      return 1;
+    }
+    if (left.length > 0) {
+      const list = left.map(([kid, n]) => `${n} under '${kid}'`).join(', ');
+      process.stdout.write(`${list} (written meanwhile): run 'slackline keys rotate' again\n`);
+      return 1;
+    }
+    process.stdout.write(
+      `every row is sealed under '${stores.keyId}': the other keys can be dropped from SLACKLINE_ENCRYPTION_KEYS\n`,
+    );
     return 0;
   } finally {
     await stores.close();
   }
+}
+
+/** Progress on stderr: a line that updates in place on a terminal, a line per 10% otherwise. */
+function progressLine(total: number): { update(done: number): void; done(): void } {
+  const tty = process.stderr.isTTY === true;
+  let lastTenth = -1;
+  let shown = 0;
+  return {
+    update(done) {
+      shown = done;
+      if (total === 0) return;
+      if (tty) process.stderr.write(`\rre-sealing: ${done}/${total} rows (${Math.floor((done / total) * 100)}%)`);
+      else {
+        const tenth = Math.floor((done / total) * 10);
+        if (tenth > lastTenth) {
+          lastTenth = tenth;
+          process.stderr.write(`re-sealing: ${done}/${total} rows\n`);
+        }
+      }
+    },
+    done() {
+      if (tty && total > 0) process.stderr.write(`\rre-sealing: ${shown}/${total} rows (100%)\n`);
+    },
+  };
 }

@@ -22,7 +22,14 @@ export {
 export { FileInstallationStore, fileRowBackend, MemoryInstallationStore, MemoryRowBackend } from './memory-store.js';
 export { defaultPages, escapeHtml, FailureReason, type InstallPageContext, type Pages } from './pages.js';
 export { type RotationOptions, TokenRefreshError, type TokenRefreshErrorCode } from './rotation.js';
-export { LEASE_MS, type LeaseWaitOptions, RowInstallationStore, type RowStoreOptions } from './row-store.js';
+export {
+  LEASE_MS,
+  type LeaseWaitOptions,
+  type ResealOptions,
+  RowInstallationStore,
+  type RowStoreOptions,
+  type SealingReport,
+} from './row-store.js';
 export type { NewRow, RotatedTokens, Row, RowBackend, RowKey } from './rows.js';
 export { generateState, isWellFormedState, MemoryStateStore, STATE_TTL_MS, StateCookie } from './state.js';
 export type * from './types.js';

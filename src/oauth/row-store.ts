@@ -46,6 +46,11 @@ export interface LeaseWaitOptions {
   waitMs?: number | undefined;
 }
 
+export interface ResealOptions extends LeaseWaitOptions {
+  /** Called after each row is looked at (rows seen, rows rewritten so far). */
+  onProgress?: ((progress: { seen: number; resealed: number }) => void) | undefined;
+}
+
 export class RowInstallationStore implements RotatingInstallationStore {
   readonly #backend: RowBackend;
   readonly #codec: RowCodec;
@@ -138,13 +143,17 @@ export class RowInstallationStore implements RotatingInstallationStore {
    * lease, only if its version did not move (a row that moved is tried again), so a refresh running
    * in another process is never undone. Returns how many rows were rewritten.
    */
-  async reseal(options: LeaseWaitOptions = {}): Promise<number> {
+  async reseal(options: ResealOptions = {}): Promise<number> {
     let count = 0;
+    let seen = 0;
     let after: RowKey | undefined;
     for (;;) {
       const rows = await this.#backend.listAll(after, 500);
       if (rows.length === 0) return count;
-      for (const r of rows) if (this.#stale(r)) count += await this.#resealOne(r, options);
+      for (const r of rows) {
+        if (this.#stale(r)) count += await this.#resealOne(r, options);
+        options.onProgress?.({ seen: ++seen, resealed: count });
+      }
       const last = rows[rows.length - 1] as Row;
       after = { enterpriseId: last.enterpriseId, teamId: last.teamId, userId: last.userId };
     }

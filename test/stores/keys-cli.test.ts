@@ -33,6 +33,10 @@ test('keys generate prints fresh, accepted entries; keys rotate re-seals; a weak
     const rotated = await runCli(['keys', 'rotate'], env);
     assert.equal(rotated.code, 0, rotated.stderr);
     assert.match(rotated.stdout, /resealed 1 row\(s\) under key 'next'/);
+    assert.match(rotated.stdout, /every row is sealed under 'next': the other keys can be dropped/);
+    assert.match(rotated.stderr, /re-sealing: 1\/1 rows/);
+    const again = await runCli(['keys', 'rotate'], env); // resumable: a second run finds nothing left
+    assert.match(again.stdout, /resealed 0 row\(s\)/);
     const after = new SqliteInstallationStore(db, { keys: KeyRing.parse(newSpec) }); // the old key dropped
     assert.equal(
       (await after.findBot({ enterpriseId: null, teamId: 'T0K1', isEnterpriseInstall: false }))?.bot?.token,
