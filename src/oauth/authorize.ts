@@ -5,9 +5,9 @@ import { onAbort } from '../http/abort.js';
 import { type Clock, systemClock } from '../http/clock.js';
 import { RequestError } from '../http/errors.js';
 import type { WebClient } from '../web/client.js';
-import { AuthorizationError } from './errors.js';
+import { AuthorizationError, OAuthErrorCode } from './errors.js';
 import { hideSecrets } from './inspect.js';
-import { type RotationOptions, Rotator } from './rotation.js';
+import { type RotationOptions, Rotator, TokenRefreshError } from './rotation.js';
 import { keyOf } from './rows.js';
 import type {
   Installation,
@@ -113,6 +113,15 @@ export class InstallationAuthority {
   async #read(store: InstallationStore, query: InstallationQuery, key: string): Promise<AuthorizeResult> {
     const generation = this.#generation;
     let inst = await store.findInstallation(query);
+    if (inst?.needsReinstall !== undefined) {
+      // Slack refused this installation's refresh before: asking again cannot help, only a reinstall.
+      throw new TokenRefreshError(
+        OAuthErrorCode.NeedsReinstall,
+        query.enterpriseId ?? null,
+        query.teamId ?? null,
+        inst.needsReinstall.reason,
+      );
+    }
     if (inst !== undefined && (await this.#rotator?.refreshDue(query, inst))?.due === true) {
       this.#dropCached(query); // other users' entries of this team hold the old bot token
       inst = await store.findInstallation(query);

@@ -8,6 +8,8 @@ export const OAuthErrorCode = {
   NoInstallation: 'slackline_no_installation',
   RefreshRejected: 'slackline_refresh_rejected',
   RefreshFailed: 'slackline_refresh_failed',
+  /** Slack refused an earlier refresh: the installation is marked and must be installed again. */
+  NeedsReinstall: 'slackline_needs_reinstall',
   StateStoreFull: 'slackline_state_store_full',
 } as const;
 export type OAuthErrorCode = (typeof OAuthErrorCode)[keyof typeof OAuthErrorCode];

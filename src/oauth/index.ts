@@ -21,7 +21,12 @@ export {
 } from './installer.js';
 export { FileInstallationStore, fileRowBackend, MemoryInstallationStore, MemoryRowBackend } from './memory-store.js';
 export { defaultPages, escapeHtml, FailureReason, type InstallPageContext, type Pages } from './pages.js';
-export { type RotationOptions, TokenRefreshError, type TokenRefreshErrorCode } from './rotation.js';
+export {
+  type NeedsReinstallEvent,
+  type RotationOptions,
+  TokenRefreshError,
+  type TokenRefreshErrorCode,
+} from './rotation.js';
 export {
   LEASE_MS,
   type LeaseWaitOptions,

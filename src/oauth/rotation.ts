@@ -33,9 +33,28 @@ export interface RotationOptions {
    * current token is answered while it works, else TokenRefreshError 'slackline_refresh_failed'.
    */
   leaseWaitMs?: number;
+  /**
+   * Called once, in the process that saw it, when Slack refuses a refresh: the installation is then
+   * marked `needsReinstall` and authorize() answers TokenRefreshError 'slackline_needs_reinstall' at
+   * once (Slack is not asked again) until the workspace installs the app again. A failure of the hook
+   * is ignored.
+   */
+  onNeedsReinstall?: (event: NeedsReinstallEvent) => unknown;
 }
 
-export type TokenRefreshErrorCode = typeof OAuthErrorCode.RefreshRejected | typeof OAuthErrorCode.RefreshFailed;
+export interface NeedsReinstallEvent {
+  enterpriseId: string | null;
+  teamId: string | null;
+  /** The user whose token it was; undefined for the bot token. */
+  userId: string | undefined;
+  /** Slack's error. */
+  reason: string;
+}
+
+export type TokenRefreshErrorCode =
+  | typeof OAuthErrorCode.RefreshRejected
+  | typeof OAuthErrorCode.RefreshFailed
+  | typeof OAuthErrorCode.NeedsReinstall;
 
 export class TokenRefreshError extends SlacklineError {
   declare readonly code: TokenRefreshErrorCode;
@@ -49,12 +68,14 @@ export class TokenRefreshError extends SlacklineError {
     readonly teamId: string | null,
     cause: unknown,
   ) {
-    const error = cause instanceof PlatformError ? cause.error : undefined;
+    const error = cause instanceof PlatformError ? cause.error : typeof cause === 'string' ? cause : undefined;
     super(
       code,
       code === OAuthErrorCode.RefreshRejected
         ? `Slack refused to refresh the token (${error}): the app must be installed again`
-        : 'refreshing the token failed and it has expired',
+        : code === OAuthErrorCode.NeedsReinstall
+          ? `this installation needs installing again: Slack refused its token refresh (${error})`
+          : 'refreshing the token failed and it has expired',
       { cause, method: 'oauth.v2.access' },
     );
     this.error = error;
@@ -167,11 +188,31 @@ export class Rotator {
     } catch (err) {
       const rejected = err instanceof PlatformError && !TRANSIENT.has(err.error);
       const q = { enterpriseId: query.enterpriseId ?? null, teamId: query.teamId ?? null };
-      if (rejected) throw new TokenRefreshError(OAuthErrorCode.RefreshRejected, q.enterpriseId, q.teamId, err);
+      if (rejected) {
+        await this.#markRejected(query, userId, err.error);
+        throw new TokenRefreshError(OAuthErrorCode.RefreshRejected, q.enterpriseId, q.teamId, err);
+      }
       const now = this.clock.now();
       this.#notBefore.set(key, now + this.#retryAfter);
       if ((current.expiresAt ?? 0) > now) return false; // the current token still works: answer it for now
       throw new TokenRefreshError(OAuthErrorCode.RefreshFailed, q.enterpriseId, q.teamId, err);
+    }
+  }
+
+  /** Marks the row so that no process asks Slack again, then tells the app once. */
+  async #markRejected(query: InstallationQuery, userId: string | undefined, reason: string): Promise<void> {
+    const mark = { reason, at: this.clock.now() };
+    const marked = await this.store.markNeedsReinstall?.(query, userId, mark).catch(() => false);
+    if (marked === false) return; // the row went away meanwhile
+    try {
+      await this.options.onNeedsReinstall?.({
+        enterpriseId: query.enterpriseId ?? null,
+        teamId: query.teamId ?? null,
+        userId,
+        reason,
+      });
+    } catch {
+      // The hook is the app's; its failure must not change what authorize() answers.
     }
   }
 

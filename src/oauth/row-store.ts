@@ -24,6 +24,7 @@ import type {
   InstallationQuery,
   InstallationSummary,
   ListOptions,
+  ReinstallMark,
   RotatingInstallationStore,
 } from './types.js';
 
@@ -157,6 +158,19 @@ export class RowInstallationStore implements RotatingInstallationStore {
       const last = rows[rows.length - 1] as Row;
       after = { enterpriseId: last.enterpriseId, teamId: last.teamId, userId: last.userId };
     }
+  }
+
+  /** Marks the row as needing a reinstall under its lease, tokens untouched (version + 1, no history). */
+  async markNeedsReinstall(
+    query: InstallationQuery,
+    userId: string | undefined,
+    mark: ReinstallMark,
+    options: LeaseWaitOptions = {},
+  ): Promise<boolean> {
+    const written = await this.#underLease(keyOf(query, userId ?? ''), options, async (row) =>
+      row === undefined ? undefined : this.#codec.markedForReinstall(row, mark),
+    );
+    return written;
   }
 
   /**

@@ -106,6 +106,8 @@ interface Meta {
   bot?: { id?: string; userId: string; scopes: string[]; expiresAt?: number };
   user: { id: string; scopes: string[]; expiresAt?: number };
   webhook?: { channel?: string; channelId?: string; configurationUrl?: string };
+  /** Slack refused this row's token refresh (only written by markNeedsReinstall; a save drops it). */
+  needsReinstall?: { reason: string; at: number };
 }
 
 interface Secrets {
@@ -231,6 +233,7 @@ export class RowCodec {
       installedAt: main.installedAt,
       updatedAt: main.updatedAt,
       version: main.version,
+      ...(meta.needsReinstall === undefined ? {} : { needsReinstall: meta.needsReinstall }),
     });
   }
 
@@ -267,6 +270,12 @@ export class RowCodec {
         });
   }
 
+  /** The same row, tokens untouched, marked as needing a reinstall. */
+  markedForReinstall(row: Row, mark: { reason: string; at: number }): NewRow {
+    const meta = JSON.parse(row.meta) as Meta;
+    return { ...row, meta: JSON.stringify({ ...meta, needsReinstall: mark }) };
+  }
+
   /** The same row with its secrets sealed again under the current key (key rotation). */
   reseal(row: Row): NewRow {
     const aad = aadOf(row);
@@ -290,6 +299,7 @@ export function summaryOf(row: Row): InstallationSummary {
     botUserId: meta.bot?.userId,
     botScopes: meta.bot?.scopes ?? [],
     hasBotToken: meta.bot !== undefined && row.secrets !== '',
+    ...(meta.needsReinstall === undefined ? {} : { needsReinstall: meta.needsReinstall }),
     installedAt: row.installedAt,
     updatedAt: row.updatedAt,
     version: row.version,

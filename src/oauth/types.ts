@@ -44,6 +44,8 @@ export interface Installation {
   updatedAt: number;
   /** Bumped by every write. */
   version: number;
+  /** Present when Slack refused this installation's token refresh (see ReinstallMark). */
+  needsReinstall?: ReinstallMark | undefined;
 }
 
 /** What a lookup is keyed on. For an org-wide install, teamId is ignored. */
@@ -55,6 +57,14 @@ export interface InstallationQuery {
 }
 
 /** One page of `list()`: no tokens, only who and what. */
+/** Set on an installation whose token refresh Slack refused: it works again only after a reinstall. */
+export interface ReinstallMark {
+  /** Slack's error (invalid_refresh_token, invalid_client...). */
+  reason: string;
+  /** Epoch ms on the clock that marked it. */
+  at: number;
+}
+
 export interface InstallationSummary {
   enterpriseId: string | null;
   teamId: string | null;
@@ -65,6 +75,8 @@ export interface InstallationSummary {
   botUserId: string | undefined;
   botScopes: string[];
   hasBotToken: boolean;
+  /** Present when Slack refused the bot token's refresh: the workspace must install the app again. */
+  needsReinstall?: ReinstallMark | undefined;
   installedAt: number;
   updatedAt: number;
   version: number;
@@ -117,6 +129,11 @@ export interface RotatingInstallationStore extends InstallationStore {
     /** Bounds the wait for another holder's lease (default: the lease's own lifetime). */
     options?: { signal?: AbortSignal | undefined; waitMs?: number | undefined },
   ): Promise<boolean>;
+  /**
+   * Marks the row (bot row with userId undefined) as needing a reinstall, keeping its tokens; a save
+   * (the reinstall) clears it. Resolves false when there is no such row.
+   */
+  markNeedsReinstall?(query: InstallationQuery, userId: string | undefined, mark: ReinstallMark): Promise<boolean>;
 }
 
 /** What the state store keeps for one install attempt. */

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import { TokenRefreshError } from '../../src/oauth/rotation.js';
 import {
   authorityFor,
@@ -153,10 +154,50 @@ for (const kind of ['memory', 'sqlite', 'postgres'] as Kind[]) {
       assert.equal(err.teamId, teamId);
       assert.doesNotMatch(`${err.message} ${err.stack}`, /xoxe/);
       const kept = await open.store.findBot(q);
-      assert.equal(kept?.version, stored?.version);
+      assert.equal(kept?.version, (stored?.version ?? 0) + 1, 'only the mark was written');
       assert.equal(kept?.bot?.refreshToken, stored?.bot?.refreshToken);
       assert.equal(kept?.bot?.token, stored?.bot?.token);
+      assert.equal(kept?.needsReinstall?.reason, 'invalid_refresh_token');
       assert.equal(refreshes(false), 1);
+    });
+
+    it('a refused refresh marks the installation: authorize() answers needs_reinstall at once from every process, the hook fires once, a reinstall clears it', async () => {
+      const teamId = await installInto(emu, open.store);
+      const refreshes = refreshCounter(emu);
+      const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+      await spendRefreshToken(emu, (await open.store.findBot(q))?.bot?.refreshToken);
+      const hooks: unknown[] = [];
+      const rotation = {
+        clientId: emu.clientId,
+        clientSecret: emu.clientSecret,
+        onNeedsReinstall: (e: unknown) => hooks.push(e),
+      };
+      const make = () =>
+        new InstallationAuthority(open.store, {
+          scopes: ['chat:write'],
+          client: clientFor(emu),
+          clock: clockOf(emu),
+          rotation,
+        });
+      const [a, b] = [make(), make()]; // two processes' authorities on one store
+      nearExpiry(emu);
+      const first = await a.authorize(q).catch((e: unknown) => e);
+      assert.ok(first instanceof TokenRefreshError && first.code === 'slackline_refresh_rejected', String(first));
+      for (const authority of [a, b, a, b]) {
+        const again = await authority.authorize(q).catch((e: unknown) => e);
+        assert.ok(again instanceof TokenRefreshError, String(again));
+        assert.equal(again.code, 'slackline_needs_reinstall');
+        assert.equal(again.error, 'invalid_refresh_token');
+      }
+      assert.equal(refreshes(false), 1, 'Slack was asked once (and refused), not once per call or per process');
+      assert.deepEqual(hooks, [{ enterpriseId: null, teamId, userId: undefined, reason: 'invalid_refresh_token' }]);
+      const listed = (await open.store.list()).items.find((i) => i.teamId === teamId);
+      assert.equal(listed?.needsReinstall?.reason, 'invalid_refresh_token');
+      emu.state.clock.offsetMs = 0;
+      await installInto(emu, open.store); // the workspace installs the app again
+      const after = await make().authorize(q);
+      assert.match(after.botToken ?? '', /^xoxe\.xoxb-1-/);
+      assert.equal((await open.store.findBot(q))?.needsReinstall, undefined);
     });
 
     it('a network failure keeps the row: the current token is answered while it works, then slackline_refresh_failed', async () => {
