@@ -43,6 +43,7 @@ describe('emulator: token rotation', () => {
       assert.notEqual(refreshed.access_token, token);
       assert.notEqual(refreshed.refresh_token, res.refresh_token);
       assert.equal((await api(emu, 'auth.test', {}, String(refreshed.access_token))).body.ok, true);
+      emu.state.clock.offsetMs += 31_000; // past the used refresh token's grace period
       const reused = await access(emu, { grant_type: 'refresh_token', refresh_token: String(res.refresh_token) });
       assert.deepEqual(reused, { ok: false, error: 'invalid_refresh_token' });
     } finally {

@@ -6,6 +6,7 @@ import type { AppConfig, AppOptions } from '../model/apps.js';
 import type { ExchangeLogEntry } from '../model/oauth-state.js';
 import { addEnterprise, type EnterpriseSpec } from '../model/orgs.js';
 import type { Decision, DecisionResult } from '../oauth/consent.js';
+import { issueConfigurationPair } from '../oauth/token-methods.js';
 import { approve } from './install-routes.js';
 
 export type { DeliveryAttempt, DeliveryOptions, DeliveryRecord } from '../events/delivery.js';
@@ -37,6 +38,11 @@ export interface InstallControls {
   deliveriesIdle(): Promise<void>;
   /** Every oauth.v2.access call so far. */
   exchanges(): readonly ExchangeLogEntry[];
+  /**
+   * A configuration token and its refresh token for a user (what the app settings page gives; trade
+   * the refresh token with tooling.tokens.rotate). Default: the workspace's first user.
+   */
+  configurationToken(userId?: string): { token: string; refreshToken: string; exp: number };
 }
 
 function copy(app: AppConfig): Readonly<AppConfig> {
@@ -73,5 +79,11 @@ export function installControls(core: EmulatorContext): InstallControls {
     deliveries: () => core.deliveries.list(),
     deliveriesIdle: () => core.deliveries.idle(),
     exchanges: () => [...core.oauth.exchanges],
+    configurationToken: (userId) => {
+      const user = userId === undefined ? undefined : core.state.users.get(userId);
+      if (userId !== undefined && user === undefined) throw new Error(`unknown user ${userId}`);
+      const teamId = user?.teamId ?? core.workspace.teamId;
+      return issueConfigurationPair(core, teamId, user?.id ?? core.workspace.userId);
+    },
   };
 }

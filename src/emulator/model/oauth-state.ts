@@ -87,6 +87,20 @@ export interface RefreshRecord {
   kind: 'bot' | 'user';
   userId: string;
   used: boolean;
+  /** Emulator ms of the first use: Slack revokes a used refresh token after a short grace period. */
+  usedAt?: number;
+  /** A long-lived token exchanged (oauth.v2.exchange) into this lineage: it expires at the first refresh. */
+  exchangedFrom?: string;
+}
+
+/** A configuration token's refresh token (tooling.tokens.rotate). */
+export interface ConfigRefreshRecord {
+  value: string;
+  teamId: string;
+  userId: string;
+  /** The configuration token it was issued with. */
+  token: string;
+  used: boolean;
 }
 
 export interface ExchangeLogEntry {
@@ -122,6 +136,9 @@ export class OAuthState {
   readonly installations = new Map<string, Installation>();
   readonly webhooks = new Map<string, Webhook>();
   readonly refreshTokens = new Map<string, RefreshRecord>();
+  readonly configRefreshTokens = new Map<string, ConfigRefreshRecord>();
+  /** Long-lived access tokens already exchanged by oauth.v2.exchange (once each). */
+  readonly exchangedTokens = new Set<string>();
   readonly exchanges: ExchangeLogEntry[] = [];
   private enterpriseCounter = 0;
 

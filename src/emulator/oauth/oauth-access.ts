@@ -82,13 +82,19 @@ function refresh(call: InstallCall, app: AppConfig): JsonObject {
   const value = args.text('refresh_token');
   const record = value === undefined ? undefined : core.oauth.refreshTokens.get(value);
   const inst = record === undefined ? undefined : core.oauth.installations.get(record.installKey);
-  if (record === undefined || record.used || record.appId !== app.id || inst === undefined) {
+  const now = core.clock.now();
+  const spent = record?.used === true && now - (record.usedAt ?? 0) > REFRESH_GRACE_MS;
+  if (record === undefined || spent || record.appId !== app.id || inst === undefined) {
     throw fail('invalid_refresh_token');
   }
   // auth.revoke of an access token leaves the installation, so its refresh token still works.
   const scopes = record.kind === 'bot' ? inst.botScopes : inst.users.get(record.userId)?.scopes;
   if (scopes === undefined) throw fail('invalid_refresh_token');
+  if (!record.used) record.usedAt = now;
   record.used = true;
+  // A lineage that began with oauth.v2.exchange: the original long-lived token expires at its first refresh.
+  const original = record.exchangedFrom === undefined ? undefined : core.state.tokens.get(record.exchangedFrom);
+  if (original !== undefined && original.expiresAt === undefined) original.expiresAt = now;
   const issued = issueAccess(core, app, inst, record.kind, record.userId, scopes, undefined);
   if (record.kind === 'bot') inst.botToken = issued.token.value;
   else inst.users.set(record.userId, { token: issued.token.value, scopes });
@@ -108,6 +114,12 @@ function refresh(call: InstallCall, app: AppConfig): JsonObject {
     is_enterprise_install: inst.isEnterpriseInstall,
   };
 }
+
+/**
+ * How long a used refresh token keeps working, in emulator ms. Slack says only "a short grace period"
+ * (FACTS.md section 2); 30 s lets a client whose answer was lost retry at once, and no longer.
+ */
+export const REFRESH_GRACE_MS = 30_000;
 
 export function oauthV2Access(call: InstallCall): JsonObject {
   const grantType = call.args.text('grant_type') ?? 'authorization_code';

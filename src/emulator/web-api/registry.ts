@@ -6,6 +6,7 @@ import type { TokenKind } from '../model/model.js';
 import { TOKEN_KINDS } from '../model/tokens.js';
 import { oauthV2Access } from '../oauth/oauth-access.js';
 import { appsUninstall, authRevoke } from '../oauth/revoke.js';
+import { oauthV2Exchange, toolingTokensRotate } from '../oauth/token-methods.js';
 import type { Handler, PublicHandler } from './call.js';
 import type { MethodAuth, TokenAuth } from './method-auth.js';
 import { handlers, publicHandlers } from './methods/index.js';
@@ -54,7 +55,11 @@ const AUTH_OVERRIDES: Readonly<Record<string, MethodAuth>> = {
 };
 
 /** Handlers outside methods/ (the OAuth surface), by the auth they take. */
-const OAUTH_PUBLIC_HANDLERS: Readonly<Record<string, PublicHandler>> = { 'oauth.v2.access': oauthV2Access };
+const OAUTH_PUBLIC_HANDLERS: Readonly<Record<string, PublicHandler>> = {
+  'oauth.v2.access': oauthV2Access,
+  'oauth.v2.exchange': oauthV2Exchange,
+  'tooling.tokens.rotate': toolingTokensRotate,
+};
 const OAUTH_HANDLERS: Readonly<Record<string, Handler>> = {
   'auth.revoke': authRevoke,
   'apps.uninstall': appsUninstall,
