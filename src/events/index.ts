@@ -13,6 +13,7 @@ export {
   type ListenerContext,
   type SlackEvent,
   type SlashCommand,
+  type ViewStateValue,
 } from './dispatcher.js';
 export type { InteractionPayloadMap, SlackEventMap, SlackEventType } from './events.generated.js';
 export {
