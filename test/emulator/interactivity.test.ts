@@ -176,3 +176,18 @@ test('a response_url takes 5 posts, then answers expired_url; an unknown one ans
   const unknown = await fetch(`${emu.url}commands/T0/1/abc`, { method: 'POST', body: '{"text":"x"}' });
   assert.deepEqual(await unknown.json(), { ok: false, error: 'no_service' });
 });
+
+test('deliveries are signed with the app signing secret: signed with another, the app refuses and nothing is posted', async () => {
+  const original = emu.signingSecret;
+  await control(emu, 'POST', `apps/${emu.clientId}`, { signing_secret: 'not-the-apps-secret' });
+  try {
+    const run = await control(emu, 'POST', 'interactivity/command', { command: '/deploy', text: 'forged' });
+    assert.equal(run.body.status, 401);
+    assert.equal(run.body.reason, 'http_error');
+    assert.equal(run.body.posted, 'none');
+  } finally {
+    await control(emu, 'POST', `apps/${emu.clientId}`, { signing_secret: original });
+  }
+  const attempts = emu.install.deliveries().at(-1)?.attempts ?? [];
+  assert.equal(attempts.length, 1, 'an interaction is never retried');
+});
