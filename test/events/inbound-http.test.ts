@@ -191,3 +191,10 @@ test('ctx.waitUntil receives the after-ack work: the response comes first, the l
   await Promise.all(handed);
   assert.deepEqual(finished.sort(), ['command', 'event']);
 });
+
+test('a dispatcher that is not one is refused at construction, naming the option', () => {
+  assert.throws(
+    () => createEventsHandler({ signingSecret: SECRET, dispatcher: {} as unknown as Dispatcher }),
+    /createEventsHandler: dispatcher must be a Dispatcher/,
+  );
+});

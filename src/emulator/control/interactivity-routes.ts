@@ -97,12 +97,13 @@ export const interactivityRoutes: ControlRoutes = {
   /** { channel, ts, action_id, user?, value?, app? }: as if the user pressed the element in that message. */
   'POST interactivity/action': guarded(async (core, input) => {
     const body = await input.json();
-    const app = appOf(core, body.app);
     const user = userOf(core, body.user, core.workspace.userId);
     const channel = channelOf(core, requiredText(body.channel, 'channel'), user.teamId);
     const ts = requiredText(body.ts, 'ts');
     const message = channel.byTs.get(ts);
     if (message === undefined) throw new ControlError('message not found', 'message_not_found', 404);
+    // Slack sends the action to the app that posted the message.
+    const app = appOf(core, body.app ?? message.appId);
     const actionId = requiredText(body.action_id, 'action_id');
     const found = elementOf(message.blocks, actionId);
     if (found === undefined) throw new ControlError(`no element with action_id ${actionId}`, 'action_not_found', 404);
@@ -182,7 +183,8 @@ export const interactivityRoutes: ControlRoutes = {
     );
     // Slack keeps the modal open on errors (and on a failed delivery); an empty ack closes it.
     const ack = isObject(delivered.ack) ? delivered.ack : {};
-    const closed = delivered.reason === null && ack.response_action !== 'errors' && ack.response_action !== 'update';
+    // `clear` (or nothing) closes it; `errors`, `update` and `push` keep a modal open.
+    const closed = delivered.reason === null && (ack.response_action === undefined || ack.response_action === 'clear');
     if (delivered.reason === null && ack.response_action === 'update' && isObject(ack.view)) {
       view.body = ack.view as typeof view.body;
     }
