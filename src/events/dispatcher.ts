@@ -61,8 +61,22 @@ export interface Interaction {
   action_id?: string;
   block_id?: string;
   value?: string;
-  view?: { id: string; callback_id?: string; [key: string]: unknown };
+  view?: {
+    id: string;
+    callback_id?: string;
+    /** What the user entered, by block id then action id (view_submission, view_closed). */
+    state?: { values: Record<string, Record<string, ViewStateValue>> };
+    [key: string]: unknown;
+  };
   response_urls?: { response_url: string; channel_id?: string }[];
+  [key: string]: unknown;
+}
+
+/** One input's value in a submitted view: `value` for text inputs, `selected_*` for selects and pickers. */
+export interface ViewStateValue {
+  type: string;
+  value?: string | null;
+  selected_option?: { value: string; [key: string]: unknown } | null;
   [key: string]: unknown;
 }
 

@@ -1,16 +1,21 @@
-// The HTTP events endpoint as a web-standard handler: ssl_check, signature, url_verification,
-// uninstall and revocation bookkeeping, retry de-duplication, and the user's handler after the ack.
-// Slack wants its 200 within 3 s: de-duplication and bookkeeping race a deadline, and what is not
-// done by then finishes after the ack (idle() waits for it).
+// The HTTP endpoint for everything Slack sends an app, as a web-standard handler: ssl_check,
+// signature, then by body: url_verification, events (uninstall and revocation bookkeeping, retry
+// de-duplication, then `onEvent` and the dispatcher after the ack), interactions and slash commands
+// (answered with the dispatcher's ack). Slack wants its 200 within 3 s: de-duplication and
+// bookkeeping race a deadline, and what is not done by then finishes after the ack. Work after the
+// ack goes to `ctx.waitUntil` where the platform has one (Workers, Vercel, Lambda adapters); on Node
+// it simply runs on, and idle() waits for it.
 import type { Clock } from '../http/clock.js';
 import { type Logger, logBudget } from '../http/logger.js';
 import type { InstallationAuthority } from '../oauth/authorize.js';
 import type { InstallationQuery } from '../oauth/types.js';
 import { type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
+import type { AckPayload, Dispatcher, EventCallback } from './dispatcher.js';
+import { type EventEnvelope, parseInbound } from './inbound.js';
 import { checkHandlerOptions, type EventFailure, eventsLogger } from './options.js';
 import { readLimitedBody, SignatureError, verifySlackRequest } from './verify.js';
 
-export type EventEnvelope = Record<string, unknown> & { type: string };
+export type { EventEnvelope } from './inbound.js';
 
 export interface EventsHandlerOptions {
   signingSecret: string | readonly string[];
@@ -18,6 +23,12 @@ export interface EventsHandlerOptions {
   authority?: InstallationAuthority;
   /** Runs after Slack has its 200, so slow work never causes a retry. Errors go to onError. */
   onEvent?: (envelope: EventEnvelope) => unknown;
+  /**
+   * Gets every event (after de-duplication and bookkeeping, like onEvent), interaction and slash
+   * command; the answer to an interaction or command is its ack (200 with the ack payload as JSON,
+   * or an empty 200). Without one, interactions and commands are refused with 404.
+   */
+  dispatcher?: Dispatcher;
   /** Called with every failure after it is logged (the logger always gets it first). */
   onError?: (error: unknown) => void;
   /** pino-compatible; every record is redacted first. Default silent (`serve` and `dev` log at info). */
@@ -38,8 +49,13 @@ export interface EventsHandlerOptions {
   ackDeadlineMs?: number;
 }
 
+/** What serverless platforms pass a handler: `waitUntil` keeps the work after the response alive. */
+export interface HandlerContext {
+  waitUntil(work: Promise<unknown>): void;
+}
+
 export interface EventsHandler {
-  (request: Request): Promise<Response>;
+  (request: Request, ctx?: HandlerContext): Promise<Response>;
   /** Resolves when every user handler started so far has finished (tests, graceful shutdown). */
   idle(): Promise<void>;
 }
@@ -54,6 +70,15 @@ function isSslCheck(url: URL, body: Uint8Array, contentType: string | null): boo
   const form = new URLSearchParams(Buffer.from(body).toString('utf8')).getAll('ssl_check');
   return form.length === 1 && form[0] === '1';
 }
+
+const json = (payload: AckPayload) =>
+  new Response(JSON.stringify(payload), {
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  });
+
+/** Lets the response go out before after-ack work starts (setImmediate is Node's; Workers have setTimeout). */
+const afterResponse = () =>
+  new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 const obj = (v: unknown) =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -80,7 +105,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     return text(status);
   };
 
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (request: Request, ctx?: HandlerContext): Promise<Response> => {
     if (request.method !== 'POST') return refused('method_not_allowed', 405);
     let body: Uint8Array;
     try {
@@ -102,14 +127,25 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     } catch (err) {
       return err instanceof SignatureError ? refused(err.code, err.status) : refused('signature_mismatch', 401);
     }
-    let envelope: EventEnvelope;
-    try {
-      const parsed = obj(JSON.parse(Buffer.from(body).toString('utf8')));
-      if (parsed === undefined || typeof parsed.type !== 'string') return refused('body_invalid', 400);
-      envelope = parsed as EventEnvelope;
-    } catch {
-      return refused('body_invalid', 400);
+    const inbound = parseInbound(body, request.headers.get('content-type'));
+    if (inbound === undefined) return refused('body_invalid', 400);
+    const track = (run: Promise<void>) => {
+      const tracked = run.finally(() => pending.delete(tracked));
+      pending.add(tracked);
+      if (typeof ctx?.waitUntil === 'function') ctx.waitUntil(tracked);
+    };
+    if (inbound.kind !== 'event') {
+      const dispatcher = options.dispatcher;
+      if (dispatcher === undefined) return refused('no_dispatcher', 404);
+      const dispatched =
+        inbound.kind === 'command'
+          ? dispatcher.dispatch('command', inbound.body)
+          : dispatcher.dispatch('interaction', inbound.body);
+      track(dispatched.done);
+      const payload = await dispatched.ack;
+      return payload === undefined ? text(200) : json(payload);
     }
+    const envelope = inbound.body;
     if (envelope.type === 'url_verification') {
       const challenge = envelope.challenge;
       if (typeof challenge !== 'string' || challenge.length > 200) return refused('body_invalid', 400);
@@ -149,14 +185,17 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     return text(200);
   };
   const runUser = async (envelope: EventEnvelope): Promise<void> => {
-    const onEvent = options.onEvent;
-    if (onEvent === undefined) return;
-    await new Promise<void>((resolve) => setImmediate(resolve)); // after the 200 is on its way
+    const { onEvent, dispatcher } = options;
+    if (onEvent === undefined && dispatcher === undefined) return;
+    await afterResponse();
+    const listeners =
+      envelope.type === 'event_callback' ? dispatcher?.dispatch('event', envelope as EventCallback).done : undefined;
     try {
-      await onEvent(envelope);
+      await onEvent?.(envelope);
     } catch (err) {
       failed('handler_failed', err, envelope);
     }
+    await listeners; // never rejects: the dispatcher logs its listeners' failures
   };
   // Slack has its 200 and will not retry: try the bookkeeping again here, a few times, before giving up.
   const finishLate = async (envelope: EventEnvelope, eventId: string | undefined, error: unknown) => {
@@ -174,10 +213,6 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     if (eventId !== undefined) {
       await dedupe.release(eventId).catch((err: unknown) => failed('dedupe_failed', err, envelope));
     }
-  };
-  const track = (run: Promise<void>) => {
-    const tracked = run.finally(() => pending.delete(tracked));
-    pending.add(tracked);
   };
   return Object.assign(handler, {
     idle: async () => {

@@ -1,4 +1,4 @@
-// slackline/events: request signature verification and the HTTP events endpoint.
+// slackline/events: request signature verification, the inbound dispatcher and its HTTP endpoint.
 export { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore, REPLAY_WINDOW_MS } from './dedupe.js';
 export {
   type AckPayload,
@@ -13,9 +13,16 @@ export {
   type ListenerContext,
   type SlackEvent,
   type SlashCommand,
+  type ViewStateValue,
 } from './dispatcher.js';
 export type { InteractionPayloadMap, SlackEventMap, SlackEventType } from './events.generated.js';
-export { createEventsHandler, type EventEnvelope, type EventsHandler, type EventsHandlerOptions } from './handler.js';
+export {
+  createEventsHandler,
+  type EventEnvelope,
+  type EventsHandler,
+  type EventsHandlerOptions,
+  type HandlerContext,
+} from './handler.js';
 export { EventFailure } from './options.js';
 export {
   DEFAULT_MAX_BODY_BYTES,

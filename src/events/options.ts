@@ -59,6 +59,9 @@ export function checkHandlerOptions(options: EventsHandlerOptions): CheckedOptio
     }
   }
   checkLogger(options.logger, where);
+  if (options.dispatcher !== undefined && typeof options.dispatcher?.dispatch !== 'function') {
+    throw new InvalidArgumentError(`${where}: dispatcher must be a Dispatcher (new Dispatcher({ authority, client }))`);
+  }
   const dedupe = options.dedupe;
   if (dedupe !== undefined && (typeof dedupe.claim !== 'function' || typeof dedupe.release !== 'function')) {
     throw new InvalidArgumentError(`${where}: dedupe must be an EventDedupeStore (claim, release, close)`);

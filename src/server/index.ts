@@ -2,10 +2,12 @@
 // environment, the stores, the Installer and the events endpoint on one node:http server.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Dispatcher } from '../events/dispatcher.js';
 import { createEventsHandler, type EventEnvelope } from '../events/handler.js';
 import { type Clock, systemClock } from '../http/clock.js';
 import { InvalidArgumentError } from '../http/errors.js';
 import { checkLogger, type Logger, loggerWithSecrets } from '../http/logger.js';
+import type { InstallationAuthority } from '../oauth/authorize.js';
 import type { NewInstallation } from '../oauth/from-oauth.js';
 import { Installer } from '../oauth/installer.js';
 import { WebClient } from '../web/client.js';
@@ -33,6 +35,12 @@ export interface ServeOptions {
   /** Default $HOST or 0.0.0.0. */
   host?: string;
   onEvent?: (envelope: EventEnvelope) => unknown;
+  /**
+   * Gets events, interactions and slash commands on /slack/events (also /slack/interactions and
+   * /slack/commands). A function is given the server's authority and client, to build the Dispatcher
+   * with them. Default an empty Dispatcher: every interaction and command gets an empty ack.
+   */
+  dispatcher?: Dispatcher | ((parts: { authority: InstallationAuthority; client: WebClient }) => Dispatcher);
   /** Called after a completed install is saved; its failure is logged, the install stands. */
   onInstalled?: (installation: NewInstallation) => unknown;
   /** Called with every failure after it is logged. */
@@ -86,6 +94,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const singleToken = env.SLACK_BOT_TOKEN || undefined;
   let stores: OpenStores | undefined;
   let installer: Installer;
+  let dispatcher: Dispatcher;
   // Node checks its deadlines on this interval (30 s by default): seconds-long deadlines need a shorter one.
   const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs });
   server.headersTimeout = limits.headersTimeoutMs;
@@ -135,6 +144,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         ...(env.SLACKLINE_SUCCESS_URL ? { successUrl: env.SLACKLINE_SUCCESS_URL } : {}),
       });
     }
+    const parts = { authority: installer.authority, client };
+    dispatcher =
+      typeof options.dispatcher === 'function'
+        ? options.dispatcher(parts)
+        : (options.dispatcher ?? new Dispatcher({ ...parts, logger }));
   } catch (err) {
     server.close();
     await stores?.close();
@@ -151,6 +165,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
           clock,
           logger,
           maxBodyBytes: limits.maxBodyBytes,
+          dispatcher,
           ...(stores === undefined ? {} : { dedupe: stores.dedupe }),
           ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
           ...(options.onError === undefined ? {} : { onError: options.onError }),

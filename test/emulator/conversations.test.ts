@@ -117,7 +117,14 @@ describe('emulator: conversations, users, team, bots, views', () => {
 
   it('opens modals and publishes home tabs', async () => {
     const modal = { type: 'modal', title: { type: 'plain_text', text: 'Hi' }, blocks: [] };
-    const opened = await apiJson(emu, 'views.open', { trigger_id: '12345.98765.abcd2358fdea', view: modal });
+    // views.open takes only a trigger an interaction issued (here as a global shortcut would).
+    const issued = await fetch(`${emu.url}_emulator/interactivity/trigger`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { trigger_id } = (await issued.json()) as { trigger_id: string };
+    const opened = await apiJson(emu, 'views.open', { trigger_id, view: modal });
     assert.equal(opened.body.ok, true);
     assert.match((opened.body.view as { id: string }).id, /^V/);
     const bad = await apiJson(emu, 'views.open', { trigger_id: '12345.98765.abcd', view: { type: 'modal' } });

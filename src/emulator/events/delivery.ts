@@ -37,8 +37,15 @@ export interface DeliveryRecord {
   state: 'pending' | 'delivered' | 'failed';
   attempts: DeliveryAttempt[];
   body: JsonObject;
-  /** 'form' for ssl_check, which Slack sends form-encoded; 'json' for everything else. */
+  /** 'form' for ssl_check, interactions and slash commands, which Slack sends form-encoded; 'json' otherwise. */
   encoding: 'json' | 'form';
+  /** The app's last answer body (at most 64 KiB): an interaction's or command's ack payload. */
+  answer: string | null;
+}
+
+/** Where a delivery goes when it is not the events URL (interactivity and command URLs): never retried. */
+export interface DeliveryTarget {
+  url: string;
 }
 
 const MAX_RECORDS = 10_000;
@@ -55,6 +62,7 @@ interface AttemptResult {
   status: number | null;
   noRetry: boolean;
   reason: string | null;
+  answer?: string;
 }
 
 /** How much of an app's answer is read: enough for a challenge echo. */
@@ -100,12 +108,13 @@ function post(
       res.on('error', () => finish({ status: null, noRetry: false, reason: 'connection_failed' }));
       res.on('end', () => {
         const ok = status >= 200 && status < 300;
-        if (ok && challenge !== undefined && !echoes(Buffer.concat(chunks).toString('utf8'), challenge)) {
+        const answer = Buffer.concat(chunks).toString('utf8');
+        if (ok && challenge !== undefined && !echoes(answer, challenge)) {
           // Slack refuses a request URL that does not answer with the challenge, and does not retry.
           finish({ status, noRetry: true, reason: 'challenge_failed' });
           return;
         }
-        finish({ status, noRetry, reason: ok ? null : 'http_error' });
+        finish({ status, noRetry, reason: ok ? null : 'http_error', answer });
       });
     });
     const timer = setTimeout(() => finish({ status: null, noRetry: false, reason: 'http_timeout' }), timeoutMs);
@@ -123,6 +132,10 @@ export class EventDelivery {
   private readonly records: DeliveryRecord[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters = new Set<() => void>();
+  /** Resolvers of settled(record), per record; a record nobody waits on has none. */
+  private readonly settledWaiters = new Map<DeliveryRecord, (() => void)[]>();
+  /** Records sent to a DeliveryTarget: one attempt, no retries (Slack retries only events). */
+  private readonly once = new WeakSet<DeliveryRecord>();
   private pending = 0;
   private generation = 0;
   private abort = new AbortController();
@@ -146,8 +159,9 @@ export class EventDelivery {
     type: string,
     teamId: string | null,
     encoding: 'json' | 'form' = 'json',
+    target?: DeliveryTarget,
   ): DeliveryRecord | undefined {
-    const url = app.eventsUrl;
+    const url = target?.url ?? app.eventsUrl;
     if (url === undefined) return undefined;
     const eventId = typeof body.event_id === 'string' ? body.event_id : '';
     const record: DeliveryRecord = {
@@ -160,7 +174,9 @@ export class EventDelivery {
       attempts: [],
       body,
       encoding,
+      answer: null,
     };
+    if (target !== undefined) this.once.add(record);
     if (this.records.length >= MAX_RECORDS) this.records.shift();
     this.records.push(record);
     this.pending += 1;
@@ -191,9 +207,12 @@ export class EventDelivery {
       : { status: null, noRetry: true, reason: 'forbidden_host' };
     if (gen !== this.generation) return;
     record.attempts.push({ retry_num: retryNum, at, status: result.status, reason: result.reason });
-    const delay = this.retryDelays[retryNum];
+    record.answer = result.answer ?? null;
+    const delay = this.once.has(record) ? undefined : this.retryDelays[retryNum];
     if (result.reason === null || result.noRetry || delay === undefined) {
       record.state = result.reason === null ? 'delivered' : 'failed';
+      for (const wake of this.settledWaiters.get(record) ?? []) wake();
+      this.settledWaiters.delete(record);
       this.settle();
       return;
     }
@@ -216,6 +235,16 @@ export class EventDelivery {
     return [...this.records];
   }
 
+  /** Resolves once this record is delivered or failed (at once if it already is). */
+  settled(record: DeliveryRecord): Promise<void> {
+    if (record.state !== 'pending') return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.settledWaiters.get(record) ?? [];
+      list.push(resolve);
+      this.settledWaiters.set(record, list);
+    });
+  }
+
   /** Resolves once no delivery is pending (retries included). */
   idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
@@ -231,6 +260,8 @@ export class EventDelivery {
     this.timers.clear();
     this.records.length = 0;
     this.pending = 0;
+    for (const wakes of this.settledWaiters.values()) for (const wake of wakes) wake();
+    this.settledWaiters.clear();
     for (const wake of this.waiters) wake();
     this.waiters.clear();
   }

@@ -15,6 +15,10 @@ export interface AppConfig extends App {
   userScopes: string[];
   /** Where events (app_uninstalled, tokens_revoked...) are delivered; undefined: nowhere. */
   eventsUrl: string | undefined;
+  /** Where interactions are delivered; undefined: the events URL (one Request URL may serve all). */
+  interactivityUrl: string | undefined;
+  /** Slash commands the app defines, by name (`/deploy`), with their Request URL (null: the events URL). */
+  commands: Record<string, string | null>;
   /** Token rotation: access tokens expire after 12 hours and come with refresh tokens. */
   tokenRotation: boolean;
   /** Bot events the app subscribes to: message.channels, message.groups, message.im, message.mpim, app_mention. */
@@ -34,6 +38,10 @@ export interface AppOptions {
   userScopes?: string[];
   /** null removes the events URL. */
   eventsUrl?: string | null;
+  /** null removes the interactivity URL. */
+  interactivityUrl?: string | null;
+  /** Replaces the app's slash commands: name -> Request URL (null: the events URL). */
+  commands?: Record<string, string | null>;
   tokenRotation?: boolean;
   pkce?: boolean;
   botEvents?: string[];
@@ -53,6 +61,8 @@ export function checkScopes(list: readonly string[], what: string): string[] {
 }
 
 const SCOPE = /^[A-Za-z0-9_.:-]{1,100}$/;
+/** A slash command as Slack allows it: a slash and up to 32 lowercase letters, digits, - or _. */
+const COMMAND = /^\/[a-z0-9_-]{1,32}$/;
 
 function checkUrl(value: string, what: string): string {
   let url: URL;
@@ -92,13 +102,28 @@ function applyOptions(app: AppConfig, options: AppOptions, outbound: ReadonlySet
     app.redirectUrls = options.redirectUrls.map((u) => checkUrl(u, 'redirect URL'));
   if (options.botScopes !== undefined) app.botScopes = checkScopes(options.botScopes, 'bot scopes');
   if (options.userScopes !== undefined) app.userScopes = checkScopes(options.userScopes, 'user scopes');
-  if (options.eventsUrl !== undefined) {
-    const url = options.eventsUrl === null ? undefined : checkUrl(options.eventsUrl, 'events URL');
-    // The control API must not be a way to make the emulator request other machines (SSRF).
+  // The control API must not be a way to make the emulator request other machines (SSRF).
+  const deliveryUrl = (value: string | null, what: string): string | undefined => {
+    const url = value === null ? undefined : checkUrl(value, what);
     if (url !== undefined && !outboundAllowed(new URL(url), outbound)) {
-      throw new AppError('events URL must be on a loopback host (localhost, 127.0.0.1, ::1) or in outboundHosts');
+      throw new AppError(`${what} must be on a loopback host (localhost, 127.0.0.1, ::1) or in outboundHosts`);
     }
-    app.eventsUrl = url;
+    return url;
+  };
+  if (options.eventsUrl !== undefined) app.eventsUrl = deliveryUrl(options.eventsUrl, 'events URL');
+  if (options.interactivityUrl !== undefined) {
+    app.interactivityUrl = deliveryUrl(options.interactivityUrl, 'interactivity URL');
+  }
+  if (options.commands !== undefined) {
+    const entries = Object.entries(options.commands);
+    if (entries.length > 50) throw new AppError('commands: at most 50 slash commands');
+    const commands: Record<string, string | null> = Object.create(null);
+    for (const [name, url] of entries) {
+      if (!COMMAND.test(name))
+        throw new AppError(`commands: ${JSON.stringify(name.slice(0, 40))} is not a command name`);
+      commands[name] = url === null ? null : (deliveryUrl(url, `${name} URL`) ?? null);
+    }
+    app.commands = commands;
   }
   if (options.tokenRotation !== undefined) {
     // Slack: "Token rotation may not be turned off once it's turned on."
@@ -126,6 +151,8 @@ function newApp(id: string, options: AppOptions, outbound: ReadonlySet<string>):
     botScopes: ['chat:write', 'channels:read'],
     userScopes: [],
     eventsUrl: undefined,
+    interactivityUrl: undefined,
+    commands: Object.create(null),
     tokenRotation: false,
     botEvents: [],
     pkce: false,
@@ -156,6 +183,7 @@ export class AppRegistry {
     const d = this.defaultApp;
     Object.assign(d, { redirectUrls: [DEFAULT_REDIRECT_URL], botScopes: ['chat:write', 'channels:read'] });
     Object.assign(d, { userScopes: [], eventsUrl: undefined, tokenRotation: false, pkce: false, botEvents: [] });
+    Object.assign(d, { interactivityUrl: undefined, commands: Object.create(null) });
     applyOptions(d, this.initialDefault, this.outbound);
     this.apps.set(d.id, d);
     for (const options of this.initialOthers) this.register(options);
@@ -214,6 +242,17 @@ export function parseAppOptions(body: unknown): AppOptions {
   if (events !== undefined && events !== null && typeof events !== 'string') {
     throw new AppError('events_url must be a string or null');
   }
+  const interactivity = body.interactivity_url;
+  if (interactivity !== undefined && interactivity !== null && typeof interactivity !== 'string') {
+    throw new AppError('interactivity_url must be a string or null');
+  }
+  const commands = body.commands;
+  if (
+    commands !== undefined &&
+    (!isObject(commands) || !Object.values(commands).every((u) => u === null || typeof u === 'string'))
+  ) {
+    throw new AppError('commands must be an object of command name -> URL string or null');
+  }
   for (const flag of ['token_rotation', 'pkce']) {
     if (body[flag] !== undefined && typeof body[flag] !== 'boolean') throw new AppError(`${flag} must be a boolean`);
   }
@@ -226,6 +265,8 @@ export function parseAppOptions(body: unknown): AppOptions {
     botScopes: strings(body.bot_scopes, 'bot_scopes'),
     userScopes: strings(body.user_scopes, 'user_scopes'),
     eventsUrl: events as string | null | undefined,
+    interactivityUrl: interactivity as string | null | undefined,
+    commands: commands as Record<string, string | null> | undefined,
     tokenRotation: body.token_rotation as boolean | undefined,
     pkce: body.pkce as boolean | undefined,
     botEvents: strings(body.bot_events, 'bot_events'),
@@ -245,6 +286,8 @@ export function appJson(app: AppConfig): JsonObject {
     bot_scopes: [...app.botScopes],
     user_scopes: [...app.userScopes],
     events_url: app.eventsUrl ?? null,
+    interactivity_url: app.interactivityUrl ?? null,
+    commands: { ...app.commands },
     token_rotation: app.tokenRotation,
     pkce: app.pkce,
     bot_events: [...app.botEvents],

@@ -1,5 +1,6 @@
 // views.open, views.push, views.update, views.publish.
 
+import { interactivityOf } from '../../interactivity/registry.js';
 import { randomAlnum } from '../../model/ids.js';
 import { isObject, type Json } from '../../model/json.js';
 import type { View } from '../../model/model.js';
@@ -29,10 +30,23 @@ function viewBody(call: Call, allowed: readonly string[]): Record<string, Json |
   return view as Record<string, Json | undefined>;
 }
 
-function requireTrigger(call: Call): void {
+function requireTrigger(call: Call): string {
   const trigger = call.args.text('trigger_id') ?? call.args.text('interactivity_pointer');
   if (trigger === undefined) throw invalidArguments(['[ERROR] missing required field: trigger_id']);
   if (!TRIGGER_ID.test(trigger)) throw fail('invalid_trigger_id');
+  return trigger;
+}
+
+/**
+ * Opens a modal on a trigger that an interaction issued to this app: once, within 3 s of emulator
+ * time. The view is checked first, so a malformed view does not burn the trigger.
+ */
+function openOnTrigger(call: Call): View {
+  const trigger = requireTrigger(call);
+  const body = viewBody(call, ['modal']);
+  const spent = interactivityOf(call.state).exchange(trigger, call.token.appId);
+  if (typeof spent === 'string') throw fail(spent);
+  return store(call, spent.userId, body);
 }
 
 function newHash(call: Call): string {
@@ -67,14 +81,12 @@ function store(call: Call, userId: string, body: Record<string, Json | undefined
 
 export const viewHandlers: Record<string, Handler> = {
   'views.open': (call) => {
-    requireTrigger(call);
-    const view = store(call, call.token.userId, viewBody(call, ['modal']));
+    const view = openOnTrigger(call);
     return { ok: true, view: viewJson(view) };
   },
 
   'views.push': (call) => {
-    requireTrigger(call);
-    const view = store(call, call.token.userId, viewBody(call, ['modal']));
+    const view = openOnTrigger(call);
     return { ok: true, view: viewJson(view) };
   },
 
