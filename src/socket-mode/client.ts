@@ -7,12 +7,15 @@
 // `too_many_websockets` backs off; any other loss reconnects at once, then with exponential backoff;
 // `stop()` finishes within `closeTimeoutMs` whatever the server does, also in the middle of a reconnect.
 
+import { bookkeeping } from '../events/bookkeeping.js';
 import { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore } from '../events/dedupe.js';
 import type { Dispatcher, EventCallback, Interaction, SlashCommand } from '../events/dispatcher.js';
+import type { EventEnvelope } from '../events/inbound.js';
 import { backoffDelay } from '../http/backoff.js';
 import { type Clock, sleep, systemClock } from '../http/clock.js';
 import { InvalidArgumentError, PlatformError, SlacklineError } from '../http/errors.js';
 import { type Logger, redactingLogger, silentLogger } from '../http/logger.js';
+import type { InstallationAuthority } from '../oauth/authorize.js';
 import { loadDriver } from '../stores/driver.js';
 import { WebClient } from '../web/client.js';
 import { Connection, type WebSocketClass } from './connection.js';
@@ -45,6 +48,11 @@ export interface SocketModeOptions {
    * its ack (with payload) is sent back. Switching an app from HTTP to Socket Mode is this one option.
    */
   dispatcher?: Dispatcher;
+  /**
+   * Where app_uninstalled and tokens_revoked delete rows (the Installer's authority), exactly as the
+   * HTTP handler does: an installation made after the event is never deleted.
+   */
+  authority?: InstallationAuthority;
   /** The `ws` package's WebSocket class, when you load it yourself (default: `ws`, loaded on start). */
   WebSocket?: WebSocketClass;
   logger?: Logger;
@@ -110,6 +118,7 @@ export class SocketModeClient {
   };
   readonly #client: WebClient;
   readonly #ownsClient: boolean;
+  readonly #authority: InstallationAuthority | undefined;
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #dedupe: EventDedupeStore;
@@ -178,6 +187,7 @@ export class SocketModeClient {
     this.#clock = options.clock ?? systemClock;
     this.#dedupe = options.dedupe ?? new MemoryDedupeStore(100_000);
     this.#WebSocket = options.WebSocket;
+    this.#authority = options.authority;
     const dispatcher = options.dispatcher;
     if (dispatcher !== undefined) {
       this.on('envelope', async ({ envelope, body, ack }) => {
@@ -409,6 +419,13 @@ export class SocketModeClient {
       this.stats.duplicates++;
       ack();
       return;
+    }
+    if (envelope.type === 'events_api' && envelope.payload.type === 'event_callback' && this.#authority !== undefined) {
+      try {
+        await bookkeeping(envelope.payload as EventEnvelope, this.#authority, this.#logger);
+      } catch (err) {
+        this.#logger.error({ error: describe(err) }, 'socket mode: uninstall/revocation bookkeeping failed');
+      }
     }
     const listeners = [...(this.#listeners.get(envelope.type) ?? []), ...(this.#listeners.get('envelope') ?? [])];
     if (listeners.length === 0) {

@@ -250,3 +250,54 @@ test('200 forced reconnect cycles leave handle and listener counts where they we
   await new Promise((r) => setTimeout(r, 100));
   assert.ok(handles() <= before + 2, `handles ${before} -> ${handles()}`);
 });
+
+test('app_uninstalled over Socket Mode deletes the installation; an uninstall older than a reinstall keeps it', async () => {
+  const { MemoryInstallationStore } = await import('../../src/oauth/memory-store.js');
+  const { InstallationAuthority } = await import('../../src/oauth/authorize.js');
+  const { WebClient } = await import('../../src/web/client.js');
+  const store = new MemoryInstallationStore();
+  const web = new WebClient();
+  const authority = new InstallationAuthority(store, { scopes: [], client: web });
+  const install = () =>
+    store.save({
+      appId: APP_ID,
+      enterpriseId: null,
+      enterpriseName: undefined,
+      enterpriseUrl: undefined,
+      teamId: 'T0SOCKUN1',
+      teamName: 'Uninstall',
+      isEnterpriseInstall: false,
+      tokenType: 'bot',
+      bot: {
+        token: 'xoxb-canary-socket',
+        id: 'B1',
+        userId: 'U1',
+        scopes: [],
+        refreshToken: undefined,
+        expiresAt: undefined,
+      },
+      user: { id: 'U2', token: undefined, scopes: [], refreshToken: undefined, expiresAt: undefined },
+      incomingWebhook: undefined,
+    });
+  const q = { enterpriseId: null, teamId: 'T0SOCKUN1', isEnterpriseInstall: false };
+  const uninstall = (id: string, eventTime: number) => ({
+    type: 'event_callback',
+    team_id: 'T0SOCKUN1',
+    event_id: id,
+    event_time: eventTime,
+    event: { type: 'app_uninstalled' },
+  });
+  try {
+    const c = client({ authority });
+    await c.start();
+    await install();
+    const now = Math.floor(Date.now() / 1000);
+    assert.equal((await slack.server.deliver(APP_ID, 'events_api', uninstall('EvUn1', now))).acked, true);
+    assert.equal(await store.findBot(q), undefined, 'the uninstall deleted the row');
+    await install(); // a reinstall after the event
+    assert.equal((await slack.server.deliver(APP_ID, 'events_api', uninstall('EvUn2', now - 60))).acked, true);
+    assert.ok((await store.findBot(q)) !== undefined, 'an uninstall from before the reinstall keeps it');
+  } finally {
+    web.close();
+  }
+});
