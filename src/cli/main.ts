@@ -6,6 +6,7 @@ import { devCommand } from './dev.js';
 import { emulatorCommand } from './emulator.js';
 import { installationsCommand } from './installations.js';
 import { keysCommand } from './keys.js';
+import { scimCommand } from './scim.js';
 import { serveCommand } from './serve.js';
 import { didYouMean } from './suggest.js';
 
@@ -24,6 +25,8 @@ commands:
   api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--team T...] [--api-url URL]
                       call any Web API method with a token from the environment (SLACK_BOT_TOKEN)
                       or, with --team, the stored installation's bot token
+  scim users|groups list|get|create|deactivate|delete ...
+                      Slack's SCIM API with an org admin token from the environment (SLACK_ADMIN_TOKEN)
   emulator [--port N] [--host H] [--json] [--rate-limits] [--clock-scale X]
                       start the local Slack emulator
 
@@ -36,6 +39,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   emulator: emulatorCommand,
   installations: installationsCommand,
   keys: keysCommand,
+  scim: scimCommand,
   serve: serveCommand,
 };
 
