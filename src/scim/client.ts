@@ -3,8 +3,7 @@
 // redactor, and SCIM's own org-wide budgets in the limiter (limits.ts). Query parameters go out in
 // one fixed order (filter, startIndex, count); filters come from the builder in filter.ts.
 import { createHash } from 'node:crypto';
-import type { HttpCore, HttpCoreOptions } from '../http/core.js';
-import { HttpCore as Core } from '../http/core.js';
+import { HttpCore, type HttpCoreOptions } from '../http/core.js';
 import { InvalidArgumentError, InvalidResponseError } from '../http/errors.js';
 import type { LimiterStore } from '../http/limiter-store.js';
 import { RateLimiter } from '../http/rate-limiter.js';
@@ -29,6 +28,12 @@ export interface SCIMClientOptions extends Omit<HttpCoreOptions, 'redactor' | 'l
    * several processes of an org call SCIM: Slack counts all SCIM apps of the org together.
    */
   rateLimits?: boolean | { store?: LimiterStore; maxQueue?: number };
+  /**
+   * Who the budgets belong to: Slack counts every SCIM app of an org together, so clients of one org
+   * that hold different tokens share budgets when they name the same `org` (its enterprise id).
+   * Default: a fingerprint of the token (never the token).
+   */
+  org?: string;
 }
 
 export interface SCIMSearchOptions {
@@ -102,7 +107,7 @@ export class SCIMClient {
         'SCIMClient(token, options): token must be a non-empty string (an org admin token with the admin scope)',
       );
     }
-    const { version = 'v2', baseUrl = DEFAULT_SCIM_URL, rateLimits, ...coreOptions } = options;
+    const { version = 'v2', baseUrl = DEFAULT_SCIM_URL, rateLimits, org, ...coreOptions } = options;
     if (version !== 'v1' && version !== 'v2')
       throw new InvalidArgumentError("SCIMClient: version must be 'v1' or 'v2'");
     let url: URL;
@@ -123,9 +128,12 @@ export class SCIMClient {
       const rl = typeof rateLimits === 'object' ? rateLimits : {};
       built.limiter = new RateLimiter({ store: rl.store, maxQueue: rl.maxQueue, clock: coreOptions.clock });
     }
-    this.#core = new Core(built);
+    this.#core = new HttpCore(built);
     this.#core.redactor.addSecret(token);
-    this.#identity = `t_${createHash('sha256').update(token).digest('base64url').slice(0, 16)}`;
+    if (org !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(org)) {
+      throw new InvalidArgumentError('SCIMClient: org is an enterprise id (letters, digits, - and _)');
+    }
+    this.#identity = org ?? `t_${createHash('sha256').update(token).digest('base64url').slice(0, 16)}`;
     const call = <T>(request: Request): Promise<T> => this.#call<T>(request);
     this.users = new SCIMUsers(version, call);
     this.groups = new SCIMGroups(version, call);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { memoryLimiterStore } from '../../src/http/limiter-store.js';
 import { SCIM_ENDPOINT_LIMITS, SCIM_SET_LIMITS, SCIMClient, scimBuckets } from '../../src/scim/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -51,6 +52,22 @@ describe("Slack's SCIM rate limits", () => {
       assert.equal(server.requests.length, 21);
       assert.ok(!server.requests.some((r) => r.url.includes('canary')));
       scim.close();
+    });
+
+    it('clients of one org share its budget when they name it, whatever their tokens', async () => {
+      server.requests.length = 0;
+      const store = memoryLimiterStore();
+      const a = new SCIMClient('canary-token-a', { baseUrl: server.url, org: 'E0ORG', rateLimits: { store } });
+      const b = new SCIMClient('canary-token-b', { baseUrl: server.url, org: 'E0ORG', rateLimits: { store } });
+      const input = { userName: 'x', emails: [{ value: 'x@example.com' }] };
+      const calls = Array.from({ length: 21 }, (_, i) => (i % 2 === 0 ? a : b).users.create(input));
+      await Promise.all(calls.slice(0, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(server.requests.length, 20);
+      await calls[20];
+      a.close();
+      b.close();
+      assert.throws(() => new SCIMClient('t', { org: 'E0 ORG' }), { code: 'slack_invalid_argument' });
     });
 
     it('rateLimits: false sends all at once', async () => {
