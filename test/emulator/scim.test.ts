@@ -193,3 +193,40 @@ describe('emulator: SCIM filters', () => {
     assert.equal((await page('count=999999')).itemsPerPage, total);
   });
 });
+
+describe('emulator: SCIM rate limits', () => {
+  it("answers 429 with Retry-After past an endpoint's burst, counted per org across tokens", async () => {
+    emu.reset();
+    emu.rateLimits.enabled = true;
+    try {
+      const other = emu.issueToken({
+        type: 'user',
+        team: String(emu.state.tokens.get(emu.tokens.admin)?.teamId),
+        scopes: ['admin'],
+      });
+      const statuses: number[] = [];
+      let limited: Response | undefined;
+      for (let i = 0; i < 22; i++) {
+        const res = await fetch(`${emu.scimUrl}v2/Users`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${i % 2 === 0 ? emu.tokens.admin : other}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ userName: `burst${i}`, emails: [{ value: `burst${i}@example.com` }] }),
+        });
+        statuses.push(res.status);
+        if (res.status === 429) limited = res;
+        else await res.arrayBuffer();
+      }
+      // Slack's 20 plus the one call of tolerance pass; the next waits a third of a second (rounded up).
+      assert.deepEqual(statuses, [...Array(21).fill(201), 429]);
+      assert.equal(limited?.headers.get('retry-after'), '1');
+      assert.deepEqual(await limited?.json(), { Errors: { description: 'rate_limited', code: 429 } });
+      // Reads have budgets of their own.
+      assert.equal((await scim('GET', 'v2/Users')).status, 200);
+    } finally {
+      emu.rateLimits.enabled = false;
+    }
+  });
+});

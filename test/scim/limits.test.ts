@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { startEmulator } from '../../src/emulator/index.js';
 import { memoryLimiterStore } from '../../src/http/limiter-store.js';
 import { SCIM_ENDPOINT_LIMITS, SCIM_SET_LIMITS, SCIMClient, scimBuckets } from '../../src/scim/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -79,5 +80,24 @@ describe("Slack's SCIM rate limits", () => {
       assert.equal(server.requests.length, 21);
       scim.close();
     });
+  });
+});
+
+describe('SCIMClient against the emulator with limits on', () => {
+  it('keeps to the budgets: 25 user creations, no 429', async () => {
+    const emu = await startEmulator({ rateLimits: true });
+    const scim = new SCIMClient(emu.tokens.admin, { baseUrl: emu.scimUrl });
+    try {
+      const made = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          scim.users.create({ userName: `paced${i}`, emails: [{ value: `paced${i}@example.com` }] }),
+        ),
+      );
+      assert.equal(new Set(made.map((u) => u.id)).size, 25);
+      assert.equal(emu.rateLimits.limited, 0);
+    } finally {
+      scim.close();
+      await emu.close();
+    }
   });
 });

@@ -3,6 +3,7 @@
 import type { EmulatorContext } from '../context.js';
 import type { EmuRequest, Outcome } from '../http/transport.js';
 import { handleGroups } from './groups.js';
+import { checkScimLimits } from './limits.js';
 import { authorize, jsonBody, orgTeams, ScimFailure, scimError } from './request.js';
 import { handleUsers } from './users.js';
 
@@ -20,6 +21,12 @@ async function handleScim(core: EmulatorContext, req: EmuRequest): Promise<Outco
   const token = authorize(core, req);
   if (token instanceof ScimFailure) return scimError(token.status, token.description);
   const [, version, resource, id] = match;
+  const orgId = core.oauth.teamEnterprise.get(token.teamId) ?? token.teamId;
+  const wait = checkScimLimits(core.rateLimits, token, orgId, req.method, resource ?? '', id !== undefined);
+  if (wait !== undefined) {
+    const limited = scimError(429, 'rate_limited');
+    return { ...limited, headers: { ...limited.headers, 'retry-after': String(wait) } };
+  }
   try {
     const body =
       req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH' ? await jsonBody(req) : undefined;
