@@ -93,6 +93,19 @@ for (const [file, type] of [
   interactionShapes[type] = prune(readJson(join(backendDir, file)));
 }
 write('interaction-shapes.json', interactionShapes);
+// 6. SCIM v1/v2 answers as java-slack-sdk recorded them (masked values): the emulator's SCIM resources
+// are checked against these shapes (test/emulator/scim-shapes.test.ts). Keyed `v2/Users` (a list),
+// `v2/Users/<id>` (one resource), and so on.
+const scimDir = 'java-slack-sdk/json-logs/samples/scim';
+const scimSamples = {};
+for (const version of ['v1', 'v2']) {
+  for (const resource of ['Users', 'Groups']) {
+    scimSamples[`${version}/${resource}`] = readJson(join(scimDir, version, `${resource}.json`));
+    scimSamples[`${version}/${resource}/<id>`] = readJson(join(scimDir, version, resource, '00000000000.json'));
+  }
+}
+write('scim-samples.json', scimSamples);
+
 console.log(
   `data/: ${Object.keys(docsExamples).length} docs examples, ${Object.keys(shapes).length} response shapes, ` +
     `${Object.keys(eventShapes).length} event shapes, ${Object.keys(interactionShapes).length} interaction shapes`,

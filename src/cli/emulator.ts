@@ -97,6 +97,7 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     const line = {
       url: emulator.url,
       apiUrl: emulator.apiUrl,
+      scimUrl: emulator.scimUrl,
       workspace: emulator.workspace,
       tokens: emulator.tokens,
       clientId: emulator.clientId,

@@ -7,6 +7,7 @@ import { doctorCommand } from './doctor.js';
 import { emulatorCommand } from './emulator.js';
 import { installationsCommand } from './installations.js';
 import { keysCommand } from './keys.js';
+import { scimCommand } from './scim.js';
 import { serveCommand } from './serve.js';
 import { didYouMean } from './suggest.js';
 
@@ -28,6 +29,8 @@ commands:
   doctor [--scan DIR]
                       check the configuration (tokens, keys, store, redirect URL); --scan finds
                       secrets written into source files
+  scim users|groups list|get|create|deactivate|delete ...
+                      Slack's SCIM API with an org admin token from the environment (SLACK_ADMIN_TOKEN)
   emulator [--port N] [--host H] [--json] [--rate-limits] [--clock-scale X]
                       start the local Slack emulator
 
@@ -41,6 +44,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   emulator: emulatorCommand,
   installations: installationsCommand,
   keys: keysCommand,
+  scim: scimCommand,
   serve: serveCommand,
 };
 

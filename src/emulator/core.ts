@@ -66,6 +66,7 @@ export class EmulatorCore implements EmulatorContext {
       bot: makeTokenValue('bot', this.app.id),
       user: makeTokenValue('user', this.app.id),
       app: makeTokenValue('app', this.app.id),
+      admin: makeTokenValue('user', this.app.id),
     };
     this.reset();
   }

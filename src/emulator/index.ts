@@ -14,6 +14,7 @@ import type { Token } from './model/model.js';
 import { addEnterprise, type EnterpriseSpec } from './model/orgs.js';
 import type { SeedResult, WorkspaceInfo } from './model/seed.js';
 import type { EmulatorState } from './model/state.js';
+import { addAdminOrg } from './scim/admin-org.js';
 import type { FaultRule } from './web-api/faults.js';
 import { parseFaultRule } from './web-api/faults.js';
 import type { MethodAuth } from './web-api/method-auth.js';
@@ -116,7 +117,13 @@ export interface Emulator {
   /** `${url}api/`: what clients take as their Slack API URL. */
   readonly apiUrl: string;
   readonly workspace: WorkspaceInfo;
-  readonly tokens: { readonly bot: string; readonly user: string; readonly app: string };
+  /** `${url}scim/`: the SCIM base URL (`scim/v1/Users`, `scim/v2/Groups`...). */
+  readonly scimUrl: string;
+  /**
+   * The default workspace's bot, user and app tokens, and `admin`: an org admin's user token with the
+   * `admin` and `auditlogs:read` scopes in the Enterprise org "Slackline Org" (for SCIM and Audit Logs).
+   */
+  readonly tokens: { readonly bot: string; readonly user: string; readonly app: string; readonly admin: string };
   readonly clientId: string;
   readonly clientSecret: string;
   readonly signingSecret: string;
@@ -157,12 +164,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     (c) => {
       c.state.onMessage = (message, channel) => deliverMessageEvents(c, message, channel);
     },
+    // After the caller's orgs and seed, so their IDs come first: the org behind `tokens.admin`.
+    (c) => addAdminOrg(c, c.defaultTokens.admin),
     (c) => {
       if (options.allScopes !== true) return;
       for (const value of Object.values(c.defaultTokens)) {
         const token = c.state.tokens.get(value);
         if (token === undefined) continue;
-        token.scopes = methodRegistry().scopesOf(token.kind);
+        // Every scope of the catalog for the kind, plus the token's own (auditlogs:read of `admin`).
+        token.scopes = [...new Set([...methodRegistry().scopesOf(token.kind), ...token.scopes])];
         token.scopeSet = new Set(token.scopes);
       }
     },
@@ -180,6 +190,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url,
     apiUrl: String(info.apiUrl),
+    scimUrl: String(info.scimUrl),
     get workspace() {
       return { ...core.workspace };
     },

@@ -10,6 +10,7 @@ describe('emulator: slackline emulator --json', () => {
         'apiUrl',
         'clientId',
         'clientSecret',
+        'scimUrl',
         'signingSecret',
         'tokens',
         'url',
@@ -18,6 +19,8 @@ describe('emulator: slackline emulator --json', () => {
       assert.equal(line.includes('\n'), false);
       assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
       assert.equal(info.apiUrl, `${info.url}api/`);
+      assert.equal(info.scimUrl, `${info.url}scim/`);
+      assert.deepEqual(Object.keys(info.tokens).sort(), ['admin', 'app', 'bot', 'user']);
       const res = await fetch(`${info.apiUrl}auth.test`, {
         method: 'POST',
         headers: { authorization: `Bearer ${info.tokens.bot}` },

@@ -6,8 +6,9 @@ import { createInterface } from 'node:readline';
 export interface EmulatorLine {
   url: string;
   apiUrl: string;
+  scimUrl: string;
   workspace: { teamId: string; botUserId: string; [key: string]: unknown };
-  tokens: { bot: string; user: string; app: string };
+  tokens: { bot: string; user: string; app: string; admin: string };
   clientId: string;
   clientSecret: string;
   signingSecret: string;

@@ -12,6 +12,7 @@ export function emulatorInfo(core: EmulatorContext, url: string): JsonObject {
   return {
     url,
     apiUrl: `${url}api/`,
+    scimUrl: `${url}scim/`,
     workspace: { ...core.workspace },
     tokens: { ...core.defaultTokens },
     clientId: core.app.clientId,

@@ -4,6 +4,7 @@ import type { EmulatorContext } from '../context.js';
 import { checkControlRequest } from '../control/guard.js';
 import { handleControl } from '../control/index.js';
 import { renderPage } from '../control/page.js';
+import { scimRoute } from '../scim/index.js';
 import { handleApi } from '../web-api/dispatch.js';
 import { handleUpload } from '../web-api/upload.js';
 import { installRoute } from './install-routes.js';
@@ -22,6 +23,8 @@ export async function route(core: EmulatorContext, req: EmuRequest): Promise<Out
   if (path.startsWith('/api/')) return handleApi(core, decode(path.slice(5)), req);
   if (path.startsWith('/_upload/')) return handleUpload(core, decode(path.slice(9)), req);
   if (path.startsWith('/_emulator/')) return handleControl(core, path.slice(11), req);
+  const scim = scimRoute(core, req);
+  if (scim !== undefined) return scim;
   const install = installRoute(core, req);
   if (install !== undefined) return install;
   if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -8,6 +8,8 @@ export interface Enterprise {
   domain: string;
   /** Its workspaces; the first one hosts the org-wide bot user. */
   teamIds: string[];
+  /** false: left off the consent page's choices (the org behind `tokens.admin`); a `team` parameter still names it. */
+  offered?: boolean;
 }
 
 /** What the user agreed to on the consent page (or the headless approval). */

@@ -20,6 +20,8 @@ export interface DefaultTokens {
   bot: string;
   user: string;
   app: string;
+  /** An org admin's user token (`admin`, `auditlogs:read`) in the default Enterprise org, for SCIM and Audit Logs. */
+  admin: string;
 }
 
 export interface SeedResult {

@@ -103,6 +103,8 @@ export class EmulatorState {
   /** Custom emoji per team by name: image URL or `alias:<name>`, when and by whom it was added. */
   readonly emoji = new Map<string, Map<string, { value: string; created: number; by: string }>>();
   // ---- end of the Fidelity collections ----
+  /** SCIM attributes Slack keeps beside a user's profile (scim/ surface), by user id. */
+  readonly scimProfiles = new Map<string, { externalId: string; givenName: string; familyName: string }>();
   /** Told of every stored message (the install side delivers message events from it). */
   onMessage: ((message: Message, channel: Channel) => void) | undefined;
   private lastTsMicros = 0;

@@ -67,7 +67,7 @@ function choicesFor(core: OAuthCtx, team: string | null): string[] {
   }
   const out: string[] = [];
   for (const id of state.teams.keys()) if (!oauth.teamEnterprise.has(id)) out.push(id);
-  for (const org of oauth.enterprises.values()) out.push(org.id, ...org.teamIds);
+  for (const org of oauth.enterprises.values()) if (org.offered !== false) out.push(org.id, ...org.teamIds);
   return out;
 }
 

@@ -104,6 +104,11 @@ export class RateLimits {
     this.format = 'seconds';
   }
 
+  /** Limits of another surface by name (SCIM's endpoints): `check` enforces them as a method's. */
+  define(name: string, limit: Limit): void {
+    this.#rules.set(name, { ...limit, perChannel: false });
+  }
+
   /** The limit for a method (null: unlimited). Overrides by method name win over the data. */
   limitOf(method: string): (Limit & { perChannel: boolean }) | null {
     const rule = this.#rules.get(method);
