@@ -1,5 +1,6 @@
 // slackline/emulator: a local Slack for tests, benchmarks and `slackline emulator`.
 
+import { recordActivity } from './audit-logs/entries.js';
 import type { TokenRequest } from './context.js';
 import { type InstallControls, installControls } from './control/install-api.js';
 import { emulatorInfo } from './control/routes.js';
@@ -115,6 +116,8 @@ export interface Emulator {
   readonly url: string;
   /** `${url}api/`: what clients take as their Slack API URL. */
   readonly apiUrl: string;
+  /** `${url}audit/v1/`: the Audit Logs API base URL (AuditLogsClient's `baseUrl`). */
+  readonly auditUrl: string;
   readonly workspace: WorkspaceInfo;
   readonly tokens: { readonly bot: string; readonly user: string; readonly app: string };
   readonly clientId: string;
@@ -158,6 +161,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       c.state.onMessage = (message, channel) => deliverMessageEvents(c, message, channel);
     },
     (c) => {
+      c.state.onActivity = (activity) => recordActivity(c, activity);
+    },
+    (c) => {
       if (options.allScopes !== true) return;
       for (const value of Object.values(c.defaultTokens)) {
         const token = c.state.tokens.get(value);
@@ -180,6 +186,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url,
     apiUrl: String(info.apiUrl),
+    auditUrl: String(info.auditUrl),
     get workspace() {
       return { ...core.workspace };
     },

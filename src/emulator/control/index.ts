@@ -1,10 +1,11 @@
 // The control API: every surface's routes behind the one router.
+import { auditControlRoutes } from '../audit-logs/control.js';
 import { appRoute, installRoutes } from './install-routes.js';
 import { controlRouter } from './router.js';
 import { coreRoutes } from './routes.js';
 
 const tables = {
-  exact: { ...coreRoutes, ...installRoutes },
+  exact: { ...coreRoutes, ...installRoutes, ...auditControlRoutes },
   prefixed: { 'apps/': appRoute },
 };
 

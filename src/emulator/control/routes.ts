@@ -12,6 +12,8 @@ export function emulatorInfo(core: EmulatorContext, url: string): JsonObject {
   return {
     url,
     apiUrl: `${url}api/`,
+    /** The Audit Logs API base URL (Slack's is https://api.slack.com/audit/v1/). */
+    auditUrl: `${url}audit/v1/`,
     workspace: { ...core.workspace },
     tokens: { ...core.defaultTokens },
     clientId: core.app.clientId,
