@@ -2,6 +2,7 @@
 // The `slackline` command line: one word picks the command, the rest is its arguments.
 import { readFileSync } from 'node:fs';
 import { apiCommand } from './api.js';
+import { auditLogsCommand } from './audit-logs.js';
 import { devCommand } from './dev.js';
 import { emulatorCommand } from './emulator.js';
 import { installationsCommand } from './installations.js';
@@ -24,6 +25,8 @@ commands:
   api <method> [key=value ...] [--json '{...}'] [--token-env NAME] [--team T...] [--api-url URL]
                       call any Web API method with a token from the environment (SLACK_BOT_TOKEN)
                       or, with --team, the stored installation's bot token
+  audit-logs export --since 7d [--action A] [--format jsonl|csv] [--out FILE [--resume CP]]
+                      stream an org's audit log (token from SLACK_AUDIT_TOKEN), resumable
   emulator [--port N] [--host H] [--json] [--rate-limits] [--clock-scale X]
                       start the local Slack emulator
 
@@ -32,6 +35,7 @@ slackline <command> --help says more; slackline --version prints the version.
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   api: apiCommand,
+  'audit-logs': auditLogsCommand,
   dev: devCommand,
   emulator: emulatorCommand,
   installations: installationsCommand,
