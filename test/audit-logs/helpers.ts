@@ -1,4 +1,4 @@
-// An emulator with an Enterprise Grid org, and an org admin token with auditlogs:read issued in it.
+// An emulator with two Enterprise Grid orgs, and an Acme admin token with auditlogs:read issued in it.
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 
 export interface AuditSetup {
@@ -9,7 +9,7 @@ export interface AuditSetup {
 }
 
 export async function startAuditEmulator(): Promise<AuditSetup> {
-  const emu = await startEmulator({ enterprises: [{ name: 'Acme' }] });
+  const emu = await startEmulator({ enterprises: [{ name: 'Acme' }, { name: 'Beta' }] });
   return { emu, ...orgToken(emu) };
 }
 

@@ -8,6 +8,7 @@ describe('emulator: slackline emulator --json', () => {
     try {
       assert.deepEqual(Object.keys(info).sort(), [
         'apiUrl',
+        'auditUrl',
         'clientId',
         'clientSecret',
         'signingSecret',
@@ -18,6 +19,7 @@ describe('emulator: slackline emulator --json', () => {
       assert.equal(line.includes('\n'), false);
       assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
       assert.equal(info.apiUrl, `${info.url}api/`);
+      assert.equal(info.auditUrl, `${info.url}audit/v1/`);
       const res = await fetch(`${info.apiUrl}auth.test`, {
         method: 'POST',
         headers: { authorization: `Bearer ${info.tokens.bot}` },

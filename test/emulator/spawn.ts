@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 export interface EmulatorLine {
   url: string;
   apiUrl: string;
+  auditUrl: string;
   workspace: { teamId: string; botUserId: string; [key: string]: unknown };
   tokens: { bot: string; user: string; app: string };
   clientId: string;
