@@ -28,7 +28,7 @@ export interface ExportOptions {
   out: string;
   /** The checkpoint file: resumed from when it exists, created otherwise. */
   checkpoint: string;
-  /** Entries per request (default 9999, Slack's maximum). */
+  /** Entries per request (default 5000). */
   limit?: number;
   /** Called after each page is written. */
   onProgress?: (progress: ExportProgress) => void;
@@ -52,6 +52,13 @@ interface Checkpoint {
   count: number;
   done: boolean;
 }
+
+/**
+ * Entries per request. Slack allows 9999, and its Tier 3 budget (50 calls a minute) favours big pages;
+ * but a page is held whole in memory (its body, then the parsed entries, then the written lines), and
+ * at 9999 the exporter peaks near 180 MB. 5000 keeps it near 125 MB at half the calls of 2500.
+ */
+export const DEFAULT_EXPORT_LIMIT = 5000;
 
 export const CSV_COLUMNS = [
   'id',
@@ -166,7 +173,7 @@ export async function exportAuditLogs(options: ExportOptions): Promise<ExportPro
     if (cp.done) return { count: cp.count, date, done: true };
     const logs = client.logs({
       ...cp.query,
-      limit: options.limit ?? 9999,
+      limit: options.limit ?? DEFAULT_EXPORT_LIMIT,
       cursor: cp.cursor,
       maxPages: Number.POSITIVE_INFINITY,
       signal: options.signal,
@@ -209,7 +216,7 @@ export async function exportAuditLogsTo(
   let date: number | undefined;
   const logs = client.logs({
     ...options.query,
-    limit: options.limit ?? 9999,
+    limit: options.limit ?? DEFAULT_EXPORT_LIMIT,
     maxPages: Number.POSITIVE_INFINITY,
     signal: options.signal,
   });

@@ -8,13 +8,14 @@ import { AuditLogsClient } from '../audit-logs/client.js';
 import { type ExportFormat, type ExportProgress, exportAuditLogs, exportAuditLogsTo } from '../audit-logs/export.js';
 import { SlacklineError } from '../http/errors.js';
 
-const HELP = `usage: slackline audit-logs export --since 7d [--until T] [--action A[,B...]] [--format jsonl|csv]
+const HELP = `usage: slackline audit-logs export --since 7d [--until T] [--action A[,B...]] [--format jsonl|csv] [--limit N]
                                   [--out FILE [--resume CHECKPOINT]] [--token-env NAME] [--audit-url URL]
 
   --since T        oldest entry: a duration back from now (30m, 12h, 7d), epoch seconds or an ISO date
   --until T        newest entry (default: now, fixed when the export starts)
   --action A       only these actions (repeat the flag or separate with commas)
   --format F       jsonl (default) or csv
+  --limit N        entries per request, 1 to 9999 (default 5000: bigger pages, fewer calls, more memory)
   --out FILE       write to FILE (default: stdout)
   --resume CP      checkpoint file: continue an interrupted export into --out without gaps or
                    duplicates (created when absent; the query saved in it wins)
@@ -86,6 +87,7 @@ async function exportCommand(argv: string[]): Promise<number> {
       until: { type: 'string' },
       action: { type: 'string', multiple: true },
       format: { type: 'string' },
+      limit: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'string' },
       'token-env': { type: 'string' },
@@ -105,6 +107,10 @@ async function exportCommand(argv: string[]): Promise<number> {
   const oldest = parseTime(values.since, now);
   const latest = values.until === undefined ? Math.floor(now / 1000) : parseTime(values.until, now);
   if (oldest > latest) throw new UsageError('--since is after --until');
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 9999)) {
+    throw new UsageError('--limit must be a whole number from 1 to 9999');
+  }
   const action = values.action?.flatMap((a) => a.split(',')).filter((a) => a !== '');
   const tokenEnv = values['token-env'] ?? 'SLACK_AUDIT_TOKEN';
   const token = process.env[tokenEnv];
@@ -119,11 +125,12 @@ async function exportCommand(argv: string[]): Promise<number> {
   try {
     const done =
       values.out === undefined
-        ? await exportAuditLogsTo(process.stdout, { client, query, format, onProgress })
+        ? await exportAuditLogsTo(process.stdout, { client, query, format, limit, onProgress })
         : await exportAuditLogs({
             client,
             query,
             format,
+            limit,
             out: values.out,
             checkpoint,
             onProgress,

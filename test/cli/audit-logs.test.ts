@@ -68,7 +68,7 @@ test('exports CSV to a file with --resume, prints plain progress lines when not 
 });
 
 test('--action filters; a bad command line exits 2; a refused token exits 1 without showing it', async () => {
-  const logins = await cli(['export', '--since', '30d', '--action', 'user_login']);
+  const logins = await cli(['export', '--since', '30d', '--action', 'user_login', '--limit', '70']);
   assert.equal(logins.stdout.trim().split('\n').length, 600);
   for (const args of [
     ['export'],
@@ -76,6 +76,7 @@ test('--action filters; a bad command line exits 2; a refused token exits 1 with
     ['export', '--since', '7d', '--format', 'xml'],
     ['export', '--since', '7d', '--resume', 'x.cp'],
     ['export', '--since', '7d', '--bogus'],
+    ['export', '--since', '7d', '--limit', '0'],
   ]) {
     assert.equal((await cli(args)).code, 2, args.join(' '));
   }
