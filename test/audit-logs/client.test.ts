@@ -178,6 +178,22 @@ describe('AuditLogsClient against the emulator', () => {
     assert.ok(err instanceof HTTPError && err.status === 403);
   });
 
+  it('an error body that echoes the token is redacted in the error and its data', async () => {
+    const body = JSON.stringify({ ok: false, error: 'invalid_arguments', detail: `bad token ${setup.token}` });
+    emu.addFault({
+      method: 'audit.logs',
+      kind: 'status',
+      status: 400,
+      body,
+      contentType: 'application/json',
+      times: 1,
+    });
+    const err = await all(client.logs()).catch((e: unknown) => e);
+    assert.ok(err instanceof AuditLogsError && err.error === 'invalid_arguments');
+    assert.ok(!JSON.stringify(err.data).includes(setup.token), 'data redacted');
+    assert.ok(!inspect(err).includes(setup.token) && !err.message.includes(setup.token));
+  });
+
   it('a dropped connection on a read is repeated by the Slack defaults', async () => {
     await generate(emu, { count: 30, team: setup.orgTeam });
     const retrying = new AuditLogsClient(setup.token, { baseUrl: emu.auditUrl });
