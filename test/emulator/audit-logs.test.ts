@@ -169,6 +169,30 @@ describe('emulator: Audit Logs API', () => {
     assert.equal((await control(emu, 'GET', 'audit')).body.size, 0);
   });
 
+  it('with rate limits on, logs is Tier 3 per org: a 429 with Retry-After past the minute’s budget', async () => {
+    emu.rateLimits.enabled = true;
+    try {
+      // Another workspace of the same org: Slack counts the budget per org.
+      const acmeTwo = [...emu.state.teams.values()].find((t) => t.name === 'Acme Two')?.id;
+      const other = emu.issueToken({ type: 'user', scopes: ['auditlogs:read'], team: acmeTwo });
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 60; i++) {
+        const res = await fetch(`${emu.auditUrl}logs`, {
+          headers: { authorization: `Bearer ${i % 2 === 0 ? setup.token : other}` },
+        });
+        statuses.push(res.status);
+        if (res.status === 429) retryAfter ??= res.headers.get('retry-after');
+        await res.arrayBuffer();
+      }
+      assert.ok(statuses.filter((s) => s === 200).length <= 52, 'two tokens of one org share the budget');
+      assert.ok(statuses.includes(429));
+      assert.ok(Number(retryAfter) >= 1);
+    } finally {
+      emu.rateLimits.enabled = false;
+    }
+  });
+
   it('a rare filter over a huge log answers a bounded page with a cursor instead of stalling', async () => {
     await generate(emu, { count: 600_000, team: setup.orgTeam, actions: ['user_login'] });
     const res = await get(emu, 'logs?action=user_logout', setup.token);

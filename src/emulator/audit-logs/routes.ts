@@ -6,6 +6,7 @@ import { type EmuRequest, jsonReply, type Outcome, type Reply, reply } from '../
 import { randomHex } from '../model/ids.js';
 import { bearerToken } from '../web-api/auth.js';
 import { applyFault } from '../web-api/faults.js';
+import { RateLimitedFailure } from '../web-api/rate-limits.js';
 import { auditData, knownActions } from './entries.js';
 import { auditLogOf, type LogQuery } from './log.js';
 
@@ -16,7 +17,7 @@ export const DEFAULT_LIMIT = 100;
 /** Slack takes up to 30 comma-separated actions. */
 const MAX_ACTIONS = 30;
 
-type AuditCtx = Ctx<'state' | 'oauth' | 'faults'>;
+type AuditCtx = Ctx<'state' | 'oauth' | 'faults' | 'rateLimits'>;
 
 class AuditFailure extends Error {
   constructor(
@@ -71,6 +72,8 @@ function authenticate(core: AuditCtx, req: EmuRequest): string {
   }
   const org = token.enterpriseId ?? core.oauth.teamEnterprise.get(token.teamId);
   if (org === undefined) throw new AuditFailure(403, 'feature_not_enabled');
+  // Slack counts the Audit Logs API's Tier 3 per org, whichever app or workspace calls.
+  core.rateLimits.check('audit.logs', { ...token, appId: org, teamId: org }, undefined);
   return org;
 }
 
@@ -129,6 +132,7 @@ export async function handleAudit(core: AuditCtx, path: string, req: EmuRequest)
     try {
       return endpoint(core, req, h);
     } catch (error) {
+      if (error instanceof RateLimitedFailure) return error.reply(h, core.rateLimits.format);
       if (!(error instanceof AuditFailure)) throw error;
       return jsonReply(error.status, { ok: false, error: error.code, ...error.extra }, h);
     }
