@@ -1,6 +1,7 @@
 // `slackline audit-logs export` as a user runs it: the compiled CLI in a child process, against the emulator.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,4 +87,24 @@ test('--action filters; a bad command line exits 2; a refused token exits 1 with
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /missing_scope/);
   assert.ok(!refused.stderr.includes(weak));
+});
+
+// util-linux `script` runs the CLI on a pseudo-terminal, as a user's shell would.
+const SCRIPT = '/usr/bin/script';
+
+test('on a terminal, shows a cli-progress bar that ends at 100%', async (t) => {
+  if (!existsSync(SCRIPT)) {
+    t.skip(`${SCRIPT} (util-linux) is needed to run the CLI on a pseudo-terminal`);
+    return;
+  }
+  const out = join(dir, 'tty.jsonl');
+  const command = `"${process.execPath}" "${CLI}" audit-logs export --since 1d --limit 300 --out "${out}"`;
+  const env = { PATH: process.env.PATH ?? '', SLACK_AUDIT_TOKEN: setup.token, SLACK_AUDIT_URL: setup.emu.auditUrl };
+  const screen = await new Promise<string>((resolve) => {
+    execFile(SCRIPT, ['-qec', command, '/dev/null'], { env, timeout: 30_000 }, (_err, stdout, stderr) =>
+      resolve(stdout + stderr),
+    );
+  });
+  assert.match(screen, /audit-logs export \|=+\| 100% \| 1200 entries/);
+  assert.equal((await readFile(out, 'utf8')).trim().split('\n').length, 1200);
 });
