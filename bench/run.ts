@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, one after another. Not part of `npm test`.
+import { benchAuditExport } from './audit-export.js';
 import { benchInstallations } from './installations.js';
 import { benchRateLimits } from './rate-limits.js';
 import { benchRedaction } from './redaction.js';
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'rate-limits': () => benchRateLimits(),
   'socket-mode': () => benchSocketMode(),
   redaction: () => benchRedaction(),
+  'audit-export': () => benchAuditExport(),
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -106,6 +106,15 @@ for (const version of ['v1', 'v2']) {
 }
 write('scim-samples.json', scimSamples);
 
+// 6. Audit Logs API: the real action and schema lists (recorded /audit/v1/actions and /schemas answers)
+// and the recorded /logs entry shape (masked values), for the emulator's audit-logs surface.
+const auditDir = 'java-slack-sdk/json-logs';
+write('audit-logs.json', {
+  _about: 'java-slack-sdk json-logs/raw/audit/v1/{actions,schemas}.json and samples/audit/v1/logs.json (entry shape)',
+  actions: readJson(join(auditDir, 'raw/audit/v1/actions.json')).actions,
+  schemas: readJson(join(auditDir, 'raw/audit/v1/schemas.json')).schemas,
+  entryShape: prune(readJson(join(auditDir, 'samples/audit/v1/logs.json')).entries)[0],
+});
 console.log(
   `data/: ${Object.keys(docsExamples).length} docs examples, ${Object.keys(shapes).length} response shapes, ` +
     `${Object.keys(eventShapes).length} event shapes, ${Object.keys(interactionShapes).length} interaction shapes`,

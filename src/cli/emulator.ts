@@ -98,6 +98,7 @@ export async function emulatorCommand(args: string[]): Promise<number> {
       url: emulator.url,
       apiUrl: emulator.apiUrl,
       scimUrl: emulator.scimUrl,
+      auditUrl: emulator.auditUrl,
       workspace: emulator.workspace,
       tokens: emulator.tokens,
       clientId: emulator.clientId,
@@ -109,6 +110,7 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     process.stdout.write(
       `slackline emulator listening on ${emulator.url}\n` +
         `  Slack API URL: ${emulator.apiUrl}\n` +
+        `  Audit Logs URL: ${emulator.auditUrl}\n` +
         `  workspace ${emulator.workspace.teamName} (${emulator.workspace.teamId})\n` +
         `  tokens and secrets: run with --json, or GET ${emulator.url}_emulator/info\n` +
         '  press Ctrl+C to stop\n',

@@ -2,6 +2,7 @@
 // The `slackline` command line: one word picks the command, the rest is its arguments.
 import { readFileSync } from 'node:fs';
 import { apiCommand } from './api.js';
+import { auditLogsCommand } from './audit-logs.js';
 import { devCommand } from './dev.js';
 import { doctorCommand } from './doctor.js';
 import { emulatorCommand } from './emulator.js';
@@ -31,6 +32,8 @@ commands:
                       secrets written into source files
   scim users|groups list|get|create|deactivate|delete ...
                       Slack's SCIM API with an org admin token from the environment (SLACK_ADMIN_TOKEN)
+  audit-logs export --since 7d [--action A] [--format jsonl|csv] [--out FILE [--resume CP]]
+                      stream an org's audit log (token from SLACK_AUDIT_TOKEN), resumable
   emulator [--port N] [--host H] [--json] [--rate-limits] [--clock-scale X]
                       start the local Slack emulator
 
@@ -39,6 +42,7 @@ slackline <command> --help says more; slackline --version prints the version.
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   api: apiCommand,
+  'audit-logs': auditLogsCommand,
   dev: devCommand,
   doctor: doctorCommand,
   emulator: emulatorCommand,

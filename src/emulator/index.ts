@@ -1,5 +1,6 @@
 // slackline/emulator: a local Slack for tests, benchmarks and `slackline emulator`.
 
+import { recordActivity } from './audit-logs/entries.js';
 import type { TokenRequest } from './context.js';
 import { type InstallControls, installControls } from './control/install-api.js';
 import { emulatorInfo } from './control/routes.js';
@@ -116,6 +117,8 @@ export interface Emulator {
   readonly url: string;
   /** `${url}api/`: what clients take as their Slack API URL. */
   readonly apiUrl: string;
+  /** `${url}audit/v1/`: the Audit Logs API base URL (AuditLogsClient's `baseUrl`). */
+  readonly auditUrl: string;
   readonly workspace: WorkspaceInfo;
   /** `${url}scim/`: the SCIM base URL (`scim/v1/Users`, `scim/v2/Groups`...). */
   readonly scimUrl: string;
@@ -167,6 +170,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // After the caller's orgs and seed, so their IDs come first: the org behind `tokens.admin`.
     (c) => addAdminOrg(c, c.defaultTokens.admin),
     (c) => {
+      c.state.onActivity = (activity) => recordActivity(c, activity);
+    },
+    (c) => {
       if (options.allScopes !== true) return;
       for (const value of Object.values(c.defaultTokens)) {
         const token = c.state.tokens.get(value);
@@ -191,6 +197,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url,
     apiUrl: String(info.apiUrl),
     scimUrl: String(info.scimUrl),
+    auditUrl: String(info.auditUrl),
     get workspace() {
       return { ...core.workspace };
     },

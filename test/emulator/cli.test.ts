@@ -8,6 +8,7 @@ describe('emulator: slackline emulator --json', () => {
     try {
       assert.deepEqual(Object.keys(info).sort(), [
         'apiUrl',
+        'auditUrl',
         'clientId',
         'clientSecret',
         'scimUrl',
@@ -21,6 +22,7 @@ describe('emulator: slackline emulator --json', () => {
       assert.equal(info.apiUrl, `${info.url}api/`);
       assert.equal(info.scimUrl, `${info.url}scim/`);
       assert.deepEqual(Object.keys(info.tokens).sort(), ['admin', 'app', 'bot', 'user']);
+      assert.equal(info.auditUrl, `${info.url}audit/v1/`);
       const res = await fetch(`${info.apiUrl}auth.test`, {
         method: 'POST',
         headers: { authorization: `Bearer ${info.tokens.bot}` },

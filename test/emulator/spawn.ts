@@ -7,6 +7,7 @@ export interface EmulatorLine {
   url: string;
   apiUrl: string;
   scimUrl: string;
+  auditUrl: string;
   workspace: { teamId: string; botUserId: string; [key: string]: unknown };
   tokens: { bot: string; user: string; app: string; admin: string };
   clientId: string;

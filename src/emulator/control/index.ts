@@ -1,11 +1,12 @@
 // The control API: every surface's routes behind the one router.
+import { auditControlRoutes } from '../audit-logs/control.js';
 import { appRoute, installRoutes } from './install-routes.js';
 import { interactivityRoutes } from './interactivity-routes.js';
 import { controlRouter } from './router.js';
 import { coreRoutes } from './routes.js';
 
 const tables = {
-  exact: { ...coreRoutes, ...installRoutes, ...interactivityRoutes },
+  exact: { ...coreRoutes, ...installRoutes, ...interactivityRoutes, ...auditControlRoutes },
   prefixed: { 'apps/': appRoute },
 };
 

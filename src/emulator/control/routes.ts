@@ -13,6 +13,8 @@ export function emulatorInfo(core: EmulatorContext, url: string): JsonObject {
     url,
     apiUrl: `${url}api/`,
     scimUrl: `${url}scim/`,
+    /** The Audit Logs API base URL (Slack's is https://api.slack.com/audit/v1/). */
+    auditUrl: `${url}audit/v1/`,
     workspace: { ...core.workspace },
     tokens: { ...core.defaultTokens },
     clientId: core.app.clientId,

@@ -1,5 +1,6 @@
-// Routes a request: /api/<method>, the upload URL, the control API and the HTML page.
+// Routes a request: /api/<method>, /audit/v1/<endpoint>, the upload URL, the control API and the HTML page.
 
+import { handleAudit } from '../audit-logs/routes.js';
 import type { EmulatorContext } from '../context.js';
 import { checkControlRequest } from '../control/guard.js';
 import { handleControl } from '../control/index.js';
@@ -21,6 +22,7 @@ function decode(segment: string): string {
 export async function route(core: EmulatorContext, req: EmuRequest): Promise<Outcome> {
   const { path } = req;
   if (path.startsWith('/api/')) return handleApi(core, decode(path.slice(5)), req);
+  if (path.startsWith('/audit/v1/')) return handleAudit(core, decode(path.slice(10)), req);
   if (path.startsWith('/_upload/')) return handleUpload(core, decode(path.slice(9)), req);
   if (path.startsWith('/_emulator/')) return handleControl(core, path.slice(11), req);
   const scim = scimRoute(core, req);

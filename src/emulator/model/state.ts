@@ -80,6 +80,24 @@ export interface TokenInput {
   appId?: string;
 }
 
+/**
+ * Something an org's audit log records, reported by the model and the surfaces that change it
+ * (the audit-logs surface keeps the log; nothing here depends on it). `action` is one of Slack's
+ * audit action names (data/audit-logs.json).
+ */
+export interface Activity {
+  action: string;
+  /** The workspace it happened in. */
+  teamId: string;
+  /** The user who did it; undefined for Slack itself. */
+  actorId: string | undefined;
+  entity:
+    | { type: 'channel'; id: string }
+    | { type: 'app'; id: string }
+    | { type: 'user'; id: string }
+    | { type: 'workspace'; id: string };
+}
+
 export class EmulatorState {
   readonly teams = new Map<string, Team>();
   readonly users = new Map<string, User>();
@@ -107,6 +125,8 @@ export class EmulatorState {
   readonly scimProfiles = new Map<string, { externalId: string; givenName: string; familyName: string }>();
   /** Told of every stored message (the install side delivers message events from it). */
   onMessage: ((message: Message, channel: Channel) => void) | undefined;
+  /** Told of every activity an audit log records (set after reset, so seeding is not recorded). */
+  onActivity: ((activity: Activity) => void) | undefined;
   private lastTsMicros = 0;
 
   constructor(
@@ -195,6 +215,10 @@ export class EmulatorState {
       byTs: new Map(),
     };
     this.channels.set(channel.id, channel);
+    if (input.kind === 'public' || input.kind === 'private') {
+      const action = input.kind === 'public' ? 'public_channel_created' : 'private_channel_created';
+      this.onActivity?.({ action, teamId, actorId: input.creator, entity: { type: 'channel', id: channel.id } });
+    }
     return channel;
   }
 

@@ -193,6 +193,9 @@ export function decide(core: OAuthCtx, ticket: ConsentTicket, decision: Decision
       ? webhookChannel(core, teamId, decision.channel)
       : undefined,
   };
+  // Approving the consent page is the emulator's sign-in: the audit log records it as a login.
+  const login = { action: 'user_login', teamId, actorId: grant.userId };
+  core.state.onActivity?.({ ...login, entity: { type: 'user', id: grant.userId } });
   const record = core.oauth.newCode(grant, core.clock.now());
   return { location: withParams(ticket.effectiveRedirect, { code: record.code, state }), code: record.code };
 }

@@ -184,5 +184,7 @@ export function completeInstall(core: OAuthCtx, app: AppConfig, grant: Grant, ba
   body.authed_user = authed;
   const hook = webhookJson(core, app, grant, inst, baseUrl);
   if (hook !== undefined) body.incoming_webhook = hook;
+  const action = grant.isEnterpriseInstall ? 'org_app_installed' : 'app_installed';
+  core.state.onActivity?.({ action, teamId: grant.teamId, actorId: grant.userId, entity: { type: 'app', id: app.id } });
   return body;
 }

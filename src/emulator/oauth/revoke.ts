@@ -89,5 +89,7 @@ export function appsUninstall(call: Call): JsonObject {
   for (const t of revoked) t.revoked = true;
   forgetInstallations(core, app.id, token.teamId);
   uninstalled(core, app, target, revoked);
+  const activity = { action: 'app_uninstalled', teamId: token.teamId, actorId: token.userId };
+  core.state.onActivity?.({ ...activity, entity: { type: 'app', id: app.id } });
   return { ok: true };
 }

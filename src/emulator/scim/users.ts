@@ -152,6 +152,7 @@ export function handleUsers(
     if (all.some((u) => u.email?.toLowerCase() === email)) throw new ScimFailure(409, 'email_taken');
     const user = call.state.addUser(call.homeTeam, { name: fields.userName, email: fields.email });
     apply(call, user, { ...fields, userName: undefined, email: undefined });
+    audit(call, 'user_created', user.id);
     return jsonReply(201, render(user));
   }
   const user = findUser(call, id);
@@ -185,10 +186,21 @@ export function handleUsers(
       return jsonReply(200, render(user));
     }
     case 'DELETE':
+      if (!user.deleted) audit(call, 'user_deactivated', user.id);
       user.deleted = true;
       user.updated = call.state.clock.seconds();
       return { kind: 'reply', status: 204, headers: {}, body: '' };
     default:
       throw new ScimFailure(405, 'method_not_allowed');
   }
+}
+
+/** SCIM changes show in the audit log, as on Slack (the actor is the admin whose token made them). */
+function audit(call: ScimCall, action: string, userId: string): void {
+  call.state.onActivity?.({
+    action,
+    teamId: call.homeTeam,
+    actorId: call.token.userId,
+    entity: { type: 'user', id: userId },
+  });
 }

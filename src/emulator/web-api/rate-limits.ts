@@ -51,6 +51,9 @@ function loadRules(): Map<string, Rule> {
     const perChannel = def?.per !== undefined;
     rules.set(method, { perMinute, burst: perChannel ? POSTING_BURST : perMinute + TOLERANCE, perChannel });
   }
+  // The Audit Logs API is Tier 3 for every endpoint, counted per org (audit-logs/routes.ts keys it so).
+  const tier3 = data.tier_definitions.Tier3?.requests_per_minute;
+  if (tier3) rules.set('audit.logs', { perMinute: tier3, burst: tier3 + TOLERANCE, perChannel: false });
   return rules;
 }
 
