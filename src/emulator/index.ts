@@ -173,6 +173,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? '127.0.0.1';
   const server =
     options.listen === false ? undefined : await listen(core, options.port ?? 0, host, options.requestTimeoutMs);
+  // Socket Mode connects arrive as HTTP upgrades on the same port (the URL apps.connections.open gives).
+  server?.onUpgrade((req, socket, head) => core.socketMode.upgrade(req, socket, head));
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = server === undefined ? 'http://emulator.local/' : `http://${shownHost}:${server.port}/`;
   const info = emulatorInfo(core, url);
@@ -207,6 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     fetch: (request) => fetchHandler(core, request),
     close: async () => {
       core.deliveries.clear();
+      core.socketMode.close();
       await server?.close();
     },
   };

@@ -2,9 +2,10 @@
 import { appRoute, installRoutes } from './install-routes.js';
 import { controlRouter } from './router.js';
 import { coreRoutes } from './routes.js';
+import { socketModeRoutes } from './socket-mode-routes.js';
 
 const tables = {
-  exact: { ...coreRoutes, ...installRoutes },
+  exact: { ...coreRoutes, ...installRoutes, ...socketModeRoutes },
   prefixed: { 'apps/': appRoute },
 };
 

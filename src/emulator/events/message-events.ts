@@ -48,7 +48,7 @@ export function deliverMessageEvents(
   channel: Channel,
 ): void {
   for (const app of core.apps.list()) {
-    if (app.eventsUrl === undefined || app.botEvents.length === 0) continue;
+    if (app.botEvents.length === 0 || !core.deliveries.reaches(app)) continue;
     const bot = installedBot(core, app, channel.teamId);
     if (bot === undefined || !channel.members.has(bot.userId)) continue;
     const target = {
