@@ -7,6 +7,7 @@ import { emulatorCommand } from './emulator.js';
 import { installationsCommand } from './installations.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
+import { socketCommand } from './socket.js';
 import { didYouMean } from './suggest.js';
 
 const USAGE = `usage: slackline <command> [options]
@@ -26,6 +27,8 @@ commands:
                       or, with --team, the stored installation's bot token
   emulator [--port N] [--host H] [--json] [--rate-limits] [--clock-scale X]
                       start the local Slack emulator
+  socket [--token-env NAME] [--api-url URL] [--count N]
+                      print what arrives over Socket Mode (app token from SLACK_APP_TOKEN), acking it
 
 slackline <command> --help says more; slackline --version prints the version.
 `;
@@ -37,6 +40,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   installations: installationsCommand,
   keys: keysCommand,
   serve: serveCommand,
+  socket: socketCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
