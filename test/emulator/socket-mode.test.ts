@@ -275,4 +275,28 @@ describe('emulator: Socket Mode', () => {
     await api(emu, 'chat.postMessage', { channel: channelId(emu, 'general'), text: 'nobody listens' }, emu.tokens.user);
     assert.equal(emu.install.deliveries().length, before);
   });
+
+  it('socket_mode false keeps events off an open connection; true sends them over Socket Mode with none open', async () => {
+    const appId = emu.workspace.appId;
+    const link = await connect();
+    const off = await control(emu, 'POST', `apps/${appId}`, { socket_mode: false });
+    assert.equal(off.body.ok, true);
+    const general = channelId(emu, 'general');
+    const before = emu.install.deliveries().length;
+    await api(emu, 'chat.postMessage', { channel: general, text: 'settings say no' }, emu.tokens.user);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(link.envelopes().length, 0);
+    assert.equal(emu.install.deliveries().length, before);
+    await closeAll();
+    await control(emu, 'POST', `apps/${appId}`, { socket_mode: true });
+    await api(emu, 'chat.postMessage', { channel: general, text: 'held for a socket' }, emu.tokens.user);
+    await emu.install.deliveriesIdle();
+    const record = emu.install.deliveries().at(-1);
+    assert.equal(record?.url, 'socket-mode');
+    assert.equal(record?.state, 'failed');
+    assert.ok((record?.attempts.length ?? 0) >= 3, 'retried while no connection was open');
+    const invalid = await control(emu, 'POST', `apps/${appId}`, { socket_mode: 'yes' });
+    assert.equal(invalid.status, 400);
+    await control(emu, 'POST', `apps/${appId}`, { socket_mode: null });
+  });
 });
