@@ -35,6 +35,8 @@ test('prints each envelope as a redacted JSON line, acks it, and exits after --c
     stderr += String(d);
   });
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  // A CLI that never sees its envelopes must fail the test, not hang it.
+  const timer = setTimeout(() => child.kill(), 15_000);
   try {
     await until('the connection', () => emu.socketMode.connections() === 1);
     // The command token (a verification token by key) and a token-shaped value must not be printed.
@@ -42,6 +44,7 @@ test('prints each envelope as a redacted JSON line, acks it, and exits after --c
     await api(emu, 'chat.postMessage', { channel: channelId(emu, 'general'), text }, emu.tokens.user);
     assert.equal(await exited, 0, stderr);
   } finally {
+    clearTimeout(timer);
     child.kill();
   }
   const lines = stdout
