@@ -299,4 +299,35 @@ describe('emulator: Socket Mode', () => {
     assert.equal(invalid.status, 400);
     await control(emu, 'POST', `apps/${appId}`, { socket_mode: null });
   });
+
+  it('reaction_added and reaction_removed reach an app that subscribes to them, per reaction', async () => {
+    const appId = emu.workspace.appId;
+    await control(emu, 'POST', `apps/${appId}`, { bot_events: ['reaction_added', 'reaction_removed'] });
+    const link = await connect();
+    const general = channelId(emu, 'general');
+    const posted = await api(emu, 'chat.postMessage', { channel: general, text: 'react to me' }, emu.tokens.bot);
+    const ts = String(posted.body.ts);
+    assert.equal(link.envelopes().length, 0, 'message.channels is no longer subscribed');
+    assert.equal(
+      (await api(emu, 'reactions.add', { channel: general, timestamp: ts, name: 'tada' }, emu.tokens.user)).body.ok,
+      true,
+    );
+    assert.equal(
+      (await api(emu, 'reactions.remove', { channel: general, timestamp: ts, name: 'tada' }, emu.tokens.user)).body.ok,
+      true,
+    );
+    await until('two reaction events', () => link.envelopes().length >= 2);
+    const events = link.envelopes().map((e) => e.payload?.event);
+    const alice = userId(emu, 'alice');
+    for (const [i, type] of ['reaction_added', 'reaction_removed'].entries()) {
+      assert.equal(events[i]?.type, type);
+      assert.equal(events[i]?.user, alice);
+      assert.equal(events[i]?.reaction, 'tada');
+      assert.equal(events[i]?.item_user, emu.workspace.botUserId);
+      assert.deepEqual(events[i]?.item, { type: 'message', channel: general, ts });
+      assert.match(String(events[i]?.event_ts), /^\d+\.\d{6}$/);
+    }
+    await control(emu, 'POST', `apps/${appId}`, { bot_events: ['app_mention', 'message.channels'] });
+    await closeAll();
+  });
 });

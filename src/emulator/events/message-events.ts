@@ -11,7 +11,7 @@ const SUBSCRIPTION = { public: 'message.channels', private: 'message.groups', im
 const CHANNEL_TYPE = { public: 'channel', private: 'group', im: 'im', mpim: 'mpim' };
 
 /** The app's live bot token in the team, if the app is installed there. */
-function installedBot(
+export function installedBot(
   core: Ctx<'apps' | 'state' | 'clock' | 'deliveries'>,
   app: AppConfig,
   teamId: string,

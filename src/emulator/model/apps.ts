@@ -17,7 +17,10 @@ export interface AppConfig extends App {
   eventsUrl: string | undefined;
   /** Token rotation: access tokens expire after 12 hours and come with refresh tokens. */
   tokenRotation: boolean;
-  /** Bot events the app subscribes to: message.channels, message.groups, message.im, message.mpim, app_mention. */
+  /**
+   * Bot events the app subscribes to: message.channels, message.groups, message.im, message.mpim, app_mention,
+   * reaction_added, reaction_removed.
+   */
   botEvents: string[];
   /** PKCE enabled: the app is a public client and may exchange codes with a code_verifier, no secret. */
   pkce: boolean;
