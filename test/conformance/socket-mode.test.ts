@@ -7,6 +7,7 @@ import { App, LogLevel } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { api, channelId } from '../emulator/helpers.js';
+import { spawnEmulator, stop } from '../emulator/spawn.js';
 
 async function until(what: string, predicate: () => boolean, ms = 10_000): Promise<void> {
   const start = performance.now();
@@ -91,6 +92,37 @@ describe('conformance: @slack/socket-mode and @slack/bolt in Socket Mode against
       // Bolt's stop() does not wait for the close handshake: wait for it, so nothing is cut mid-close.
       await app.stop();
       await until('the close', () => connections() === 0);
+    }
+  });
+
+  it('`slackline emulator --json`: @slack/socket-mode started with tokens.app hears a mention, no other setup', async () => {
+    const { child, info } = await spawnEmulator();
+    const client = new SocketModeClient({
+      appToken: info.tokens.app,
+      logLevel: LogLevel.ERROR,
+      clientOptions: { slackApiUrl: info.apiUrl },
+    });
+    const heard: unknown[] = [];
+    client.on('app_mention', async ({ event, ack }) => {
+      await ack();
+      heard.push(event.text);
+    });
+    try {
+      await client.start();
+      const post = (method: string, body: Record<string, string>) =>
+        fetch(`${info.apiUrl}${method}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${info.tokens.user}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then((r) => r.json() as Promise<{ ok: boolean; channels?: { id: string; name: string }[] }>);
+      const general = (await post('conversations.list', {})).channels?.find((c) => c.name === 'general')?.id ?? '';
+      const text = `<@${info.workspace.botUserId}> are you there?`;
+      assert.equal((await post('chat.postMessage', { channel: general, text })).ok, true);
+      await until('the mention', () => heard.length === 1);
+      assert.deepEqual(heard, [text]);
+    } finally {
+      await client.disconnect();
+      assert.equal(await stop(child), 0);
     }
   });
 });
