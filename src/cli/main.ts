@@ -10,6 +10,7 @@ import { installationsCommand } from './installations.js';
 import { keysCommand } from './keys.js';
 import { scimCommand } from './scim.js';
 import { serveCommand } from './serve.js';
+import { socketCommand } from './socket.js';
 import { didYouMean } from './suggest.js';
 
 const USAGE = `usage: slackline <command> [options]
@@ -36,6 +37,8 @@ commands:
                       stream an org's audit log (token from SLACK_AUDIT_TOKEN), resumable
   emulator [--port N] [--host H] [--json] [--rate-limits] [--clock-scale X]
                       start the local Slack emulator
+  socket [--token-env NAME] [--api-url URL] [--count N]
+                      print what arrives over Socket Mode (app token from SLACK_APP_TOKEN), acking it
 
 slackline <command> --help says more; slackline --version prints the version.
 `;
@@ -50,6 +53,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   keys: keysCommand,
   scim: scimCommand,
   serve: serveCommand,
+  socket: socketCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

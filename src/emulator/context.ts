@@ -10,6 +10,7 @@ import type { App, Channel, Token, TokenKind } from './model/model.js';
 import type { OAuthState } from './model/oauth-state.js';
 import type { DefaultTokens, SeedResult, WorkspaceInfo } from './model/seed.js';
 import type { EmulatorState } from './model/state.js';
+import type { SocketModeHub } from './socket-mode/hub.js';
 import type { Faults } from './web-api/faults.js';
 import type { RateLimits } from './web-api/rate-limits.js';
 import type { RequestLog } from './web-api/request-log.js';
@@ -44,6 +45,8 @@ export interface EmulatorContext {
   readonly defaultTokens: DefaultTokens;
   readonly apps: AppRegistry;
   readonly deliveries: EventDelivery;
+  /** Socket Mode: apps.connections.open, the WebSocket server, and which apps take events over it. */
+  readonly socketMode: SocketModeHub;
   /** Replaced on reset: read it through the context each time, never keep it. */
   readonly oauth: OAuthState;
   /** Replaced on reset: read it through the context each time, never keep it. */

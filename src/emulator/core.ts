@@ -19,6 +19,7 @@ import {
 } from './model/seed.js';
 import { EmulatorState } from './model/state.js';
 import { makeTokenValue, TOKEN_KINDS } from './model/tokens.js';
+import { SocketModeHub } from './socket-mode/hub.js';
 import { Faults } from './web-api/faults.js';
 import { RateLimits } from './web-api/rate-limits.js';
 import { methodRegistry } from './web-api/registry.js';
@@ -38,6 +39,7 @@ export class EmulatorCore implements EmulatorContext {
   readonly defaultTokens: DefaultTokens;
   readonly apps: AppRegistry;
   readonly deliveries: EventDelivery;
+  readonly socketMode: SocketModeHub;
   readonly hosts: HostPolicy;
   readonly requests = new RequestLog();
   oauth!: OAuthState;
@@ -60,7 +62,8 @@ export class EmulatorCore implements EmulatorContext {
     this.hosts = { control: names(options.allowedHosts), outbound: names(options.outboundHosts) };
     this.apps = new AppRegistry(options.app, options.apps, this.hosts.outbound);
     this.app = this.apps.defaultApp;
-    this.deliveries = new EventDelivery(this.clock, options.events, this.hosts.outbound);
+    this.socketMode = new SocketModeHub(this.clock, this.apps);
+    this.deliveries = new EventDelivery(this.clock, options.events, this.hosts.outbound, this.socketMode);
     this.rateLimits = new RateLimits(this.clock);
     this.defaultTokens = {
       bot: makeTokenValue('bot', this.app.id),

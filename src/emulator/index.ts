@@ -150,9 +150,28 @@ export interface Emulator {
   readonly nextRequestSeq: number;
   /** Apps, orgs, headless consent, and the logs of token exchanges and event deliveries. */
   readonly install: InstallControls;
+  /** Socket Mode from code, as `POST /_emulator/socket-mode` offers it; `appId` defaults to the demo app. */
+  readonly socketMode: SocketModeControls;
   /** The emulator as a web-standard fetch handler. */
   fetch(request: Request): Promise<Response>;
   close(): Promise<void>;
+}
+
+export interface SocketModeControls {
+  /** Open Socket Mode connections of the app. */
+  connections(appId?: string): number;
+  /** Sends `disconnect` with `reason` to each connection and closes it (after a grace for warning/refresh_requested). */
+  disconnect(reason: string, appId?: string): number;
+  /** Cuts each connection without a close frame. */
+  drop(appId?: string): number;
+  /** Whether the server answers the app's pings. */
+  answerPings(on: boolean, appId?: string): void;
+  /** Sends an envelope over the app's socket and resolves with its ack (or acked: false). */
+  deliver(
+    type: 'events_api' | 'interactive' | 'slash_commands',
+    payload: JsonObject,
+    appId?: string,
+  ): Promise<{ acked: boolean; payload: Record<string, unknown> | undefined; attempts: number }>;
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -189,6 +208,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? '127.0.0.1';
   const server =
     options.listen === false ? undefined : await listen(core, options.port ?? 0, host, options.requestTimeoutMs);
+  // Socket Mode connects arrive as HTTP upgrades on the same port (the URL apps.connections.open gives).
+  server?.onUpgrade((req, socket, head) => core.socketMode.upgrade(req, socket, head));
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = server === undefined ? 'http://emulator.local/' : `http://${shownHost}:${server.port}/`;
   const info = emulatorInfo(core, url);
@@ -222,9 +243,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return core.requests.nextSeq;
     },
     install: installControls(core),
+    socketMode: {
+      connections: (appId = core.app.id) => core.socketMode.connections(appId),
+      disconnect: (reason, appId = core.app.id) => core.socketMode.server().disconnect(appId, reason),
+      drop: (appId = core.app.id) => core.socketMode.server().drop(appId),
+      answerPings: (on, appId = core.app.id) => core.socketMode.server().answerPings(appId, on),
+      deliver: (type, payload, appId = core.app.id) => core.socketMode.deliver(appId, type, payload),
+    },
     fetch: (request) => fetchHandler(core, request),
     close: async () => {
       core.deliveries.clear();
+      core.socketMode.close();
       await server?.close();
     },
   };

@@ -73,7 +73,8 @@ test('a slash command is delivered signed and form-encoded; its in_channel ack i
   const history = await apiJson(emu, 'conversations.history', { channel: general });
   const texts = (history.body.messages as { text: string }[]).map((m) => m.text);
   assert.ok(texts.includes('deploying api'), texts.join());
-  const delivery = emu.install.deliveries().at(-1);
+  // The command's own delivery (the in_channel reply it posts may fire a message event after it).
+  const delivery = emu.install.deliveries().findLast((d) => d.encoding === 'form');
   assert.equal(delivery?.encoding, 'form');
   assert.equal(delivery?.url.endsWith('/slack/commands'), true);
 });

@@ -159,27 +159,32 @@ describe('emulator: the control API refuses what a web page could send', () => {
     assert.equal((await api(emu, 'auth.test')).body.ok, true);
   });
 
-  it('an upgrade request is answered (refused for now), not left hanging', async () => {
-    const url = new URL(emu.url);
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request({
-        host: url.hostname,
-        port: url.port,
-        path: '/link/',
-        headers: {
-          connection: 'Upgrade',
-          upgrade: 'websocket',
-          'sec-websocket-version': '13',
-          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
-        },
+  for (const [path, expected] of [
+    ['/link/', 401],
+    ['/other/', 404],
+  ] as const) {
+    it(`an upgrade request without a ticket (${path}) is refused with ${expected}, not left hanging`, async () => {
+      const url = new URL(emu.url);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request({
+          host: url.hostname,
+          port: url.port,
+          path,
+          headers: {
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-version': '13',
+            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          },
+        });
+        req.on('response', (res) => resolve(res.statusCode ?? 0));
+        req.on('upgrade', () => reject(new Error('an upgrade without a ticket must not be accepted')));
+        req.on('error', reject);
+        req.end();
       });
-      req.on('response', (res) => resolve(res.statusCode ?? 0));
-      req.on('upgrade', () => reject(new Error('nothing should accept the upgrade yet')));
-      req.on('error', reject);
-      req.end();
+      assert.equal(status, expected);
     });
-    assert.equal(status, 404);
-  });
+  }
 });
 
 describe('emulator: url_verification counts only when the app echoes the challenge', () => {

@@ -4,9 +4,10 @@ import { appRoute, installRoutes } from './install-routes.js';
 import { interactivityRoutes } from './interactivity-routes.js';
 import { controlRouter } from './router.js';
 import { coreRoutes } from './routes.js';
+import { socketModeRoutes } from './socket-mode-routes.js';
 
 const tables = {
-  exact: { ...coreRoutes, ...installRoutes, ...interactivityRoutes, ...auditControlRoutes },
+  exact: { ...coreRoutes, ...installRoutes, ...interactivityRoutes, ...auditControlRoutes, ...socketModeRoutes },
   prefixed: { 'apps/': appRoute },
 };
 

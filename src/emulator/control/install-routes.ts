@@ -90,7 +90,8 @@ export const installRoutes: ControlRoutes = {
     const b = await input.json();
     const app = core.apps.find(opt(b.app_id) ?? core.app.id);
     if (app === undefined) throw new ControlError('unknown app');
-    if (app.eventsUrl === undefined) throw new ControlError('the app has no events URL');
+    if (!core.deliveries.reaches(app))
+      throw new ControlError('the app has no events URL and no Socket Mode connection');
     if (b.type === 'url_verification') return jsonReply(200, { ok: true, delivery: sendUrlVerification(core, app) });
     if (b.type === 'ssl_check') return jsonReply(200, { ok: true, delivery: sendSslCheck(core, app) });
     if (!isObject(b.event) || typeof b.event.type !== 'string') throw new ControlError('event.type is required');

@@ -23,7 +23,8 @@ export interface DeliveryAttempt {
   status: number | null;
   /**
    * Why the attempt failed: http_timeout, http_error, connection_failed, forbidden_host, or challenge_failed
-   * (a url_verification answered without the challenge); null when it succeeded.
+   * (a url_verification answered without the challenge); over Socket Mode, timeout (not acked in 3 s)
+   * or no_connection; null when it succeeded.
    */
   reason: string | null;
 }
@@ -47,6 +48,16 @@ export interface DeliveryRecord {
 export interface DeliveryTarget {
   url: string;
 }
+
+/** Events for apps in Socket Mode go over their WebSocket instead (socket-mode/hub.ts answers this). */
+export interface SocketRoute {
+  uses(appId: string): boolean;
+  /** Sends an events_api envelope; resolves once acked or given up (retries included). */
+  deliver(appId: string, type: 'events_api', payload: JsonObject): Promise<{ acked: boolean; attempts: number }>;
+}
+
+/** What a delivery record shows as its URL when it went over Socket Mode. */
+export const SOCKET_MODE_URL = 'socket-mode';
 
 const MAX_RECORDS = 10_000;
 
@@ -147,12 +158,21 @@ export class EventDelivery {
     options: DeliveryOptions = {},
     /** Hosts besides loopback that may be called (see model/hosts.ts). */
     private readonly outbound: ReadonlySet<string> = new Set(),
+    private readonly socket?: SocketRoute,
   ) {
     this.timeoutMs = options.timeoutMs ?? 3000;
     this.retryDelays = options.retryDelaysMs ?? [0, 60_000, 300_000];
   }
 
-  /** Queues a payload for the app's events URL; undefined when the app has none. */
+  /** True when events for the app go somewhere: its Socket Mode connection or its events URL. */
+  reaches(app: AppConfig): boolean {
+    return this.socket?.uses(app.id) === true || app.eventsUrl !== undefined;
+  }
+
+  /**
+   * Queues a payload for the app: an event_callback over Socket Mode when the app uses it, anything
+   * else to the events URL (URL checks are HTTP only). Undefined when it goes nowhere.
+   */
   send(
     app: AppConfig,
     body: JsonObject,
@@ -161,7 +181,8 @@ export class EventDelivery {
     encoding: 'json' | 'form' = 'json',
     target?: DeliveryTarget,
   ): DeliveryRecord | undefined {
-    const url = target?.url ?? app.eventsUrl;
+    const overSocket = target === undefined && body.type === 'event_callback' && this.socket?.uses(app.id) === true;
+    const url = target?.url ?? (overSocket ? SOCKET_MODE_URL : app.eventsUrl);
     if (url === undefined) return undefined;
     const eventId = typeof body.event_id === 'string' ? body.event_id : '';
     const record: DeliveryRecord = {
@@ -180,8 +201,23 @@ export class EventDelivery {
     if (this.records.length >= MAX_RECORDS) this.records.shift();
     this.records.push(record);
     this.pending += 1;
-    void this.attempt(app, record, 0, null, this.generation);
+    if (overSocket) void this.overSocket(app, record, this.generation);
+    else void this.attempt(app, record, 0, null, this.generation);
     return record;
+  }
+
+  private async overSocket(app: AppConfig, record: DeliveryRecord, gen: number): Promise<void> {
+    const at = this.clock.now();
+    const result = await this.socket!.deliver(app.id, 'events_api', record.body);
+    if (gen !== this.generation) return;
+    // The server reports how many times it sent the envelope; each unacked send was a timeout.
+    for (let i = 0; i < Math.max(1, result.attempts); i++) {
+      const last = i === Math.max(1, result.attempts) - 1;
+      const reason = last && result.acked ? null : result.attempts === 0 ? 'no_connection' : 'timeout';
+      record.attempts.push({ retry_num: i, at, status: null, reason });
+    }
+    record.state = result.acked ? 'delivered' : 'failed';
+    this.settle();
   }
 
   private async attempt(app: AppConfig, record: DeliveryRecord, retryNum: number, reason: string | null, gen: number) {

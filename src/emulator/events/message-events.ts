@@ -11,7 +11,7 @@ const SUBSCRIPTION = { public: 'message.channels', private: 'message.groups', im
 const CHANNEL_TYPE = { public: 'channel', private: 'group', im: 'im', mpim: 'mpim' };
 
 /** The app's live bot token in the team, if the app is installed there. */
-function installedBot(
+export function installedBot(
   core: Ctx<'apps' | 'state' | 'clock' | 'deliveries'>,
   app: AppConfig,
   teamId: string,
@@ -48,7 +48,7 @@ export function deliverMessageEvents(
   channel: Channel,
 ): void {
   for (const app of core.apps.list()) {
-    if (app.eventsUrl === undefined || app.botEvents.length === 0) continue;
+    if (app.botEvents.length === 0 || !core.deliveries.reaches(app)) continue;
     const bot = installedBot(core, app, channel.teamId);
     if (bot === undefined || !channel.members.has(bot.userId)) continue;
     const target = {

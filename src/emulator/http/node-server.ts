@@ -104,7 +104,7 @@ export async function listen(
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     for (const handler of upgrades) if (handler(req, socket, head)) return;
-    // Nothing serves upgrades yet (Socket Mode comes later): refuse plainly.
+    // Not a Socket Mode connect (the only upgrade served): refuse plainly.
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   server.on('clientError', (error: Error & { code?: string }, socket) => {

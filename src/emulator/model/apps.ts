@@ -21,10 +21,18 @@ export interface AppConfig extends App {
   commands: Record<string, string | null>;
   /** Token rotation: access tokens expire after 12 hours and come with refresh tokens. */
   tokenRotation: boolean;
-  /** Bot events the app subscribes to: message.channels, message.groups, message.im, message.mpim, app_mention. */
+  /**
+   * Bot events the app subscribes to: message.channels, message.groups, message.im, message.mpim, app_mention,
+   * reaction_added, reaction_removed.
+   */
   botEvents: string[];
   /** PKCE enabled: the app is a public client and may exchange codes with a code_verifier, no secret. */
   pkce: boolean;
+  /**
+   * Socket Mode: true, events go over the app's WebSocket (held and retried while none is open); false,
+   * to the events URL only; undefined (the default), over the socket while a connection is open.
+   */
+  socketMode: boolean | undefined;
 }
 
 /** What can be set when registering or configuring an app (all optional). */
@@ -45,11 +53,15 @@ export interface AppOptions {
   tokenRotation?: boolean;
   pkce?: boolean;
   botEvents?: string[];
+  /** See AppConfig.socketMode; null returns to the default (Socket Mode while a connection is open). */
+  socketMode?: boolean | null;
 }
 
 export class AppError extends Error {}
 
 const DEFAULT_REDIRECT_URL = 'http://localhost:3000/slack/oauth_redirect';
+/** The demo app's subscriptions: a Socket Mode client with the `--json` app token hears mentions at once. */
+const DEFAULT_APP_EVENTS = ['app_mention', 'message.channels'];
 
 /** Scope names as Slack spells them; anything else could not be echoed in a header. */
 export function checkScopes(list: readonly string[], what: string): string[] {
@@ -131,6 +143,7 @@ function applyOptions(app: AppConfig, options: AppOptions, outbound: ReadonlySet
     app.tokenRotation = options.tokenRotation;
   }
   if (options.botEvents !== undefined) app.botEvents = [...options.botEvents];
+  if (options.socketMode !== undefined) app.socketMode = options.socketMode ?? undefined;
   if (options.pkce !== undefined) {
     // Slack: enabling PKCE marks the app as a public client, one way.
     if (app.pkce && !options.pkce) throw new AppError('PKCE cannot be turned off');
@@ -156,6 +169,7 @@ function newApp(id: string, options: AppOptions, outbound: ReadonlySet<string>):
     tokenRotation: false,
     botEvents: [],
     pkce: false,
+    socketMode: undefined,
   };
   return applyOptions(app, options, outbound);
 }
@@ -182,7 +196,8 @@ export class AppRegistry {
     this.ids.reset();
     const d = this.defaultApp;
     Object.assign(d, { redirectUrls: [DEFAULT_REDIRECT_URL], botScopes: ['chat:write', 'channels:read'] });
-    Object.assign(d, { userScopes: [], eventsUrl: undefined, tokenRotation: false, pkce: false, botEvents: [] });
+    Object.assign(d, { userScopes: [], eventsUrl: undefined, tokenRotation: false, pkce: false });
+    Object.assign(d, { botEvents: [...DEFAULT_APP_EVENTS], socketMode: undefined });
     Object.assign(d, { interactivityUrl: undefined, commands: Object.create(null) });
     applyOptions(d, this.initialDefault, this.outbound);
     this.apps.set(d.id, d);
@@ -256,6 +271,10 @@ export function parseAppOptions(body: unknown): AppOptions {
   for (const flag of ['token_rotation', 'pkce']) {
     if (body[flag] !== undefined && typeof body[flag] !== 'boolean') throw new AppError(`${flag} must be a boolean`);
   }
+  const socket = body.socket_mode;
+  if (socket !== undefined && socket !== null && typeof socket !== 'boolean') {
+    throw new AppError('socket_mode must be a boolean or null');
+  }
   return {
     name: text(body.name, 'name'),
     clientId: text(body.client_id, 'client_id'),
@@ -270,6 +289,7 @@ export function parseAppOptions(body: unknown): AppOptions {
     tokenRotation: body.token_rotation as boolean | undefined,
     pkce: body.pkce as boolean | undefined,
     botEvents: strings(body.bot_events, 'bot_events'),
+    socketMode: socket as boolean | null | undefined,
   };
 }
 
@@ -291,5 +311,6 @@ export function appJson(app: AppConfig): JsonObject {
     token_rotation: app.tokenRotation,
     pkce: app.pkce,
     bot_events: [...app.botEvents],
+    socket_mode: app.socketMode ?? null,
   };
 }

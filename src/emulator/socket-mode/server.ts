@@ -10,6 +10,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 
+/** What the server needs of the `ws` module. */
+export interface WsModule {
+  WebSocketServer: typeof WebSocketServer;
+}
+
 export type EnvelopeKind = 'events_api' | 'interactive' | 'slash_commands';
 
 /** Slack's limit: more connections than this get `disconnect: too_many_websockets`. */
@@ -19,8 +24,11 @@ const MAX_TICKETS = 10_000;
 const MAX_PENDING = 100_000;
 
 export interface SocketModeServerOptions {
-  /** The `ws` module (loaded by the emulator when Socket Mode is first used). */
-  ws: { WebSocketServer: typeof WebSocketServer };
+  /**
+   * The `ws` module, or a loader called at the first connect (the emulator passes `() => import('ws')`,
+   * so `ws` is loaded only once an app connects).
+   */
+  ws: WsModule | (() => Promise<WsModule>);
   /** Emulator time in ms; ack deadlines and grace periods are measured on it. */
   now: () => number;
   /** Emulator ms per real ms (the clock's scale), to turn emulator deadlines into real timers. */
@@ -57,7 +65,8 @@ interface AppSockets {
 }
 
 export class SocketModeServer {
-  readonly #wss: WebSocketServer;
+  readonly #ws: WsModule | (() => Promise<WsModule>);
+  #wss: Promise<WebSocketServer> | undefined;
   readonly #options: Required<Omit<SocketModeServerOptions, 'ws'>>;
   readonly #tickets = new Map<string, { appId: string; expires: number }>();
   readonly #apps = new Map<string, AppSockets>();
@@ -82,8 +91,16 @@ export class SocketModeServer {
       for (const app of this.#apps.values()) for (const ws of app.sockets) if (ws.readyState === 1) ws.ping();
     }, this.#options.pingIntervalMs);
     this.#pinger.unref();
-    // autoPong off: pongs are sent by hand, so the control API can make the server stop answering.
-    this.#wss = new options.ws.WebSocketServer({ noServer: true, autoPong: false, maxPayload: 1024 * 1024 });
+    this.#ws = options.ws;
+  }
+
+  #server(): Promise<WebSocketServer> {
+    this.#wss ??= (async () => {
+      const ws = typeof this.#ws === 'function' ? await this.#ws() : this.#ws;
+      // autoPong off: pongs are sent by hand, so the control API can make the server stop answering.
+      return new ws.WebSocketServer({ noServer: true, autoPong: false, maxPayload: 1024 * 1024 });
+    })();
+    return this.#wss;
   }
 
   /** A one-time connection URL for `appId` (what apps.connections.open answers). */
@@ -112,7 +129,13 @@ export class SocketModeServer {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return true;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(entry.appId, ws));
+    this.#server().then(
+      (wss) => {
+        if (this.#closed) socket.destroy();
+        else wss.handleUpgrade(req, socket, head, (ws) => this.#accept(entry.appId, ws));
+      },
+      () => socket.end('HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'),
+    );
     return true;
   }
 
@@ -312,6 +335,6 @@ export class SocketModeServer {
     this.#pending.clear();
     for (const app of this.#apps.values()) for (const ws of app.sockets) ws.terminate();
     this.#apps.clear();
-    this.#wss.close();
+    void this.#wss?.then((wss) => wss.close());
   }
 }

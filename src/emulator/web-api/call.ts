@@ -1,6 +1,6 @@
 // What a method handler gets, and the handler types.
 
-import type { OAuthCtx } from '../context.js';
+import type { Ctx, OAuthCtx } from '../context.js';
 import type { EmuRequest } from '../http/transport.js';
 import type { MethodSpec } from '../model/catalog.js';
 import type { JsonObject } from '../model/json.js';
@@ -14,8 +14,8 @@ export interface PublicCall {
   readonly state: EmulatorState;
   /** `http://host:port/` of the emulator as the client reached it. */
   readonly baseUrl: string;
-  /** The emulator, for the few methods that reach past the workspace (OAuth, revocation, events). */
-  readonly ctx: OAuthCtx;
+  /** The emulator, for the few methods that reach past the workspace (OAuth, revocation, events, Socket Mode). */
+  readonly ctx: OAuthCtx & Ctx<'socketMode'>;
   /** The HTTP request (headers such as Authorization: Basic for client credentials). */
   readonly req: EmuRequest;
   /** The body was JSON: Slack then reads a token only from the Authorization header. */

@@ -42,7 +42,7 @@ function checkGroups(spec: MethodSpec, args: Args): void {
 }
 
 /** What the Web API works on: the OAuth pieces its handlers reach, limits, faults and the request log. */
-type ApiCtx = OAuthCtx & Ctx<'faults' | 'rateLimits' | 'requests'>;
+type ApiCtx = OAuthCtx & Ctx<'faults' | 'rateLimits' | 'requests' | 'socketMode'>;
 
 /** What the request log keeps of a call, filled in as the pipeline learns it. */
 interface Trace {

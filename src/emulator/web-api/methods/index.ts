@@ -1,5 +1,6 @@
 // Every modelled method by name. Methods not listed here answer from the recorded samples.
 import type { Handler, PublicHandler } from '../call.js';
+import { appHandlers } from './apps.js';
 import { apiTest, basicHandlers } from './basic.js';
 import { bookmarkHandlers } from './bookmarks.js';
 import { canvasHandlers } from './canvases.js';
@@ -53,6 +54,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map(
     ...usergroupHandlers,
     ...searchHandlers,
     ...canvasHandlers,
+    ...appHandlers,
   }).map(([name, handler]) => [name, afterDueMessages(handler)]),
 );
 

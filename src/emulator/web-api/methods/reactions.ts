@@ -1,5 +1,6 @@
 // reactions.add, reactions.remove, reactions.get (messages only; file reactions are not modelled).
 
+import { deliverReactionEvent } from '../../events/reaction-events.js';
 import type { Channel, Message } from '../../model/model.js';
 import type { Call, Handler } from '../call.js';
 import { fail } from '../failure.js';
@@ -33,17 +34,19 @@ export const reactionHandlers: Record<string, Handler> = {
     if (users.includes(call.token.userId)) throw fail('already_reacted');
     if (users.length === 0 && message.reactions.size >= 50) throw fail('too_many_emoji');
     message.reactions.set(name, [...users, call.token.userId]);
+    deliverReactionEvent(call.ctx, 'reaction_added', call.token.userId, name, message, channel);
     return { ok: true };
   },
 
   'reactions.remove': (call) => {
     const name = emojiName(call);
-    const { message } = target(call);
+    const { channel, message } = target(call);
     const users = message.reactions.get(name) ?? [];
     if (!users.includes(call.token.userId)) throw fail('no_reaction');
     const rest = users.filter((u) => u !== call.token.userId);
     if (rest.length === 0) message.reactions.delete(name);
     else message.reactions.set(name, rest);
+    deliverReactionEvent(call.ctx, 'reaction_removed', call.token.userId, name, message, channel);
     return { ok: true };
   },
 
