@@ -50,7 +50,14 @@ test('prints each envelope as a redacted JSON line, acks it, and exits after --c
   const lines = stdout
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as { type: string; retry_attempt: number; payload: { event: { type: string } } });
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          type: string;
+          retry_attempt: number;
+          payload: { token?: string; event: { type: string; text?: string } };
+        },
+    );
   assert.deepEqual(
     lines.map((l) => [l.type, l.payload.event.type, l.retry_attempt]),
     [
