@@ -40,7 +40,7 @@ export async function keysCommand(argv: string[]): Promise<number> {
 
 /** Seals every stored row again under the current key: `keys rotate` and `installations reseal`. */
 export async function resealAll(): Promise<number> {
-  const stores = await openStores();
+  const stores = await openStores(process.env, { create: false });
   try {
     const count = await stores.installations.reseal();
     process.stdout.write(`resealed ${count} row(s) under key '${stores.keyId}'\n`);

@@ -133,6 +133,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         ...common,
         ...(env.SLACK_AUTHORIZE_URL ? { authorizeUrl: env.SLACK_AUTHORIZE_URL } : {}),
         ...(env.SLACKLINE_SUCCESS_URL ? { successUrl: env.SLACKLINE_SUCCESS_URL } : {}),
+        ...(env.SLACK_APP_NAME ? { appName: env.SLACK_APP_NAME } : {}),
       });
     }
   } catch (err) {
