@@ -22,7 +22,8 @@ stored token again under the new key; then the old key can be removed (same as '
 refresh: (token rotation) refreshes every bot token within its refresh margin, or within MINUTES
 more, as a cron job would; needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (and SLACK_API_URL if not Slack).
 
-Reads SLACKLINE_DATABASE_URL (default sqlite:./slackline.db) and SLACKLINE_ENCRYPTION_KEYS.
+Reads SLACKLINE_DATABASE_URL (default sqlite:./slackline.db, where dev and serve keep installs) and
+SLACKLINE_ENCRYPTION_KEYS (default: the key file beside the database); creates no file.
 An E... id means the org-wide install of that enterprise. "missing" lists SLACK_SCOPES the
 installation lacks: it needs a reinstall ("Update permissions" on the install page).
 `;
