@@ -46,10 +46,12 @@ async function storedToken(team: string): Promise<string | null> {
     process.stderr.write('slackline api: --team takes a team id (T...) or an enterprise id (E...)\n');
     return null;
   }
-  const stores = await openStores();
+  const stores = await openStores(process.env, { create: false });
   try {
     const inst = await stores.installations.findBot(query);
-    if (inst?.bot === undefined) process.stderr.write(`slackline api: no stored installation for ${team}\n`);
+    if (inst?.bot === undefined) {
+      process.stderr.write(`slackline api: no stored installation for ${team} in ${stores.description}\n`);
+    }
     return inst?.bot?.token ?? null;
   } finally {
     await stores.close();

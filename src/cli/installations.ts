@@ -6,6 +6,9 @@ import type { InstallationQuery, InstallationStore, InstallationSummary } from '
 import { openStores } from '../server/stores.js';
 import { WebClient } from '../web/client.js';
 import { resealAll } from './keys.js';
+import { didYouMean, parseArgsMessage } from './suggest.js';
+
+const ACTIONS = ['list', 'show', 'delete', 'reseal', 'refresh'];
 
 const HELP = `usage: slackline installations list [--json] [--limit N]
        slackline installations show <T... | E...>
@@ -19,7 +22,8 @@ stored token again under the new key; then the old key can be removed (same as '
 refresh: (token rotation) refreshes every bot token within its refresh margin, or within MINUTES
 more, as a cron job would; needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (and SLACK_API_URL if not Slack).
 
-Reads SLACKLINE_DATABASE_URL (default sqlite:./slackline.db) and SLACKLINE_ENCRYPTION_KEYS.
+Reads SLACKLINE_DATABASE_URL (default sqlite:./slackline.db, where dev and serve keep installs) and
+SLACKLINE_ENCRYPTION_KEYS (default: the key file beside the database); creates no file.
 An E... id means the org-wide install of that enterprise. "missing" lists SLACK_SCOPES the
 installation lacks: it needs a reinstall ("Update permissions" on the install page).
 `;
@@ -35,6 +39,15 @@ function missing(item: InstallationSummary): string[] {
   return (process.env.SLACK_SCOPES ?? '').split(/[\s,]+/).filter((s) => s !== '' && !have.has(s));
 }
 
+/**
+ * A stored name as it may be shown in a terminal: names come from Slack (a workspace admin picks
+ * them), so control characters (escape sequences that could rewrite the screen) and format characters
+ * (bidi overrides) are shown as '?'.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, '?');
+}
+
 function line(item: InstallationSummary): string {
   const who = item.isEnterpriseInstall
     ? `${item.enterpriseId} (org-wide)`
@@ -42,16 +55,32 @@ function line(item: InstallationSummary): string {
   const drift = missing(item);
   return [
     who.padEnd(24),
-    (item.teamName ?? item.enterpriseName ?? '').padEnd(20),
+    printable(item.teamName ?? item.enterpriseName ?? '').padEnd(20),
     `bot ${item.botUserId ?? '-'}`.padEnd(16),
     `v${item.version}`.padEnd(5),
     new Date(item.updatedAt).toISOString(),
     drift.length === 0 ? '' : `  missing: ${drift.join(',')}`,
+    item.needsReinstall === undefined
+      ? ''
+      : `  NEEDS REINSTALL (${printable(item.needsReinstall.reason)} at ${new Date(item.needsReinstall.at).toISOString()})`,
   ].join(' ');
 }
 
 export async function installationsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (err) {
+    const message = parseArgsMessage(err, 'installations');
+    if (message === undefined) throw err;
+    process.stderr.write(`slackline installations: ${message}\n`);
+    return 2;
+  }
+  return run(parsed);
+}
+
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -63,22 +92,37 @@ export async function installationsCommand(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+async function run({ values, positionals }: ReturnType<typeof parseCommandLine>): Promise<number> {
   const [action, id] = positionals;
   if (values.help || action === undefined) {
     process.stdout.write(HELP);
     return values.help ? 0 : 2;
   }
+  if (!ACTIONS.includes(action)) {
+    const shown = /^[A-Za-z0-9._-]{1,40}$/.test(action) ? ` '${action}'` : '';
+    process.stderr.write(
+      `slackline installations: unknown action${shown}${didYouMean(action, ACTIONS)} (list, show, delete, reseal or refresh)\n`,
+    );
+    return 2;
+  }
   const query = id === undefined ? undefined : queryFor(id);
-  if (action !== 'list' && action !== 'reseal' && action !== 'refresh' && query === undefined) {
+  if ((action === 'show' || action === 'delete') && query === undefined) {
     process.stderr.write(`slackline installations ${action}: give a team id (T...) or an enterprise id (E...)\n`);
     return 2;
   }
+  const limit = values.limit === undefined ? Infinity : Number(values.limit);
+  if (!(Number.isSafeInteger(limit) && limit >= 1) && limit !== Infinity) {
+    process.stderr.write('slackline installations list: --limit takes a whole number of at least 1\n');
+    return 2;
+  }
   if (action === 'reseal') return resealAll();
-  const stores = await openStores();
+  const stores = await openStores(process.env, { create: false });
   try {
     if (action === 'list') {
       let cursor: string | undefined;
-      let left = Number(values.limit ?? Infinity);
+      let left = limit;
       do {
         const page = await stores.installations.list({ limit: Math.min(500, left), cursor });
         for (const item of page.items) {
@@ -95,7 +139,7 @@ export async function installationsCommand(argv: string[]): Promise<number> {
     if (action === 'show' && query !== undefined) {
       const inst = await stores.installations.findBot(query);
       if (inst === undefined) {
-        process.stderr.write(`no installation for ${id}\n`);
+        process.stderr.write(`no installation for ${id} in ${stores.description}\n`);
         return 1;
       }
       const shown = {
@@ -125,11 +169,19 @@ export async function installationsCommand(argv: string[]): Promise<number> {
         process.stderr.write(`this deletes every stored token of ${id}; run again with --yes\n`);
         return 2;
       }
+      // A row sealed under a key not configured here still exists (and deleting needs no key).
+      const exists = await stores.installations.findBot(query).then(
+        (found) => found !== undefined,
+        () => true,
+      );
+      if (!exists) {
+        process.stderr.write(`no installation for ${id} in ${stores.description}: nothing deleted\n`);
+        return 1;
+      }
       await stores.installations.deleteAll(query);
       process.stdout.write(`deleted ${id}\n`);
       return 0;
     }
-    process.stderr.write(`unknown action '${action}'\n${HELP}`);
     return 2;
   } finally {
     await stores.close();
@@ -148,10 +200,18 @@ async function refresh(store: InstallationStore, ahead = '0', concurrency = '4')
   const client = new WebClient(undefined, apiUrl ? { slackApiUrl: apiUrl } : {});
   const authority = new InstallationAuthority(store, { scopes: [], client, rotation: { clientId, clientSecret } });
   const report = await authority.refreshDue({ aheadMs, concurrency: Number(concurrency) });
-  process.stdout.write(`checked ${report.checked}, refreshed ${report.refreshed}, failed ${report.failed.length}\n`);
+  client.core.close();
+  process.stdout.write(
+    `checked ${report.checked}, refreshed ${report.refreshed}, failed ${report.failed.length}, not reached ${report.deferred.length}\n`,
+  );
   for (const f of report.failed) {
     const code = (f.error as { code?: string }).code ?? f.error.name;
     process.stderr.write(`${f.teamId ?? f.enterpriseId}: ${code}\n`);
   }
-  return report.failed.length === 0 ? 0 : 1;
+  for (const d of report.deferred) {
+    process.stderr.write(
+      `${d.teamId ?? d.enterpriseId}: not refreshed, Slack at ${client.slackApiUrl} was not reached (the current token still works; run again)\n`,
+    );
+  }
+  return report.failed.length === 0 && report.deferred.length === 0 ? 0 : 1;
 }

@@ -45,7 +45,7 @@ export async function keysCommand(argv: string[]): Promise<number> {
  * the current key are skipped). Then it says whether the older keys can be dropped.
  */
 export async function resealAll(): Promise<number> {
-  const stores = await openStores();
+  const stores = await openStores(process.env, { create: false });
   try {
     const before = await stores.installations.sealingReport();
     const stale = before.rows - (before.byKeyId[stores.keyId] ?? 0);

@@ -8,7 +8,8 @@ const HELP = `usage: slackline serve [--port N] [--host H]
 
 Serves /slack/install, /slack/oauth_redirect, /slack/events and /healthz.
 Environment: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_SCOPES, SLACK_USER_SCOPES, SLACK_SIGNING_SECRET,
-SLACK_REDIRECT_URI, SLACK_API_URL, SLACK_AUTHORIZE_URL (or SLACK_BOT_TOKEN alone for one workspace),
+SLACK_REDIRECT_URI, SLACK_API_URL, SLACK_AUTHORIZE_URL, SLACK_APP_NAME (shown on the install page)
+(or SLACK_BOT_TOKEN alone for one workspace: no install page),
 SLACKLINE_DATABASE_URL (default sqlite:./slackline.db; postgres://... for many processes),
 SLACKLINE_STATE_URL (redis://...: OAuth states and event de-duplication in Redis; SLACKLINE_REDIS_PREFIX),
 SLACKLINE_ENCRYPTION_KEYS, PORT (default 3000), HOST (default 0.0.0.0),
@@ -29,13 +30,27 @@ export function loggerFromEnv(env: NodeJS.ProcessEnv = process.env): Logger {
 }
 
 export function describe(server: RunningServer): string {
-  const store =
-    server.stores === undefined ? 'none (single-workspace mode: SLACK_BOT_TOKEN)' : server.stores.description;
+  const head = `slackline serve listening on port ${server.port}\n`;
+  if (server.stores === undefined) {
+    return `${head}  single-workspace mode (SLACK_BOT_TOKEN): no install page; set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install through OAuth\n  events: ${new URL('/slack/events', server.url).href}\n`;
+  }
   const key =
-    server.stores?.keyFile === undefined
+    server.stores.keyFile === undefined
       ? ''
       : `  tokens sealed with the key in ${server.stores.keyFile} (set SLACKLINE_ENCRYPTION_KEYS in production)\n`;
-  return `slackline serve listening on port ${server.port}\n  store: ${store}\n${key}  install: ${server.installUrl}\n`;
+  return `${head}  store: ${server.stores.description}\n${key}  install: ${server.installUrl}\n`;
+}
+
+/**
+ * A clear error for a port that is taken (instead of a raw EADDRINUSE): which port, whose it was
+ * to be, and the flag that picks another. Undefined for any other error.
+ */
+export function portInUse(err: unknown, port: number, whose: string, flag: string): Error | undefined {
+  if ((err as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE') return undefined;
+  return new InvalidArgumentError(
+    `port ${port}, for ${whose}, is in use (another slackline dev or serve still running?): stop it, or pick another port with ${flag} (0 picks a free one)`,
+    { cause: err },
+  );
 }
 
 /** Resolves on SIGINT or SIGTERM. */
@@ -60,11 +75,17 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const server = await startServer({
-    ...(values.port === undefined ? {} : { port: Number(values.port) }),
-    ...(values.host === undefined ? {} : { host: values.host }),
-    logger: loggerFromEnv(),
-  });
+  const port = Number(values.port ?? (process.env.PORT || 3000));
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      port,
+      ...(values.host === undefined ? {} : { host: values.host }),
+      logger: loggerFromEnv(),
+    });
+  } catch (err) {
+    throw portInUse(err, port, 'the install + events server', '--port N (or PORT)') ?? err;
+  }
   process.stdout.write(describe(server));
   await untilSignal();
   await server.close();

@@ -39,6 +39,11 @@ export interface RefreshReport {
   refreshed: number;
   /** Installations whose refresh failed (TokenRefreshError, or the store's error). */
   failed: { enterpriseId: string | null; teamId: string | null; error: Error }[];
+  /**
+   * Installations that were due but not refreshed, their tokens unchanged: Slack could not be reached
+   * (or answered a transient error) while the current token still works, so the next run retries.
+   */
+  deferred: { enterpriseId: string | null; teamId: string | null }[];
 }
 
 export interface AuthorityOptions {
@@ -165,7 +170,7 @@ export class InstallationAuthority {
    * within its margin plus `aheadMs`, `concurrency` at a time, so the request path rarely has to.
    */
   async refreshDue(options: { aheadMs?: number; concurrency?: number } = {}): Promise<RefreshReport> {
-    const report: RefreshReport = { checked: 0, refreshed: 0, failed: [] };
+    const report: RefreshReport = { checked: 0, refreshed: 0, failed: [], deferred: [] };
     const rotator = this.#rotator;
     const store = this.store;
     if (rotator === undefined || store === undefined) return report;
@@ -180,6 +185,12 @@ export class InstallationAuthority {
           const done = inst === undefined ? undefined : await rotator.refreshDue(q, inst, options.aheadMs ?? 0);
           if (done?.due === true) this.#dropCached(q);
           report.refreshed += done?.refreshed ?? 0;
+          if (done?.due === true && done.refreshed === 0) {
+            // Not refreshed here: unchanged means deferred (another process refreshing it changes the token).
+            const after = await store.findBot(q);
+            if (after?.bot?.token === inst?.bot?.token)
+              report.deferred.push({ enterpriseId: q.enterpriseId, teamId: q.teamId });
+          }
         } catch (err) {
           report.failed.push({ enterpriseId: q.enterpriseId, teamId: q.teamId, error: err as Error });
         }

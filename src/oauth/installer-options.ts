@@ -58,6 +58,9 @@ export function checkInstallerOptions(options: InstallerOptions): URL | undefine
     throw fail('redirectUri must be https (or http://localhost for development)');
   }
   if (options.authorizeUrl !== undefined) httpUrl(options.authorizeUrl, 'authorizeUrl');
+  if (options.appName !== undefined && !(nonEmpty(options.appName) && options.appName.length <= 200)) {
+    throw fail('appName must be a non-empty string of at most 200 characters');
+  }
   return redirect;
 }
 

@@ -67,6 +67,13 @@ export interface OAuthInstallerOptions extends Common {
   tokenRotation?: Pick<RotationOptions, 'marginMs' | 'jitterMs' | 'retryAfterMs' | 'leaseWaitMs' | 'onNeedsReinstall'>;
   /** PKCE (off by default: Slack turns an app that uses it into a public client for good). */
   pkce?: boolean;
+  /** The app's name, shown on the install page. */
+  appName?: string;
+  /**
+   * The install page, linked from failure pages ("start again from the install page"). Default
+   * `install` beside redirectUri (/slack/install for /slack/oauth_redirect, as routes() serves them).
+   */
+  installUrl?: string;
 }
 
 /** Single-workspace mode: one token from the environment; the install routes say OAuth is off. */
@@ -89,6 +96,7 @@ export class Installer {
   readonly #states: StateStore;
   readonly #cookie: StateCookie | undefined;
   readonly #successUrl: string | undefined;
+  readonly #installUrl: string | undefined;
   readonly #clock: Clock;
   readonly #log: Logger;
 
@@ -112,6 +120,7 @@ export class Installer {
     }
     this.#cookie = new StateCookie(redirect);
     this.#successUrl = options.successUrl === undefined ? undefined : sameOriginUrl(options.successUrl, redirect);
+    this.#installUrl = sameOriginUrl(options.installUrl ?? 'install', redirect);
     this.#o = options;
     this.#states = options.stateStore ?? new MemoryStateStore();
     this.authority = new InstallationAuthority(options.installationStore, {
@@ -171,8 +180,16 @@ export class Installer {
     if (o.directInstall === true && team === undefined) {
       return pageResponse(302, '', { ...setCookie, location: url });
     }
-    const missingScopes = team === undefined ? undefined : await this.#missingFor(team);
-    return pageResponse(200, this.#pages.install({ url, missingScopes }), setCookie);
+    const stored = team === undefined ? undefined : await this.#storedFor(team);
+    const context = {
+      url,
+      missingScopes: stored?.missingScopes,
+      appName: o.appName,
+      scopes: o.scopes,
+      userScopes: o.userScopes ?? [],
+      alreadyInstalled: stored !== undefined && stored.missingScopes === undefined ? stored.installed : undefined,
+    };
+    return pageResponse(200, this.#pages.install(context), setCookie);
   };
 
   /** GET /slack/oauth_redirect: state and cookie first, then Slack's error, then the code. */
@@ -266,7 +283,12 @@ export class Installer {
     );
   };
 
-  async #missingFor(team: string): Promise<string[] | undefined> {
+  /** The workspace's stored bot install, and the configured scopes it lacks (undefined: none). */
+  async #storedFor(
+    team: string,
+  ): Promise<
+    { installed: { teamId: string; teamName: string | undefined }; missingScopes: string[] | undefined } | undefined
+  > {
     const store = this.#o?.installationStore;
     const query = team.startsWith('E')
       ? { enterpriseId: team, teamId: null, isEnterpriseInstall: true }
@@ -274,7 +296,10 @@ export class Installer {
     const inst = await store?.findBot(query).catch(() => undefined);
     if (inst?.bot === undefined) return undefined;
     const missing = this.authority.missingScopes(inst.bot.scopes);
-    return missing.length === 0 ? undefined : missing;
+    return {
+      installed: { teamId: team, teamName: inst.teamName ?? inst.enterpriseName },
+      missingScopes: missing.length === 0 ? undefined : missing,
+    };
   }
 
   /** The fixed page for `reason`, and one log line that says why (the error, redacted). */
@@ -289,7 +314,7 @@ export class Installer {
       { reason, status, ...fields, ...(error === undefined ? {} : { error }) },
       `installation failed: ${reason}`,
     );
-    return pageResponse(status, this.#pages.failure(reason), extra);
+    return pageResponse(status, this.#pages.failure(reason, { installUrl: this.#installUrl }), extra);
   }
 }
 

@@ -21,13 +21,26 @@ export interface InstallPageContext {
   url: string;
   /** Set when the workspace is installed but lacks configured scopes: offer "Update permissions". */
   missingScopes: string[] | undefined;
+  /** The app's name (InstallerOptions.appName), when configured. */
+  appName?: string | undefined;
+  /** The bot scopes the install asks for. */
+  scopes?: readonly string[];
+  /** The user scopes the install asks for. */
+  userScopes?: readonly string[];
+  /** Set when `?team=` names a workspace that already has the app with every configured scope. */
+  alreadyInstalled?: { teamId: string; teamName: string | undefined } | undefined;
+}
+
+export interface FailurePageContext {
+  /** Where "start again from the install page" links to. */
+  installUrl?: string | undefined;
 }
 
 export interface Pages {
   install(context: InstallPageContext): string;
   success(context: { teamName: string | undefined }): string;
   cancelled(): string;
-  failure(reason: FailureReason): string;
+  failure(reason: FailureReason, context?: FailurePageContext): string;
   notConfigured(): string;
 }
 
@@ -55,22 +68,50 @@ function page(title: string, body: string): string {
 <title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1d1c1d}
 a.button{display:inline-block;padding:.7rem 1.2rem;border-radius:6px;background:#4a154b;color:#fff;text-decoration:none;font-weight:600}
-code{background:#f4f4f4;padding:0 .2rem}</style></head>
+a.quiet{background:#fff;color:#4a154b;border:1px solid #4a154b}
+code{background:#f4f4f4;padding:0 .2rem}ul.scopes{padding-left:1.2rem}</style></head>
 <body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
+function scopeList(id: string, label: string, scopes: readonly string[] | undefined): string {
+  if (scopes === undefined || scopes.length === 0) return '';
+  const items = scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('');
+  return `<p>${label}</p><ul class="scopes" id="${id}">${items}</ul>`;
+}
+
+/** "Start again from the install page." with the install page as a link, when its URL is known. */
+function failureText(reason: FailureReason, installUrl: string | undefined): string {
+  const text = escapeHtml(FAILURES[reason]);
+  if (installUrl === undefined) return text;
+  return text.replace('the install page', `<a id="install-page" href="${escapeHtml(installUrl)}">the install page</a>`);
+}
+
 export const defaultPages: Pages = {
-  install({ url, missingScopes }) {
+  install({ url, missingScopes, appName, scopes, userScopes, alreadyInstalled }) {
+    const name = appName === undefined || appName === '' ? 'this app' : appName;
+    const shownName = `<strong id="app-name">${escapeHtml(name)}</strong>`;
+    const asks =
+      scopeList('bot-scopes', 'It asks to:', scopes) +
+      scopeList('user-scopes', 'And, on behalf of the person installing it:', userScopes);
     if (missingScopes !== undefined) {
       return page(
         'Update permissions',
-        `<p>This app needs new permissions: ${missingScopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ')}.</p>
+        `<p>${shownName} needs new permissions: ${missingScopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ')}.</p>
 <p><a class="button" id="add-to-slack" href="${escapeHtml(url)}">Update permissions</a></p>`,
       );
     }
+    if (alreadyInstalled !== undefined) {
+      const where = escapeHtml(alreadyInstalled.teamName ?? alreadyInstalled.teamId);
+      return page(
+        'Already installed',
+        `<p id="already-installed">${shownName} is already installed in <strong>${where}</strong>, with every permission it needs. There is nothing to do.</p>
+<p><a class="button quiet" id="add-to-slack" href="${escapeHtml(url)}">Install again</a></p>`,
+      );
+    }
     return page(
-      'Install this app',
-      `<p><a class="button" id="add-to-slack" href="${escapeHtml(url)}">Add to Slack</a></p>`,
+      appName === undefined || appName === '' ? 'Install this app' : `Install ${appName}`,
+      `<p>Add ${shownName} to your Slack workspace.</p>${asks}
+<p><a class="button" id="add-to-slack" href="${escapeHtml(url)}">Add to Slack</a></p>`,
     );
   },
   success({ teamName }) {
@@ -80,8 +121,8 @@ export const defaultPages: Pages = {
   cancelled() {
     return page('Installation cancelled', '<p id="result">Nothing was installed. You can close this page.</p>');
   },
-  failure(reason) {
-    return page('Installation failed', `<p id="result">${escapeHtml(FAILURES[reason])}</p>`);
+  failure(reason, context = {}) {
+    return page('Installation failed', `<p id="result">${failureText(reason, context.installUrl)}</p>`);
   },
   notConfigured() {
     return page(

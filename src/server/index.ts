@@ -142,6 +142,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         ...common,
         ...(env.SLACK_AUTHORIZE_URL ? { authorizeUrl: env.SLACK_AUTHORIZE_URL } : {}),
         ...(env.SLACKLINE_SUCCESS_URL ? { successUrl: env.SLACKLINE_SUCCESS_URL } : {}),
+        ...(env.SLACK_APP_NAME ? { appName: env.SLACK_APP_NAME } : {}),
       });
     }
     const parts = { authority: installer.authority, client };

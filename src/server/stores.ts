@@ -40,9 +40,11 @@ export interface OpenStores {
  * Keys: SLACKLINE_ENCRYPTION_KEYS when set. Otherwise, for a SQLite file only (the one-machine
  * default of `npm start`), a key generated once into `<database>.key` (mode 0600) beside it, so a
  * copied database alone does not reveal tokens; memory stores use a random key; PostgreSQL refuses
- * to start without keys, because every process must share them.
+ * to start without keys, because every process must share them. A key file is only ever made together
+ * with its database: a database that exists without its key file (copied or moved alone) holds tokens
+ * no new key can open, so that is an error naming the file, never a fresh useless key.
  */
-function keysFor(kind: 'sqlite' | 'postgres' | 'memory', path: string, env: NodeJS.ProcessEnv) {
+function keysFor(kind: 'sqlite' | 'postgres' | 'memory', path: string, env: NodeJS.ProcessEnv, create: boolean) {
   const spec = env.SLACKLINE_ENCRYPTION_KEYS;
   if (spec !== undefined && spec !== '') return { keys: KeyRing.parse(spec), keyFile: undefined };
   if (kind === 'postgres') {
@@ -53,9 +55,26 @@ function keysFor(kind: 'sqlite' | 'postgres' | 'memory', path: string, env: Node
   if (kind === 'memory' || path === ':memory:')
     return { keys: KeyRing.parse(KeyRing.generateSpec('mem')), keyFile: undefined };
   const keyFile = `${path}.key`;
-  createKeyFileOnce(keyFile);
+  if (!existsSync(keyFile)) {
+    // Checked again after the database: a process creating both makes the key first, so a database
+    // seen here whose key is still absent really lost it (and was not just made by a racing process).
+    if (existsSync(path) && !existsSync(keyFile)) {
+      throw new InvalidArgumentError(
+        `the key file ${keyFile} is missing: the tokens in ${path} were sealed with it. Copy it back next to the database (it moves with it), or set SLACKLINE_ENCRYPTION_KEYS to the key it held`,
+      );
+    }
+    if (!create) throw storeMissing(path);
+    createKeyFileOnce(keyFile);
+  }
   chmodSync(keyFile, 0o600);
   return { keys: KeyRing.parse(readFileSync(keyFile, 'utf8').trim()), keyFile };
+}
+
+/** A command that may not create the database (it only reads, or changes what exists) found none. */
+function storeMissing(path: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `no database at ${path} (SQLite; SLACKLINE_DATABASE_URL, default ${DEFAULT_DATABASE_URL}): nothing is installed there. Run this in the folder where \`slackline dev\` or \`slackline serve\` ran, or set SLACKLINE_DATABASE_URL`,
+  );
 }
 
 /**
@@ -81,6 +100,12 @@ function createKeyFileOnce(keyFile: string): void {
 export interface OpenStoresOptions {
   /** Where driver errors go (a lost Redis connection, say); default silent. */
   logger?: Logger;
+  /**
+   * Whether a missing SQLite database (and its key file) may be created: true for `serve` and `dev`
+   * (the default); the CLI's other commands pass false, so they create no file and fail with an
+   * InvalidArgumentError naming the path they looked at.
+   */
+  create?: boolean;
 }
 
 export async function openStores(
@@ -92,7 +117,7 @@ export async function openStores(
     throw new InvalidArgumentError('SLACKLINE_STATE_URL must start with redis:// or rediss://');
   }
   const prefix = prefixOf(env);
-  const stores = await openDatabase(env);
+  const stores = await openDatabase(env, options.create ?? true);
   return stateUrl === undefined ? stores : withRedis(stores, stateUrl, prefix, options.logger ?? silentLogger);
 }
 
@@ -143,10 +168,10 @@ async function withRedis(stores: OpenStores, url: string, prefix: string, logger
   };
 }
 
-async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
+async function openDatabase(env: NodeJS.ProcessEnv, create: boolean): Promise<OpenStores> {
   const url = env.SLACKLINE_DATABASE_URL || DEFAULT_DATABASE_URL;
   if (url === 'memory:') {
-    const { keys } = keysFor('memory', '', env);
+    const { keys } = keysFor('memory', '', env, create);
     return {
       installations: new MemoryInstallationStore({ keys }),
       states: new MemoryStateStore(),
@@ -159,9 +184,13 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
     };
   }
   if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length) || './slackline.db';
-    const { keys, keyFile } = keysFor('sqlite', path, env);
+    const path = url.slice('sqlite:'.length) || DEFAULT_DATABASE_URL.slice('sqlite:'.length);
+    // The driver first: without better-sqlite3 nothing (no key file, no database) is created.
+    const { loadDriver } = await import('../stores/driver.js');
+    loadDriver('better-sqlite3', '12.x');
     const sqlite = await import('../stores/sqlite/index.js');
+    if (!create && path !== ':memory:' && !existsSync(path)) throw storeMissing(path);
+    const { keys, keyFile } = keysFor('sqlite', path, env, create);
     const db = sqlite.openSqlite(path);
     return {
       installations: new sqlite.SqliteInstallationStore(db, { keys }),
@@ -177,7 +206,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<OpenStores> {
     };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const { keys } = keysFor('postgres', '', env);
+    const { keys } = keysFor('postgres', '', env, create);
     const postgres = await import('../stores/postgres/index.js');
     const schema = env.SLACKLINE_DATABASE_SCHEMA || undefined;
     const db = new postgres.PostgresDatabase({ connectionString: url, ...(schema === undefined ? {} : { schema }) });

@@ -4,7 +4,6 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 // dist/test/e2e -> dist/src/cli/main.js
@@ -41,29 +40,67 @@ export async function launchChromium(): Promise<{ browser: BrowserContext; close
   };
 }
 
+/** Where tests keep what a person should be able to look at afterwards (screenshots). */
+export const ARTIFACTS =
+  process.env.SLACKLINE_TEST_ARTIFACTS || join(import.meta.dirname, '..', '..', '..', '.tmp', 'artifacts');
+
 /** Starts `slackline <args>` and resolves with its first stdout line (the --json banner). */
-export async function spawnCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; line: string }> {
+export async function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): Promise<{ child: ChildProcess; line: string }> {
+  const { child, text } = await spawnCliUntil(args, env, /\n/, cwd);
+  return { child, line: text.slice(0, text.indexOf('\n')) };
+}
+
+/** Starts `slackline <args>` and resolves with its stdout once it matches `until` (a banner's end). */
+export async function spawnCliUntil(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  until: RegExp,
+  cwd?: string,
+): Promise<{ child: ChildProcess; text: string }> {
   const child = spawn(process.execPath, [CLI, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
+    ...(cwd === undefined ? {} : { cwd }),
   });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const line = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`slackline ${args[0]} exited early with ${code}`)));
+  let text = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      if (until.test(text)) {
+        child.stdout?.off('data', onData);
+        child.off('exit', onExit);
+        resolve();
+      }
+    };
+    const onExit = (code: number | null) =>
+      reject(new Error(`slackline ${args[0]} exited early with ${code}: ${text}`));
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
   });
-  return { child, line };
+  // Keep draining stdout so a later line cannot block the child on a full pipe.
+  child.stdout?.resume();
+  return { child, text };
 }
 
 /** Runs `slackline <args>` to completion. */
 export function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
+  cwd?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, ...env }, ...(cwd === undefined ? {} : { cwd }) },
+      (err, stdout, stderr) => {
+        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
+      },
+    );
   });
 }
 

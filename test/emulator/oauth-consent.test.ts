@@ -22,8 +22,14 @@ describe('emulator: the consent page at /oauth/v2/authorize', () => {
     assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
     assert.match(page.html, /<button type="submit" id="allow" name="decision" value="allow">Allow<\/button>/);
     assert.match(page.html, /<button type="submit" id="cancel" name="decision" value="cancel">Cancel<\/button>/);
-    assert.match(page.html, /<ul id="bot-scopes"><li><code>chat:write<\/code><\/li><li><code>channels:read<\/code>/);
-    assert.match(page.html, /<ul id="user-scopes"><li><code>search:read<\/code>/);
+    assert.match(
+      page.html,
+      /<ul id="bot-scopes"><li data-scope="chat:write">Send messages as the app<code>chat:write<\/code><\/li><li data-scope="channels:read">/,
+    );
+    assert.match(
+      page.html,
+      /<ul id="user-scopes"><li data-scope="search:read">Search the workspace content<code>search:read<\/code>/,
+    );
     assert.match(page.html, /Slackline Emulator/);
     assert.equal(field(page.html, 'team'), emu.workspace.teamId);
     assert.match(field(page.html, 'ticket') ?? '', /^[0-9a-f]{40}$/);

@@ -25,10 +25,21 @@ test('installations refresh: only what is due (--ahead widens it); a refused tok
     };
     const idle = await runCli(['installations', 'refresh'], env);
     assert.equal(idle.code, 0, idle.stderr);
-    assert.equal(idle.stdout.trim(), 'checked 1, refreshed 0, failed 0');
+    assert.equal(idle.stdout.trim(), 'checked 1, refreshed 0, failed 0, not reached 0');
     const ahead = await runCli(['installations', 'refresh', '--ahead', '720'], env);
     assert.equal(ahead.code, 0, ahead.stderr);
-    assert.equal(ahead.stdout.trim(), 'checked 1, refreshed 1, failed 0');
+    assert.equal(ahead.stdout.trim(), 'checked 1, refreshed 1, failed 0, not reached 0');
+    // Slack unreachable while the token still works: nothing refreshed, and that is not a success.
+    const unreachable = await runCli(['installations', 'refresh', '--ahead', '720'], {
+      ...env,
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    });
+    assert.equal(unreachable.code, 1, unreachable.stdout);
+    assert.equal(unreachable.stdout.trim(), 'checked 1, refreshed 0, failed 0, not reached 1');
+    assert.match(
+      unreachable.stderr,
+      new RegExp(`${teamId}: not refreshed, Slack at http://127.0.0.1:9/api/ was not reached`),
+    );
     const after = await open.store.findBot(q);
     assert.notEqual(after?.bot?.token, before?.bot?.token);
     assert.equal(after?.version, (before?.version ?? 0) + 1);
@@ -38,7 +49,7 @@ test('installations refresh: only what is due (--ahead widens it); a refused tok
     await spendRefreshToken(emu, after?.bot?.refreshToken);
     const refused = await runCli(['installations', 'refresh', '--ahead', '720'], env);
     assert.equal(refused.code, 1);
-    assert.equal(refused.stdout.trim(), 'checked 1, refreshed 0, failed 1');
+    assert.equal(refused.stdout.trim(), 'checked 1, refreshed 0, failed 1, not reached 0');
     assert.equal(refused.stderr.trim(), `${teamId}: slackline_refresh_rejected`);
     assert.equal((await open.store.findBot(q))?.version, after?.version);
     for (const out of [idle, ahead, refused]) assert.doesNotMatch(out.stdout + out.stderr, /xox[bpe]/);

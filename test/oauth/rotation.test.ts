@@ -127,7 +127,7 @@ for (const kind of ['memory', 'sqlite', 'postgres'] as Kind[]) {
       const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
       const authority = authorityFor(emu, open.store);
       const first = await authority.authorize(q);
-      assert.deepEqual(await authority.refreshDue(), { checked: 1, refreshed: 0, failed: [] });
+      assert.deepEqual(await authority.refreshDue(), { checked: 1, refreshed: 0, failed: [], deferred: [] });
       assert.equal(refreshes(), 0);
       const ahead = await authority.refreshDue({ aheadMs: 12 * 3_600_000 });
       assert.deepEqual([ahead.checked, ahead.refreshed, ahead.failed.length], [1, 1, 0]);

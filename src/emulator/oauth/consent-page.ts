@@ -18,9 +18,38 @@ const PAGE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 const STYLE =
-  'body{font-family:system-ui,sans-serif;margin:3em auto;max-width:36em;color:#1d1c1d}' +
-  'button{font-size:1em;padding:.5em 1.5em;margin-right:1em}#allow{background:#007a5a;color:#fff;border:0}' +
+  'body{font-family:system-ui,sans-serif;margin:3em auto;max-width:36em;padding:0 1em;color:#1d1c1d}' +
+  'button{font-size:1em;font-weight:600;padding:.6em 1.6em;margin-right:1em;border-radius:6px;cursor:pointer}' +
+  '#allow{background:#007a5a;color:#fff;border:1px solid #007a5a}' +
+  '#cancel{background:#fff;color:#1d1c1d;border:1px solid #868686}' +
+  'ul{padding-left:1.2em}li{margin:.3em 0}li code{color:#616061;font-size:.85em;margin-left:.4em}' +
   'select{font-size:1em}.error{color:#b00}';
+
+/** What a scope lets the app do, in words (the code is shown next to it, for developers). */
+const SCOPE_WORDS: Readonly<Record<string, string>> = {
+  'chat:write': 'Send messages as the app',
+  'chat:write.public': "Send messages to channels the app isn't a member of",
+  'channels:read': 'View basic information about public channels',
+  'channels:history': 'View messages and other content in public channels the app is in',
+  'channels:join': 'Join public channels',
+  'groups:read': 'View basic information about private channels the app is in',
+  'groups:history': 'View messages in private channels the app is in',
+  'im:read': 'View basic information about direct messages with the app',
+  'im:history': 'View messages in direct messages with the app',
+  'im:write': 'Start direct messages with people',
+  'users:read': 'View people in the workspace',
+  'users:read.email': "View people's email addresses",
+  'reactions:read': 'View emoji reactions',
+  'reactions:write': 'Add and remove emoji reactions',
+  'files:read': 'View files shared in channels the app is in',
+  'files:write': 'Upload, edit and delete files as the app',
+  commands: 'Add shortcuts and slash commands',
+  'incoming-webhook': 'Post messages to a channel you pick',
+  'app_mentions:read': 'View messages that mention the app',
+  'team:read': 'View the name, email domain and icon of the workspace',
+  'search:read': 'Search the workspace content',
+  identify: 'Confirm your identity',
+};
 
 function page(status: number, title: string, body: string): Outcome {
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
@@ -48,7 +77,14 @@ function choiceLabel(core: OAuthCtx, id: string): string {
 
 function scopeList(title: string, scopes: readonly string[], id: string): string {
   if (scopes.length === 0) return '';
-  const items = scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
+  const items = scopes
+    .map((s) => {
+      const words = Object.hasOwn(SCOPE_WORDS, s) ? SCOPE_WORDS[s] : undefined;
+      return words === undefined
+        ? `<li data-scope="${escapeHtml(s)}"><code>${escapeHtml(s)}</code></li>`
+        : `<li data-scope="${escapeHtml(s)}">${escapeHtml(words)}<code>${escapeHtml(s)}</code></li>`;
+    })
+    .join('');
   return `<h2>${escapeHtml(title)}</h2><ul id="${id}">${items}</ul>`;
 }
 
