@@ -47,11 +47,15 @@ test('installations refresh: only what is due (--ahead widens it); a refused tok
 
     // Spend the stored refresh token elsewhere: the next refresh is refused and reported.
     await spendRefreshToken(emu, after?.bot?.refreshToken);
+    emu.state.clock.offsetMs += 31_000; // past the spent refresh token's grace period
     const refused = await runCli(['installations', 'refresh', '--ahead', '720'], env);
     assert.equal(refused.code, 1);
     assert.equal(refused.stdout.trim(), 'checked 1, refreshed 0, failed 1, not reached 0');
     assert.equal(refused.stderr.trim(), `${teamId}: slackline_refresh_rejected`);
-    assert.equal((await open.store.findBot(q))?.version, after?.version);
+    const marked = await open.store.findBot(q);
+    assert.equal(marked?.version, (after?.version ?? 0) + 1, 'only the needs-reinstall mark was written');
+    assert.equal(marked?.needsReinstall?.reason, 'invalid_refresh_token');
+    assert.equal(marked?.bot?.token, after?.bot?.token);
     for (const out of [idle, ahead, refused]) assert.doesNotMatch(out.stdout + out.stderr, /xox[bpe]/);
   } finally {
     await open.close();

@@ -37,6 +37,7 @@ test('every store door exports DriverMissingError, LeaseTimeoutError and StoreEr
 
 test('oauth and crypto errors share the base and export their codes', () => {
   assert.deepEqual(oauth.OAuthErrorCode, {
+    NeedsReinstall: 'slackline_needs_reinstall',
     NoInstallation: 'slackline_no_installation',
     RefreshRejected: 'slackline_refresh_rejected',
     RefreshFailed: 'slackline_refresh_failed',

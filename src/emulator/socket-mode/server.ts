@@ -8,11 +8,28 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocket, WebSocketServer } from 'ws';
 
-/** What the server needs of the `ws` module. */
+// What the server needs of the `ws` module, described structurally so the published types compile
+// without `ws`'s types (the emulator door is imported by apps that never use Socket Mode).
+interface WebSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number): void;
+  terminate(): void;
+  ping(data?: Buffer): void;
+  pong(data?: Buffer): void;
+  on(event: 'close' | 'error', listener: () => void): unknown;
+  on(event: 'ping', listener: (data: Buffer) => void): unknown;
+  on(event: 'message', listener: (data: { toString(): string }, isBinary: boolean) => void): unknown;
+}
+
+interface WebSocketServer {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, done: (ws: WebSocket) => void): void;
+  close(): void;
+}
+
 export interface WsModule {
-  WebSocketServer: typeof WebSocketServer;
+  WebSocketServer: new (options: { noServer: boolean; autoPong: boolean; maxPayload: number }) => WebSocketServer;
 }
 
 export type EnvelopeKind = 'events_api' | 'interactive' | 'slash_commands';

@@ -51,9 +51,11 @@ CREATE TABLE IF NOT EXISTS slackline_event_ids (
 export function openSqlite(path: string): SqliteHandle {
   const Driver = loadDriver<typeof Database>('better-sqlite3', '12.x');
   const db = new Driver(path);
+  // The wait for a lock first: switching a fresh file to WAL takes one, and another process opening
+  // the same new database at the same moment would otherwise fail at once with SQLITE_BUSY.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   return db;
 }
