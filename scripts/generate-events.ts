@@ -3,11 +3,8 @@
 // (data/event-shapes.json), and the interaction and slash command payloads
 // (data/interaction-shapes.json). `generate()` is pure so a test can compare it with the committed
 // file; run as a script (`npm run generate`) it writes the file.
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { readJson } from './generate/catalog.js';
-import { byName, doc, pascalWords, quote } from './generate/emit.js';
+import { byName, doc, pascalWords, quote, runGenerator } from './generate/emit.js';
 import { ResponseTypes } from './generate/responses.js';
 
 export const OUTPUT_PATH = 'src/events/events.generated.ts';
@@ -79,20 +76,4 @@ export function generate(dataDir: string): string {
   return `${sections.map((s) => s.trim()).join('\n\n')}\n`;
 }
 
-/** The repository root: the nearest folder above this file with data/events.json. */
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(join(dir, 'data', 'events.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('generate-events: cannot find data/events.json above this script');
-    dir = up;
-  }
-  return dir;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const root = repoRoot();
-  const text = generate(join(root, 'data'));
-  writeFileSync(join(root, OUTPUT_PATH), text);
-  console.log(`wrote ${OUTPUT_PATH} (${text.length} bytes)`);
-}
+runGenerator(import.meta.url, OUTPUT_PATH, generate);

@@ -1,12 +1,9 @@
 // Generates src/web/methods.generated.ts from data/: the METHODS table, argument and response types,
 // and the `Methods` tree interface. `generate()` is pure (data in, text out) so a test can compare
 // it with the committed file; run as a script (`npm run generate`) it writes the file.
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { argumentsCode } from './generate/args.js';
 import { type CatalogMethod, isRead, isTyped, loadCatalog, pascalName, readJson, tierOf } from './generate/catalog.js';
-import { doc, quote } from './generate/emit.js';
+import { doc, quote, runGenerator } from './generate/emit.js';
 import { ResponseTypes, TYPED_RESPONSE_PREFIXES } from './generate/responses.js';
 
 export const OUTPUT_PATH = 'src/web/methods.generated.ts';
@@ -195,20 +192,4 @@ export function generate(dataDir: string): string {
   return `${sections.map((s) => s.trim()).join('\n\n')}\n`;
 }
 
-/** The repository root: the nearest folder above this file with data/methods.json. */
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(join(dir, 'data', 'methods.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('generate-methods: cannot find data/methods.json above this script');
-    dir = up;
-  }
-  return dir;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const root = repoRoot();
-  const text = generate(join(root, 'data'));
-  writeFileSync(join(root, OUTPUT_PATH), text);
-  console.log(`wrote ${OUTPUT_PATH} (${text.length} bytes)`);
-}
+runGenerator(import.meta.url, OUTPUT_PATH, generate);

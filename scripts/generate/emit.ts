@@ -1,4 +1,25 @@
-// Small text helpers shared by the generator's parts: names, doc comments, property keys.
+// Small text helpers shared by the generator's parts: names, doc comments, property keys; and the
+// one way a generator script runs (find the repository, generate from data/, write the file).
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * When `moduleUrl` is the script being run: writes `outputPath` (relative to the repository root,
+ * the nearest folder above the script with data/) from `generate(dataDir)`.
+ */
+export function runGenerator(moduleUrl: string, outputPath: string, generate: (dataDir: string) => string): void {
+  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(resolve(process.argv[1])).href) return;
+  let dir = dirname(new URL(moduleUrl).pathname);
+  while (!existsSync(join(dir, 'data', 'methods.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`${outputPath}: cannot find data/ above ${moduleUrl}`);
+    dir = up;
+  }
+  const text = generate(join(dir, 'data'));
+  writeFileSync(join(dir, outputPath), text);
+  console.log(`wrote ${outputPath} (${text.length} bytes)`);
+}
 
 /** A JSDoc block at `indent`, one line when it fits; `*\/` in Slack's prose cannot end the comment. */
 export function doc(lines: readonly string[], indent = ''): string {
