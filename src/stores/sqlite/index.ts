@@ -51,13 +51,28 @@ CREATE TABLE IF NOT EXISTS slackline_event_ids (
 export function openSqlite(path: string): SqliteHandle {
   const Driver = loadDriver<typeof Database>('better-sqlite3', '12.x');
   const db = new Driver(path);
-  // The wait for a lock first: switching a fresh file to WAL takes one, and another process opening
-  // the same new database at the same moment would otherwise fail at once with SQLITE_BUSY.
   db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
+  // Switching a fresh file to WAL and creating the tables take locks that SQLite may refuse at once
+  // (SQLITE_BUSY without waiting) when another process opens the same new database at that moment.
+  untilNotBusy(() => db.pragma('journal_mode = WAL'));
   db.pragma('synchronous = FULL');
-  db.exec(SCHEMA);
+  untilNotBusy(() => db.exec(SCHEMA));
   return db;
+}
+
+/** Runs `fn` again while SQLite answers SQLITE_BUSY, for up to 5 s (opening only; not a query path). */
+function untilNotBusy(fn: () => unknown): void {
+  const started = performance.now();
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      fn();
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() - started > 5_000) throw err;
+      Atomics.wait(pause, 0, 0, 10 + Math.random() * 20);
+    }
+  }
 }
 
 /** The SQLite rows under SqliteInstallationStore (exported for composing stores and for tests). */
