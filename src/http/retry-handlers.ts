@@ -1,5 +1,6 @@
 // The default retry handlers. Each is a small object with one rule; compose them in an array
 // (the core asks them in order). Delays are in clock milliseconds (see clock.ts).
+import { backoffDelay } from './backoff.js';
 import { HTTPError, InvalidResponseError, RateLimitedError, RequestError } from './errors.js';
 import type { FailedAttempt, RetryDecision, RetryHandler } from './retry.js';
 import { STOP } from './retry.js';
@@ -69,9 +70,7 @@ export function retryServerErrors(options: ServerErrorRetryOptions = {}): RetryH
       const neverSent = error instanceof RequestError && !error.mayHaveBeenReceived;
       if (!read && !retryWrites && !neverSent) return STOP;
       if (attempt >= maxAttempts) return STOP;
-      // "Equal jitter": half the backoff fixed, half random, so retries spread but never bunch at 0.
-      const backoff = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-      const delayMs = backoff / 2 + Math.random() * (backoff / 2);
+      const delayMs = backoffDelay(attempt, { baseMs, maxMs });
       const whose = read ? 'read' : neverSent ? 'never sent' : 'write, retryWrites on';
       return { retry: true, delayMs, reason: `${why}; ${whose}` };
     },

@@ -3,7 +3,7 @@
 
 import type { EmulatorContext } from '../context.js';
 import { handle } from './router.js';
-import { type EmuRequest, invalidHeader, jsonReply } from './transport.js';
+import { type EmuRequest, writableOutcome } from './transport.js';
 
 async function* chunks(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
   if (body === null) return;
@@ -33,14 +33,7 @@ function wrap(request: Request): EmuRequest {
 }
 
 export async function fetchHandler(core: EmulatorContext, request: Request): Promise<Response> {
-  let outcome = await handle(core, wrap(request));
-  if ((outcome.kind === 'reply' || outcome.kind === 'truncated') && invalidHeader(outcome.headers) !== undefined) {
-    outcome = jsonReply(500, {
-      ok: false,
-      error: 'internal_error',
-      detail: `invalid ${invalidHeader(outcome.headers)} header`,
-    });
-  }
+  const outcome = writableOutcome(await handle(core, wrap(request)));
   switch (outcome.kind) {
     case 'hang':
       return new Promise<Response>((_resolve, reject) => {

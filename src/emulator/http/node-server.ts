@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { EmulatorContext } from '../context.js';
 import { hostName } from '../model/hosts.js';
 import { handle } from './router.js';
-import { type EmuRequest, invalidHeader, jsonReply, type Outcome } from './transport.js';
+import { type EmuRequest, type Outcome, writableOutcome } from './transport.js';
 
 function wrap(req: IncomingMessage, fallbackHost: string): EmuRequest {
   const raw = req.url ?? '/';
@@ -29,15 +29,7 @@ function wrap(req: IncomingMessage, fallbackHost: string): EmuRequest {
 }
 
 function write(given: Outcome, req: IncomingMessage, res: ServerResponse): void {
-  let outcome = given;
-  if ((outcome.kind === 'reply' || outcome.kind === 'truncated') && invalidHeader(outcome.headers) !== undefined) {
-    // Validated where inputs enter; this is the net under those checks, so nothing can throw while writing.
-    outcome = jsonReply(500, {
-      ok: false,
-      error: 'internal_error',
-      detail: `invalid ${invalidHeader(outcome.headers)} header`,
-    });
-  }
+  const outcome = writableOutcome(given);
   switch (outcome.kind) {
     case 'hang':
       // Never answer; close() destroys the socket.

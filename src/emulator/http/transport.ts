@@ -57,6 +57,18 @@ export function invalidHeader(headers: Readonly<Record<string, string>>): string
   return undefined;
 }
 
+/**
+ * The outcome both adapters write: one whose headers Node would refuse becomes a 500 instead. Inputs
+ * are validated where they enter; this is the net under those checks, so nothing throws while writing.
+ */
+export function writableOutcome(outcome: Outcome): Outcome {
+  if (outcome.kind !== 'reply' && outcome.kind !== 'truncated') return outcome;
+  const bad = invalidHeader(outcome.headers);
+  return bad === undefined
+    ? outcome
+    : jsonReply(500, { ok: false, error: 'internal_error', detail: `invalid ${bad} header` });
+}
+
 export function reply(status: number, body: string | Uint8Array, headers: Record<string, string>): Reply {
   return { kind: 'reply', status, headers, body };
 }
