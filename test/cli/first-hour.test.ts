@@ -214,7 +214,9 @@ test('a busy port: which port, whose it was to be, and the flag that picks anoth
   }
 });
 
-test('slackline emulator on a busy port: which port, that it is the emulator, and --port', { timeout: 30_000 }, async () => {
+test('slackline emulator on a busy port: which port, that it is the emulator, and --port', {
+  timeout: 30_000,
+}, async () => {
   const dir = freshDir();
   const { server, port } = await occupied();
   try {
