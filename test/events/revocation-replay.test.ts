@@ -1,7 +1,7 @@
 // Uninstall and revocation bookkeeping judges each row by its own installedAt, inside the store's one
 // conditional delete: a user's re-grant after a revocation survives a replay of it, a genuine later
 // revocation still removes it, and a re-installation landing while the uninstall's delete runs is kept.
-// Real stores (memory, SQLite, and PostgreSQL when SLACKLINE_TEST_POSTGRES_URL is set) on a clock the
+// Real stores (memory, SQLite, PostgreSQL: SLACKLINE_TEST_POSTGRES_URL) on a clock the
 // test sets, driven through the events handler with signed requests.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,7 @@ import type { DeleteOutcome, DeleteScope, InstallationQuery } from '../../src/oa
 import { PostgresDatabase, PostgresRowBackend } from '../../src/stores/postgres/index.js';
 import { openSqlite, SqliteRowBackend } from '../../src/stores/sqlite/index.js';
 import { WebClient } from '../../src/web/client.js';
+import { needService, serviceUrl } from '../helpers/services.js';
 import { install } from '../stores/conformance.js';
 import { signedHeaders } from './signed.js';
 
@@ -68,8 +69,10 @@ const kinds: [string, Rows][] = [
     },
   ],
 ];
-const pgUrl = process.env.SLACKLINE_TEST_POSTGRES_URL;
-if (pgUrl !== undefined) {
+const pgUrl = serviceUrl('postgres');
+if (pgUrl === undefined) {
+  test('postgres store: the revocation tests', async (t) => void (await needService(t, 'postgres')));
+} else {
   kinds.push([
     'postgres',
     async () => {
