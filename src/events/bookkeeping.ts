@@ -3,7 +3,7 @@
 // neither deletes an installation made after the event happened.
 import type { Logger } from '../http/logger.js';
 import type { InstallationAuthority } from '../oauth/authorize.js';
-import type { InstallationQuery } from '../oauth/types.js';
+import type { DeleteScope, InstallationQuery } from '../oauth/types.js';
 import type { EventEnvelope } from './inbound.js';
 
 const obj = (v: unknown) =>
@@ -36,25 +36,24 @@ export async function bookkeeping(
   if (authority === undefined || event === undefined) return;
   if (event.type !== 'app_uninstalled' && event.type !== 'tokens_revoked') return;
   const query = await installationOf(envelope, authority);
-  const happened = typeof envelope.event_time === 'number' ? envelope.event_time : undefined;
-  const newer = async (q: InstallationQuery): Promise<boolean> => {
-    if (happened === undefined || authority.store === undefined) return false;
-    const current = await authority.store.findInstallation(q);
-    // event_time counts whole seconds: only an installation after that whole second is newer.
-    if (current === undefined || current.installedAt < (happened + 1) * 1000) return false;
-    log.warn(
-      { ...describe(envelope), installedAt: current.installedAt },
-      `${String(event.type)} predates the current installation: kept`,
-    );
-    return true;
+  // event_time counts whole seconds: a row installed within that second or before it is what the
+  // event is about; one installed in a later second is a re-installation (or re-grant) and is kept.
+  // Each row is judged by its own installed_at, inside the store's atomic conditional delete.
+  const upTo = typeof envelope.event_time === 'number' ? (envelope.event_time + 1) * 1000 - 1 : Infinity;
+  const forget = async (q: InstallationQuery, what: DeleteScope): Promise<void> => {
+    const { kept } = await authority.forget(q, what, upTo);
+    if (kept > 0) {
+      log.warn(
+        { ...describe(envelope), ...(q.userId === undefined ? {} : { userId: q.userId }), kept },
+        `${String(event.type)} predates the current installation: kept`,
+      );
+    }
   };
-  if (event.type === 'app_uninstalled' && !(await newer(query))) await authority.forget(query, 'all');
+  if (event.type === 'app_uninstalled') await forget(query, 'all');
   if (event.type === 'tokens_revoked') {
     const tokens = obj(event.tokens);
-    if (strings(tokens?.bot).length > 0 && !(await newer(query))) await authority.forget(query, 'bot');
-    for (const userId of strings(tokens?.oauth)) {
-      if (!(await newer({ ...query, userId }))) await authority.forget({ ...query, userId }, 'user');
-    }
+    if (strings(tokens?.bot).length > 0) await forget(query, 'bot');
+    for (const userId of strings(tokens?.oauth)) await forget({ ...query, userId }, 'user');
   }
 }
 

@@ -10,6 +10,8 @@ import { hideSecrets } from './inspect.js';
 import { type RotationOptions, Rotator, TokenRefreshError } from './rotation.js';
 import { keyOf } from './rows.js';
 import type {
+  DeleteOutcome,
+  DeleteScope,
   Installation,
   InstallationQuery,
   InstallationStore,
@@ -202,13 +204,17 @@ export class InstallationAuthority {
     return report;
   }
 
-  /** Deletes rows after an uninstall or a revocation, and drops them from the cache. */
-  async forget(query: InstallationQuery, what: 'all' | 'bot' | 'user'): Promise<void> {
-    if (this.store === undefined) return;
+  /**
+   * Deletes rows after an uninstall or a revocation, and drops them from the cache. With
+   * `installedUpTo` (epoch ms: when the event happened), only rows installed at or before it go, in
+   * the store's one atomic conditional delete: a re-installation saved after the event is kept even
+   * when it lands while this runs. 'user' without `query.userId` deletes nothing.
+   */
+  async forget(query: InstallationQuery, what: DeleteScope, installedUpTo = Infinity): Promise<DeleteOutcome> {
+    if (this.store === undefined) return { deleted: 0, kept: 0 };
+    if (what === 'user' && (query.userId === undefined || query.userId === '')) return { deleted: 0, kept: 0 };
     try {
-      if (what === 'all') await this.store.deleteAll(query);
-      else if (what === 'bot') await this.store.deleteBot(query);
-      else if (query.userId !== undefined && query.userId !== '') await this.store.deleteInstallation(query);
+      return await this.store.deleteInstalledUpTo(query, what, installedUpTo);
     } finally {
       this.invalidate(query);
     }

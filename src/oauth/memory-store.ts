@@ -29,7 +29,7 @@ export class MemoryRowBackend implements RowBackend {
       const old = this.rows.get(id(row));
       const next: Row = {
         ...row,
-        installedAt: old?.installedAt ?? now,
+        installedAt: now,
         updatedAt: now,
         version: (old?.version ?? 0) + 1,
       };
@@ -43,13 +43,20 @@ export class MemoryRowBackend implements RowBackend {
     return this.rows.get(id(key));
   }
 
-  async delete(key: RowKey): Promise<void> {
+  async delete(key: RowKey, installedUpTo = Infinity): Promise<{ deleted: number; kept: number }> {
+    // Check and delete in one synchronous pass: no save can land in between.
+    const outcome = { deleted: 0, kept: 0 };
     for (const [k, row] of this.rows) {
       if (row.enterpriseId !== key.enterpriseId || row.teamId !== key.teamId) continue;
       const hit = key.userId === ALL_ROWS || (key.userId === ALL_USERS ? row.userId !== '' : row.userId === key.userId);
-      if (hit) this.rows.delete(k);
+      if (!hit) continue;
+      if (row.installedAt <= installedUpTo) {
+        this.rows.delete(k);
+        outcome.deleted++;
+      } else outcome.kept++;
     }
-    this.onWrite();
+    if (outcome.deleted > 0) this.onWrite();
+    return outcome;
   }
 
   async listBots(after: RowKey | undefined, limit: number): Promise<Row[]> {

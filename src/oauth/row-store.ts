@@ -19,6 +19,8 @@ import {
 } from './rows.js';
 import type {
   Credentials,
+  DeleteOutcome,
+  DeleteScope,
   Installation,
   InstallationPage,
   InstallationQuery,
@@ -102,6 +104,18 @@ export class RowInstallationStore implements RotatingInstallationStore {
 
   async deleteAll(query: InstallationQuery): Promise<void> {
     await this.#backend.delete(keyOf(query, ALL_ROWS));
+  }
+
+  async deleteInstalledUpTo(
+    query: InstallationQuery,
+    what: DeleteScope,
+    installedUpTo: number,
+  ): Promise<DeleteOutcome> {
+    if (Number.isNaN(installedUpTo)) throw new InvalidArgumentError('installedUpTo must be a number (epoch ms)');
+    const userId = what === 'all' ? ALL_ROWS : what === 'bot' ? '' : query.userId;
+    if (what === 'user' && (userId === undefined || userId === '' || userId.startsWith('*')))
+      throw new InvalidArgumentError("deleting a user's row needs query.userId");
+    return this.#backend.delete(keyOf(query, userId), installedUpTo);
   }
 
   async list(options: ListOptions = {}): Promise<InstallationPage> {

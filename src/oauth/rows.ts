@@ -53,11 +53,18 @@ export const rowFromSql = (r: SqlRow): Row => ({
 
 /** The storage primitives a database offers; RowInstallationStore builds the store interface on them. */
 export interface RowBackend {
-  /** Insert or update each row (version + 1, installed_at kept) and append history, in one transaction. */
+  /**
+   * Insert or update each row (version + 1, installed_at = now: a save is an install) and append
+   * history, in one transaction.
+   */
   upsert(rows: NewRow[], now: number): Promise<void>;
   get(key: RowKey): Promise<Row | undefined>;
-  /** userId: a user id, '' (the bot row), '*users' (every user row) or '*' (every row). */
-  delete(key: RowKey): Promise<void>;
+  /**
+   * userId: a user id, '' (the bot row), '*users' (every user row) or '*' (every row). With
+   * `installedUpTo`, only rows whose installed_at is at or before it go, in one atomic step (one
+   * statement, or one synchronous check-and-delete); `kept` counts the addressed rows installed later.
+   */
+  delete(key: RowKey, installedUpTo?: number): Promise<{ deleted: number; kept: number }>;
   /** Bot rows after `after` in (enterpriseId, teamId) order. */
   listBots(after: RowKey | undefined, limit: number): Promise<Row[]>;
   /** Every row (bots and users) after `after` in (enterpriseId, teamId, userId) order. */

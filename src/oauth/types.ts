@@ -39,7 +39,10 @@ export interface Installation {
   /** The installing user; `token` only when user scopes were granted. */
   user: UserCredentials;
   incomingWebhook: IncomingWebhook | undefined;
-  /** Epoch ms, set by the store. */
+  /**
+   * Epoch ms of the save (install or re-install) that wrote this row's current credentials, set by the
+   * store; a token refresh keeps it. An uninstall or revocation that happened before it never deletes it.
+   */
   installedAt: number;
   updatedAt: number;
   /** Bumped by every write. */
@@ -104,11 +107,29 @@ export interface InstallationStore {
   deleteInstallation(query: InstallationQuery): Promise<void>;
   /** Every row of a team, or of an org-wide install (teamId null). */
   deleteAll(query: InstallationQuery): Promise<void>;
+  /**
+   * The conditional delete an uninstall or revocation uses: deletes the rows `what` names ('all': every
+   * row of the team or org-wide install; 'bot': the bot row; 'user': the row of `query.userId`) only
+   * where `installedAt <= installedUpTo` (epoch ms), as one atomic step, so a re-installation saved
+   * at any moment after the event, even while this runs, is kept. Answers how many rows went and how
+   * many stayed because they were installed later.
+   */
+  deleteInstalledUpTo(query: InstallationQuery, what: DeleteScope, installedUpTo: number): Promise<DeleteOutcome>;
   /** Bot installations, ordered by (enterpriseId, teamId). */
   list(options?: ListOptions): Promise<InstallationPage>;
   /** Saved versions of a team's bot row, newest first (no tokens). */
   history(query: InstallationQuery): Promise<InstallationSummary[]>;
   close(): Promise<void>;
+}
+
+/** Which rows of an installation a conditional delete addresses. */
+export type DeleteScope = 'all' | 'bot' | 'user';
+
+export interface DeleteOutcome {
+  /** Rows deleted. */
+  deleted: number;
+  /** Rows addressed but kept: installed after the cut-off. */
+  kept: number;
 }
 
 /** One token as stored, for a refresh decision. */

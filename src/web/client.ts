@@ -14,7 +14,7 @@ import { bindMethods } from './method-tree.js';
 import type { Methods } from './methods.generated.js';
 import { METHODS } from './methods.generated.js';
 import { type PaginateOptions, Paginator } from './paginate.js';
-import { type BudgetResolver, budgetResolver, type LimitOverrides } from './tiers.js';
+import { type BudgetResolver, budgetResolver, type LimitOverrides, SPECIAL_LIMITS } from './tiers.js';
 import type { CallOptions, WebAPICallResult } from './types.js';
 
 export type { CallOptions } from './types.js';
@@ -86,6 +86,12 @@ interface Route {
   read: boolean;
   /** Authenticates with HTTP Basic client credentials instead of a token. */
   basic: boolean;
+  /** Slack limits this method per channel: its bucket depends on the call's `channel`. */
+  perChannel: boolean;
+  /** The bucket of calls on the client's own token, once resolved (null: not yet). */
+  ownBucket: BucketRef | undefined | null;
+  /** This method's answer, read by the client (one closure per method, not one per call). */
+  interpret: (response: TransportResponse) => WebAPICallResult;
 }
 
 // The generated method tree is typed onto the class here and assigned in the constructor.
@@ -168,7 +174,17 @@ export class WebClient {
   }
 
   /** Calls any Web API method by name. `args.token` overrides the client's token for this call. */
-  async apiCall(method: string, args: ArgsOf = {}, options: CallOptions = {}): Promise<WebAPICallResult> {
+  apiCall(method: string, args: ArgsOf = {}, options: CallOptions = {}): Promise<WebAPICallResult> {
+    // Not an async function: the core's promise is handed back as it is (an async function would
+    // wrap it in one more promise and settle it a few microtasks later, on every call).
+    try {
+      return this.#call(method, args, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #call(method: string, args: ArgsOf, options: CallOptions): Promise<WebAPICallResult> {
     const route = this.#route(method);
     const callToken = args.token;
     let rest = args;
@@ -198,12 +214,10 @@ export class WebClient {
     const spec: CallSpec = {
       method,
       // The client's own token spends the budget of its team; a per-call token has its own.
-      bucket: this.#bucket(
-        route,
-        callToken === undefined ? this.#team : undefined,
-        callToken ?? this.#token,
-        rest.channel,
-      ),
+      bucket:
+        callToken === undefined
+          ? this.#ownBucket(route, rest.channel)
+          : this.#bucket(route, undefined, callToken, rest.channel),
       read: route.read,
       retryWrites: options.retryWrites ?? this.#retryWrites,
       url: route.url,
@@ -214,12 +228,23 @@ export class WebClient {
       deadlineMs: options.deadlineMs ?? this.#deadlineMs,
       timeoutMs: options.timeoutMs,
     };
-    return this.#core.call(spec, (response) => this.#interpret(method, response));
+    return this.#core.call(spec, route.interpret);
   }
 
   /** Metrics hooks: `client.on('retry' | 'rateLimited', fn)`; returns a function that removes it. */
   on<K extends CoreEventName>(name: K, listener: (event: CoreEvents[K]) => void): () => void {
     return this.#core.events.on(name, listener);
+  }
+
+  /**
+   * The bucket of a call on the client's own token. Unless the method is limited per channel, that
+   * is the same bucket on every call, so the route keeps it (the resolver runs once per method).
+   */
+  #ownBucket(route: Route, channel: unknown): BucketRef | undefined {
+    if (route.ownBucket !== null) return route.ownBucket;
+    const bucket = this.#bucket(route, this.#team, this.#token, channel);
+    if (!route.perChannel) route.ownBucket = bucket;
+    return bucket;
   }
 
   /** The rate-limit bucket a call draws from: keyed by team (or token fingerprint) and method. */
@@ -265,6 +290,9 @@ export class WebClient {
       json,
       read: info?.read ?? false,
       basic: BASIC_AUTH_METHODS.has(method),
+      perChannel: SPECIAL_LIMITS[method]?.perChannel === true,
+      ownBucket: null,
+      interpret: (response) => this.#interpret(method, response),
     };
     // Bounded, so a caller looping over made-up names cannot grow it without end.
     if (this.#routes.size < 1024) this.#routes.set(method, route);

@@ -1,5 +1,5 @@
 // The ack stays inside Slack's 3 s when the store is slow: app_uninstalled's deletion on a real
-// SQLite store made slow on purpose (a subclass that waits before each delete) finishes after the 200.
+// SQLite store made slow on purpose (a subclass that waits before each conditional delete) finishes after the 200.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyRing } from '../../src/crypto/index.js';
 import { createEventsHandler } from '../../src/events/handler.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
-import type { InstallationQuery } from '../../src/oauth/types.js';
+import type { DeleteScope, InstallationQuery } from '../../src/oauth/types.js';
 import { SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
 import { WebClient } from '../../src/web/client.js';
 import { install } from '../stores/conformance.js';
@@ -20,11 +20,12 @@ class SlowSqliteStore extends SqliteInstallationStore {
   deletes = 0;
   /** Deletes that fail (after the wait) before one succeeds. */
   failures = 0;
-  override async deleteAll(query: InstallationQuery): Promise<void> {
+  override async deleteInstalledUpTo(query: InstallationQuery, what: DeleteScope, upTo: number) {
     await sleep(SLOW_MS);
     if (this.failures-- > 0) throw new Error('database unavailable');
-    await super.deleteAll(query);
+    const outcome = await super.deleteInstalledUpTo(query, what, upTo);
     this.deletes++;
+    return outcome;
   }
 }
 
@@ -98,9 +99,9 @@ test(
 test('bookkeeping that fails within the deadline is a 500 and the retry is processed', async () => {
   class FailingOnce extends SqliteInstallationStore {
     failures = 1;
-    override async deleteAll(query: InstallationQuery): Promise<void> {
+    override async deleteInstalledUpTo(query: InstallationQuery, what: DeleteScope, upTo: number) {
       if (this.failures-- > 0) throw new Error('database unavailable');
-      await super.deleteAll(query);
+      return super.deleteInstalledUpTo(query, what, upTo);
     }
   }
   const store = new FailingOnce(':memory:', { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });

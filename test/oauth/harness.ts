@@ -48,8 +48,8 @@ export async function startHarness(
   });
   const store = server.stores?.installations as InstallationStore;
   let writes = 0;
-  for (const name of ['save', 'deleteBot', 'deleteInstallation', 'deleteAll'] as const) {
-    const original = store[name].bind(store) as (...args: unknown[]) => Promise<void>;
+  for (const name of ['save', 'deleteBot', 'deleteInstallation', 'deleteAll', 'deleteInstalledUpTo'] as const) {
+    const original = store[name].bind(store) as (...args: unknown[]) => Promise<unknown>;
     (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       writes++;
       return original(...args);

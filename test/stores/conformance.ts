@@ -95,7 +95,9 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(second?.bot?.token, 'xoxb-canary-bot-2');
       assert.deepEqual(second?.bot?.scopes, ['chat:write', 'users:read']);
       assert.equal(second?.version, 2);
-      assert.equal(second?.installedAt, first?.installedAt);
+      // A save is an install: its rows' installedAt is the save's time (the first one is in history).
+      assert.equal(second?.installedAt, second?.updatedAt);
+      assert.ok((second?.installedAt ?? 0) >= (first?.installedAt ?? Infinity));
       const history = await store.history(q('T0CONF1'));
       assert.deepEqual(
         history.map((h) => h.version),
@@ -139,6 +141,71 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal((await store.findInstallation(q('T0CONF1', { userId: 'U0BOB' })))?.user.token, 'xoxp-canary-bob');
       await store.deleteAll(q('T0CONF1'));
       assert.equal(await store.findInstallation(q('T0CONF1', { userId: 'U0BOB' })), undefined);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${factory.name}: deleteInstalledUpTo deletes only rows installed at or before the cut-off, each by its own time`, async () => {
+    const { store } = await factory.open();
+    const user = (id: string) => ({
+      id,
+      token: `xoxp-canary-${id}`,
+      scopes: ['search:read'],
+      refreshToken: undefined,
+      expiresAt: undefined,
+    });
+    try {
+      await store.save(install({ user: user('U0ALICE') }));
+      const first = (await store.findBot(q('T0CONF1')))?.installedAt ?? NaN;
+      while (Date.now() <= first) await sleep(2); // the next save happens in a later millisecond
+      await store.save(install({ user: user('U0BOB') })); // Bob's grant re-saves the bot row too
+      const second = (await store.findBot(q('T0CONF1')))?.installedAt ?? NaN;
+      assert.ok(second > first, 'a save over an existing row sets installedAt to the save time');
+      const alice = q('T0CONF1', { userId: 'U0ALICE' });
+      const bob = q('T0CONF1', { userId: 'U0BOB' });
+
+      assert.deepEqual(await store.deleteInstalledUpTo(q('T0CONF1'), 'all', first - 1), { deleted: 0, kept: 3 });
+      assert.deepEqual(await store.deleteInstalledUpTo(q('T0CONF1'), 'bot', first), { deleted: 0, kept: 1 });
+      assert.deepEqual(await store.deleteInstalledUpTo(bob, 'user', first), { deleted: 0, kept: 1 });
+      assert.equal((await store.findInstallation(bob))?.user.token, 'xoxp-canary-U0BOB');
+      // 'all' at Alice's time: only Alice's row is that old; the bot row and Bob's were saved later.
+      assert.deepEqual(await store.deleteInstalledUpTo(q('T0CONF1'), 'all', first), { deleted: 1, kept: 2 });
+      assert.equal((await store.findInstallation(alice))?.user.token, undefined);
+      assert.equal((await store.findBot(q('T0CONF1')))?.bot?.token, 'xoxb-canary-bot');
+      assert.equal((await store.findInstallation(bob))?.user.token, 'xoxp-canary-U0BOB');
+      // 'user' and 'bot' address only their own row.
+      assert.deepEqual(await store.deleteInstalledUpTo(bob, 'user', second), { deleted: 1, kept: 0 });
+      assert.equal((await store.findBot(q('T0CONF1')))?.bot?.token, 'xoxb-canary-bot');
+      assert.deepEqual(await store.deleteInstalledUpTo(q('T0CONF1'), 'bot', second), { deleted: 1, kept: 0 });
+      assert.equal(await store.findBot(q('T0CONF1')), undefined);
+      assert.deepEqual(await store.deleteInstalledUpTo(q('T0CONF1'), 'all', Infinity), { deleted: 0, kept: 0 });
+      // An org-wide install is addressed at team null, whatever team the query names.
+      await store.save(install({ enterpriseId: 'E0ORG', isEnterpriseInstall: true, team: null }));
+      const org = { enterpriseId: 'E0ORG', teamId: 'T0ANY', isEnterpriseInstall: true };
+      assert.deepEqual(await store.deleteInstalledUpTo(org, 'all', Infinity), { deleted: 1, kept: 0 });
+      assert.equal(await store.findBot(org), undefined);
+      await assert.rejects(store.deleteInstalledUpTo(q('T0CONF1'), 'user', Infinity), SlacklineError);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${factory.name}: a re-install racing a conditional delete for an earlier event is never deleted`, async () => {
+    const { store } = await factory.open();
+    try {
+      for (let i = 0; i < 20; i++) {
+        const team = `T0RACE${i}`;
+        await store.save(install({ team, token: 'xoxb-canary-old' }));
+        const event = (await store.findBot(q(team)))?.installedAt ?? NaN; // the uninstall happened then
+        while (Date.now() <= event) await sleep(1);
+        // The delete for the event and the re-install run at once; the one started first alternates.
+        const remove = () => store.deleteInstalledUpTo(q(team), 'all', event);
+        const reinstall = () => store.save(install({ team, token: 'xoxb-canary-new' }));
+        const outcome =
+          i % 2 === 0 ? await Promise.all([remove(), reinstall()]) : await Promise.all([reinstall(), remove()]);
+        assert.equal((await store.findBot(q(team)))?.bot?.token, 'xoxb-canary-new', `round ${i}: ${inspect(outcome)}`);
+      }
     } finally {
       await store.close();
     }

@@ -104,6 +104,7 @@ function bind(store: SqliteInstallationStore | PostgresInstallationStore) {
     deleteBot: store.deleteBot.bind(store),
     deleteInstallation: store.deleteInstallation.bind(store),
     deleteAll: store.deleteAll.bind(store),
+    deleteInstalledUpTo: store.deleteInstalledUpTo.bind(store),
     list: store.list.bind(store),
     history: store.history.bind(store),
     rotate: store.rotate.bind(store),

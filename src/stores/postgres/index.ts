@@ -136,7 +136,8 @@ export class PostgresRowBackend implements RowBackend {
       `WITH up AS (
          INSERT INTO $schema.slackline_installations VALUES ${tuples.join(', ')}
          ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET app_id = excluded.app_id, meta = excluded.meta,
-           secrets = excluded.secrets, updated_at = excluded.updated_at, version = slackline_installations.version + 1
+           secrets = excluded.secrets, installed_at = excluded.installed_at, updated_at = excluded.updated_at,
+           version = slackline_installations.version + 1
          RETURNING enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version)
        INSERT INTO $schema.slackline_installation_history
          (enterprise_id, team_id, user_id, app_id, meta, installed_at, updated_at, version) SELECT * FROM up`,
@@ -201,16 +202,35 @@ export class PostgresRowBackend implements RowBackend {
     return rows[0] === undefined ? undefined : rowFromSql(rows[0]);
   }
 
-  async delete(k: RowKey): Promise<void> {
+  /**
+   * One statement: the DELETE ... WHERE installed_at <= cut-off, and a count of the addressed rows
+   * installed later. A save committing meanwhile is not deleted: PostgreSQL re-checks a row that
+   * changed under the DELETE against its new installed_at.
+   */
+  async delete(k: RowKey, installedUpTo = Infinity): Promise<{ deleted: number; kept: number }> {
     const which = k.userId === ALL_ROWS ? '' : k.userId === ALL_USERS ? " AND user_id <> ''" : ' AND user_id = $3';
-    const values =
+    const values: unknown[] =
       k.userId === ALL_ROWS || k.userId === ALL_USERS
         ? [k.enterpriseId, k.teamId]
         : [k.enterpriseId, k.teamId, k.userId];
-    await this.db.query(
-      `DELETE FROM $schema.slackline_installations WHERE enterprise_id = $1 AND team_id = $2${which}`,
-      values,
+    const where = `enterprise_id = $1 AND team_id = $2${which}`;
+    if (installedUpTo === Infinity) {
+      const gone = await this.db.query(
+        `DELETE FROM $schema.slackline_installations WHERE ${where} RETURNING 1 AS one`,
+        values,
+      );
+      return { deleted: gone.length, kept: 0 };
+    }
+    // BIGINT epoch ms: a fractional or out-of-range cut-off is floored and clamped.
+    const upTo = Math.min(Math.max(Math.floor(installedUpTo), Number.MIN_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+    const cut = `$${values.length + 1}::bigint`;
+    const rows = await this.db.query<{ deleted: string; kept: string }>(
+      `WITH gone AS (DELETE FROM $schema.slackline_installations WHERE ${where} AND installed_at <= ${cut} RETURNING 1)
+       SELECT (SELECT count(*) FROM gone) AS deleted,
+              (SELECT count(*) FROM $schema.slackline_installations WHERE ${where} AND installed_at > ${cut}) AS kept`,
+      [...values, upTo],
     );
+    return { deleted: Number(rows[0]?.deleted ?? 0), kept: Number(rows[0]?.kept ?? 0) };
   }
 
   async listBots(after: RowKey | undefined, limit: number): Promise<Row[]> {

@@ -82,9 +82,8 @@ export class SqliteRowBackend implements RowBackend {
   readonly #list: Database.Statement<[string, string, string, number], SqlRow>;
   readonly #listAll: Database.Statement<[string, string, string, number], SqlRow>;
   readonly #history: Database.Statement<[string, string, string], SqlRow>;
-  readonly #deleteOne: Database.Statement<[string, string, string]>;
-  readonly #deleteUsers: Database.Statement<[string, string]>;
-  readonly #deleteAll: Database.Statement<[string, string]>;
+  /** Deletes the addressed rows installed at or before a time, and counts those kept, in one transaction. */
+  readonly #delete: (k: RowKey, installedUpTo: number) => { deleted: number; kept: number };
   readonly #leases: SqliteLeases;
   private readonly db: Database.Database;
 
@@ -100,7 +99,8 @@ export class SqliteRowBackend implements RowBackend {
     >(
       `INSERT INTO slackline_installations VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
        ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET app_id = excluded.app_id, meta = excluded.meta,
-         secrets = excluded.secrets, updated_at = excluded.updated_at, version = slackline_installations.version + 1
+         secrets = excluded.secrets, installed_at = excluded.installed_at, updated_at = excluded.updated_at,
+         version = slackline_installations.version + 1
        RETURNING installed_at, version`,
     );
     const history = db.prepare(
@@ -131,13 +131,27 @@ export class SqliteRowBackend implements RowBackend {
     this.#history = db.prepare(
       `SELECT *, '' AS secrets FROM slackline_installation_history WHERE enterprise_id = ? AND team_id = ? AND user_id = ? ORDER BY id DESC`,
     );
-    this.#deleteOne = db.prepare(
-      'DELETE FROM slackline_installations WHERE enterprise_id = ? AND team_id = ? AND user_id = ?',
-    );
-    this.#deleteUsers = db.prepare(
-      "DELETE FROM slackline_installations WHERE enterprise_id = ? AND team_id = ? AND user_id <> ''",
-    );
-    this.#deleteAll = db.prepare('DELETE FROM slackline_installations WHERE enterprise_id = ? AND team_id = ?');
+    // One pair of statements per kind of key: the rows of one user, every user row, every row.
+    const where = {
+      one: 'enterprise_id = ? AND team_id = ? AND user_id = ?',
+      users: "enterprise_id = ? AND team_id = ? AND user_id <> ''",
+      all: 'enterprise_id = ? AND team_id = ?',
+    };
+    const statements = (w: string) => ({
+      drop: db.prepare<unknown[]>(`DELETE FROM slackline_installations WHERE ${w} AND installed_at <= ?`),
+      kept: db.prepare<unknown[], { n: number }>(
+        `SELECT count(*) AS n FROM slackline_installations WHERE ${w} AND installed_at > ?`,
+      ),
+    });
+    const byKind = { one: statements(where.one), users: statements(where.users), all: statements(where.all) };
+    const remove = db.transaction((k: RowKey, upTo: number) => {
+      const kind = k.userId === ALL_ROWS ? 'all' : k.userId === ALL_USERS ? 'users' : 'one';
+      const args = kind === 'one' ? [k.enterpriseId, k.teamId, k.userId] : [k.enterpriseId, k.teamId];
+      const { drop, kept } = byKind[kind];
+      const deleted = drop.run(...args, upTo).changes;
+      return { deleted, kept: (kept.get(...args, upTo) as { n: number }).n };
+    });
+    this.#delete = (k, upTo) => remove.immediate(k, upTo);
     this.#leases = new SqliteLeases(db, (k) => this.#getSync(k));
   }
 
@@ -172,10 +186,9 @@ export class SqliteRowBackend implements RowBackend {
     return this.#getSync(k);
   }
 
-  async delete(k: RowKey): Promise<void> {
-    if (k.userId === ALL_ROWS) this.#deleteAll.run(k.enterpriseId, k.teamId);
-    else if (k.userId === ALL_USERS) this.#deleteUsers.run(k.enterpriseId, k.teamId);
-    else this.#deleteOne.run(k.enterpriseId, k.teamId, k.userId);
+  async delete(k: RowKey, installedUpTo = Infinity): Promise<{ deleted: number; kept: number }> {
+    // SQLite compares an INTEGER column with a REAL Infinity as smaller than it: every row qualifies.
+    return this.#delete(k, installedUpTo);
   }
 
   async listBots(after: RowKey | undefined, limit: number): Promise<Row[]> {
