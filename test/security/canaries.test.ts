@@ -340,9 +340,13 @@ async function drive(): Promise<{ doors: Doors; canaries: Map<string, string> }>
       SLACK_BOT_TOKEN: planted('planted rotating bot token'),
     });
     await doors.cli('cli api', ['api', 'auth.test', '--team', teamId], { ...appEnv });
-    await doors.cli('cli api', ['api', 'auth.test', '--api-url', 'http://127.0.0.1:9/api/'], {
-      SLACK_BOT_TOKEN: plain.tokens.bot,
-    });
+    // A wrong Slack URL (a 404, not retried; an unreachable one is retried for half a minute).
+    await doors.cli(
+      'cli api',
+      ['api', 'auth.test', '--api-url', `${plain.url}nope/`],
+      { SLACK_BOT_TOKEN: plain.tokens.bot },
+      1,
+    );
     await doors.cli('cli installations', ['installations', 'list'], appEnv, 0);
     await doors.cli('cli installations', ['installations', 'list', '--json'], appEnv, 0);
     await doors.cli('cli installations', ['installations', 'show', teamId], appEnv, 0);
@@ -449,10 +453,12 @@ async function drive(): Promise<{ doors: Doors; canaries: Map<string, string> }>
       { ...audit, SLACK_AUDIT_TOKEN: planted('planted user token') },
       1,
     );
-    await doors.cli('cli audit-logs', ['audit-logs', 'export', '--since', '7d'], {
-      SLACK_AUDIT_URL: 'http://127.0.0.1:9/audit/v1/',
-      SLACK_AUDIT_TOKEN: plain.tokens.admin,
-    });
+    await doors.cli(
+      'cli audit-logs',
+      ['audit-logs', 'export', '--since', '7d'],
+      { SLACK_AUDIT_URL: `${plain.url}nope/`, SLACK_AUDIT_TOKEN: plain.tokens.admin },
+      1,
+    );
     const emulatorCli = spawnKept(['emulator', '--port', '0', '--json'], {
       ...appEnv,
       SLACK_BOT_TOKEN: planted('planted bot token'),
