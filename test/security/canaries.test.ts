@@ -299,6 +299,18 @@ async function drive(): Promise<{ doors: Doors; canaries: Map<string, string> }>
       SLACKLINE_ENCRYPTION_KEYS: `k1:${planted('client secret')}`,
     });
     assert.notEqual(badServe.code, 0);
+    // Database and Redis URLs with a password, not reachable: every command that opens the store fails.
+    const unreachableStores = {
+      ...serveEnv,
+      SLACKLINE_DATABASE_URL: 'postgres://canary:canary0db0password0@127.0.0.1:9/none',
+    };
+    const unreachableRedis = { ...serveEnv, SLACKLINE_STATE_URL: 'redis://:canary0redis0password0@127.0.0.1:9' };
+    canaries.set('redis password', 'canary0redis0password0');
+    for (const env of [unreachableStores, unreachableRedis]) {
+      assert.notEqual((await doors.cli('serve (failing)', ['serve', '--port', '0'], env)).code, 0);
+      await doors.cli('cli doctor', ['doctor'], env);
+      await doors.cli('cli installations', ['installations', 'list'], env);
+    }
 
     // --- `slackline dev --headless`: its own emulator, our store and key; what it installed is learnt.
     const devDb = join(dir, 'dev.db');
