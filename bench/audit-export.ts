@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditLogsClient, exportAuditLogs } from '../src/audit-logs/index.js';
-import { startEmulator } from '../src/emulator/index.js';
 import { firstLine, machine, spawnNode, updateReadme, writeResult } from './lib/measure.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -30,6 +29,8 @@ interface Exported {
 
 /** The emulator with one org and `count` generated entries; prints where and with which token. */
 async function serve(count: number): Promise<void> {
+  // Loaded here only: the exporter's process (whose RSS is measured) never loads the emulator.
+  const { startEmulator } = await import('../src/emulator/index.js');
   const emu = await startEmulator({ enterprises: [{ name: 'Bench' }] });
   const team = [...emu.state.teams.keys()].find((id) => id !== emu.workspace.teamId) as string;
   const token = emu.issueToken({ type: 'user', scopes: ['admin', 'auditlogs:read'], team });

@@ -3,6 +3,7 @@ import { benchAuditExport } from './audit-export.js';
 import { benchInstallations } from './installations.js';
 import { benchRateLimits } from './rate-limits.js';
 import { benchRedaction } from './redaction.js';
+import { benchRotation } from './rotation.js';
 import { benchSocketMode } from './socket-mode.js';
 import { benchWebClient } from './web-client.js';
 
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'rate-limits': () => benchRateLimits(),
   'socket-mode': () => benchSocketMode(),
   redaction: () => benchRedaction(),
+  rotation: () => benchRotation(),
   'audit-export': () => benchAuditExport(),
 };
 for (const [name, run] of Object.entries(benches)) {

@@ -123,12 +123,14 @@ async function run(argv: string[]): Promise<number> {
   }
   const client = new WebClient(token, { slackApiUrl: apiUrl });
   try {
+    // Printed through the client's redactor, as its log lines are: a token in an answer
+    // (oauth.v2.access), a webhook URL in a message's text, never reach the terminal.
     const result = await client.apiCall(method, args);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(client.core.redactor.value(result), null, 2)}\n`);
     return 0;
   } catch (err) {
     if (err instanceof PlatformError) {
-      process.stdout.write(`${JSON.stringify(err.data, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(client.core.redactor.value(err.data), null, 2)}\n`);
       process.stderr.write(`${err.error}\n`);
       if (err.error === 'not_found') process.stderr.write(urlHint(apiUrl));
       return 1;

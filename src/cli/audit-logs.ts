@@ -9,6 +9,7 @@ import { AuditLogsClient } from '../audit-logs/client.js';
 import { type ExportFormat, type ExportProgress, exportAuditLogs, exportAuditLogsTo } from '../audit-logs/export.js';
 import { systemClock } from '../http/clock.js';
 import { SlacklineError } from '../http/errors.js';
+import { terminalBar } from './progress.js';
 
 const HELP = `usage: slackline audit-logs export --since 7d [--until T] [--action A[,B...]] [--format jsonl|csv] [--limit N]
                                   [--out FILE [--resume CHECKPOINT]] [--token-env NAME] [--audit-url URL]
@@ -44,37 +45,17 @@ export function parseTime(value: string, now: number): number {
   return Math.floor(date / 1000);
 }
 
-interface ProgressBar {
-  start(total: number, value: number, payload?: object): void;
-  update(value: number, payload?: object): void;
-  stop(): void;
-}
-
 /** A progress reporter: a bar on a terminal, plain lines otherwise. */
 async function progressReporter(oldest: number, latest: number): Promise<(p: ExportProgress) => void> {
   const span = Math.max(1, latest - oldest);
-  const stderr = process.stderr;
-  if (stderr.isTTY) {
-    try {
-      // A specifier in a variable: the optional package needs no type declarations to build.
-      const specifier = 'cli-progress';
-      const mod = (await import(specifier)) as {
-        default: { SingleBar: new (options: object) => ProgressBar };
-      };
-      const bar = new mod.default.SingleBar({
-        format: 'audit-logs export |{bar}| {percentage}% | {entries} entries',
-        stream: stderr,
-        hideCursor: true,
-      });
-      bar.start(span, 0, { entries: 0 });
-      return (p) => {
-        bar.update(p.done ? span : Math.min(span, latest - (p.date ?? latest)), { entries: p.count });
-        if (p.done) bar.stop();
-      };
-    } catch {
-      // cli-progress is optional: without it, plain lines.
-    }
+  const bar = await terminalBar('audit-logs export |{bar}| {percentage}% | {entries} entries', span, { entries: 0 });
+  if (bar !== undefined) {
+    return (p) => {
+      bar.update(p.done ? span : Math.min(span, latest - (p.date ?? latest)), { entries: p.count });
+      if (p.done) bar.stop();
+    };
   }
+  const stderr = process.stderr;
   return (p) => {
     const at = p.date === undefined ? '' : ` (back to ${new Date(p.date * 1000).toISOString()})`;
     stderr.write(`audit-logs export: ${p.count} entries${at}${p.done ? ', done' : ''}\n`);

@@ -1,10 +1,11 @@
 // `slackline keys generate|rotate`: sealing keys for SLACKLINE_ENCRYPTION_KEYS. `generate` prints a
 // fresh entry (never stored anywhere); `rotate` seals every stored token again under the first key
-// (the same code path as `installations reseal`).
+// (the same code path as `installations reseal`), with a progress bar on a terminal.
 import { parseArgs } from 'node:util';
 import { KeyRing } from '../crypto/index.js';
 import { systemClock } from '../http/clock.js';
 import { openStores } from '../server/stores.js';
+import { terminalBar } from './progress.js';
 
 const HELP = `usage: slackline keys generate [--id KID]
        slackline keys rotate
@@ -49,7 +50,7 @@ export async function resealAll(): Promise<number> {
   try {
     const before = await stores.installations.sealingReport();
     const stale = before.rows - (before.byKeyId[stores.keyId] ?? 0);
-    const progress = progressLine(stale);
+    const progress = await progressLine(stale);
     const count = await stores.installations.reseal({
       onProgress: ({ resealed }) => progress.update(resealed),
     });
@@ -77,26 +78,21 @@ export async function resealAll(): Promise<number> {
   }
 }
 
-/** Progress on stderr: a line that updates in place on a terminal, a line per 10% otherwise. */
-function progressLine(total: number): { update(done: number): void; done(): void } {
-  const tty = process.stderr.isTTY === true;
+/** Progress on stderr: a cli-progress bar on a terminal, a plain line per 10% otherwise. */
+async function progressLine(total: number): Promise<{ update(done: number): void; done(): void }> {
+  const bar =
+    total === 0 ? undefined : await terminalBar('re-sealing |{bar}| {percentage}% | {value}/{total} rows', total);
+  if (bar !== undefined) return { update: (done) => bar.update(done), done: () => bar.stop() };
   let lastTenth = -1;
-  let shown = 0;
   return {
     update(done) {
-      shown = done;
       if (total === 0) return;
-      if (tty) process.stderr.write(`\rre-sealing: ${done}/${total} rows (${Math.floor((done / total) * 100)}%)`);
-      else {
-        const tenth = Math.floor((done / total) * 10);
-        if (tenth > lastTenth) {
-          lastTenth = tenth;
-          process.stderr.write(`re-sealing: ${done}/${total} rows\n`);
-        }
+      const tenth = Math.floor((done / total) * 10);
+      if (tenth > lastTenth) {
+        lastTenth = tenth;
+        process.stderr.write(`re-sealing: ${done}/${total} rows\n`);
       }
     },
-    done() {
-      if (tty && total > 0) process.stderr.write(`\rre-sealing: ${shown}/${total} rows (100%)\n`);
-    },
+    done() {},
   };
 }

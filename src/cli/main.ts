@@ -1,16 +1,7 @@
 #!/usr/bin/env node
 // The `slackline` command line: one word picks the command, the rest is its arguments.
 import { readFileSync } from 'node:fs';
-import { apiCommand } from './api.js';
-import { auditLogsCommand } from './audit-logs.js';
-import { devCommand } from './dev.js';
-import { doctorCommand } from './doctor.js';
-import { emulatorCommand } from './emulator.js';
-import { installationsCommand } from './installations.js';
-import { keysCommand } from './keys.js';
-import { scimCommand } from './scim.js';
-import { serveCommand } from './serve.js';
-import { socketCommand } from './socket.js';
+import { redactShapes } from '../http/redact.js';
 import { didYouMean } from './suggest.js';
 
 const USAGE = `usage: slackline <command> [options]
@@ -43,17 +34,21 @@ commands:
 slackline <command> --help says more; slackline --version prints the version.
 `;
 
-const commands: Record<string, (args: string[]) => Promise<number>> = {
-  api: apiCommand,
-  'audit-logs': auditLogsCommand,
-  dev: devCommand,
-  doctor: doctorCommand,
-  emulator: emulatorCommand,
-  installations: installationsCommand,
-  keys: keysCommand,
-  scim: scimCommand,
-  serve: serveCommand,
-  socket: socketCommand,
+type Command = (args: string[]) => Promise<number>;
+
+// Each command is loaded when it is run, so a command's process holds only its own code (an audit
+// export does not carry the emulator, the stores and the server in memory).
+const commands: Record<string, () => Promise<Command>> = {
+  api: async () => (await import('./api.js')).apiCommand,
+  'audit-logs': async () => (await import('./audit-logs.js')).auditLogsCommand,
+  dev: async () => (await import('./dev.js')).devCommand,
+  doctor: async () => (await import('./doctor.js')).doctorCommand,
+  emulator: async () => (await import('./emulator.js')).emulatorCommand,
+  installations: async () => (await import('./installations.js')).installationsCommand,
+  keys: async () => (await import('./keys.js')).keysCommand,
+  scim: async () => (await import('./scim.js')).scimCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
+  socket: async () => (await import('./socket.js')).socketCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -66,13 +61,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
-  if (!command) {
-    const shown = /^[A-Za-z0-9._-]{1,40}$/.test(name) ? `'${name}'` : '';
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
+    // A word pasted in the wrong place may be a token: it is shown only when nothing in it is secret-shaped.
+    const shown = /^[A-Za-z0-9._-]{1,40}$/.test(name) && redactShapes(name) === name ? `'${name}'` : '';
     process.stderr.write(`slackline: unknown command ${shown}${didYouMean(name, Object.keys(commands))}\n\n${USAGE}`);
     return 2;
   }
-  return command(rest);
+  return (await load())(rest);
 }
 
 /** The package's version, read from the package.json this file ships in. */

@@ -1,0 +1,271 @@
+// bench/rotation: what token rotation costs authorize(). Uncached lookups over every installation
+// (SLACKLINE_BENCH_ROTATION_INSTALLS, default 10,000), 32 at a time, with rotation off and with rotation
+// on while 1% of the tokens are due and refreshed against the emulator (a child process pinned to its
+// own core, so its work is not counted as ours); rounds interleaved, medians compared. Throughput is
+// lookups per second of this process's CPU time: what the app pays, which neither Slack's latency nor
+// other work on a shared machine changes (the wall-clock rate is kept beside it). And the CPU cost of
+// unsealing a row, which every uncached lookup pays. Targets: rotation-on within 10% of rotation-off;
+// unsealing under 20 µs a lookup. PostgreSQL from SLACKLINE_TEST_POSTGRES_URL.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KeyRing } from '../src/crypto/index.js';
+import { systemClock } from '../src/http/clock.js';
+import { InstallationAuthority } from '../src/oauth/authorize.js';
+import type { NewInstallation } from '../src/oauth/from-oauth.js';
+import type { RowInstallationStore } from '../src/oauth/row-store.js';
+import { aadOf, RowCodec } from '../src/oauth/rows.js';
+import { PostgresDatabase, PostgresInstallationStore } from '../src/stores/postgres/index.js';
+import { SqliteInstallationStore } from '../src/stores/sqlite/index.js';
+import { WebClient } from '../src/web/client.js';
+import { firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const N = Number(process.env.SLACKLINE_BENCH_ROTATION_INSTALLS ?? 10_000);
+const ROUNDS = Number(process.env.SLACKLINE_BENCH_ROTATION_ROUNDS ?? 3);
+const DUE = Math.max(1, Math.round(N / 100));
+const CONCURRENCY = 32;
+const HOUR = 3_600_000;
+
+interface Served {
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Unused refresh tokens of real installations, one per due row of every round. */
+  refreshTokens: string[];
+}
+
+/** The emulator with rotation on, and `count` refresh tokens from as many completed installs. */
+async function serve(count: number): Promise<void> {
+  const { startEmulator } = await import('../src/emulator/index.js');
+  const emu = await startEmulator({ app: { tokenRotation: true } });
+  const client = new WebClient(undefined, { slackApiUrl: emu.apiUrl, retryHandlers: [] });
+  const refreshTokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const url = new URL('oauth/v2/authorize', emu.url);
+    url.searchParams.set('client_id', emu.clientId);
+    url.searchParams.set('scope', 'chat:write');
+    const code = emu.install.approve(url.href).code ?? '';
+    const answer = await client.oauth.v2.access({ client_id: emu.clientId, client_secret: emu.clientSecret, code });
+    refreshTokens.push(String(answer.refresh_token));
+  }
+  const served: Served = { apiUrl: emu.apiUrl, clientId: emu.clientId, clientSecret: emu.clientSecret, refreshTokens };
+  process.stdout.write(`${JSON.stringify(served)}\n`);
+}
+
+const team = (i: number) => `T${String(i).padStart(9, '0')}`;
+const query = (i: number) => ({ enterpriseId: null, teamId: team(i), isEnterpriseInstall: false });
+
+/** A rotating installation; due (inside the refresh margin, still valid) with a real refresh token. */
+function installation(i: number, refresh?: string): NewInstallation {
+  const now = systemClock.now();
+  return {
+    appId: 'A0BENCH',
+    enterpriseId: null,
+    enterpriseName: undefined,
+    enterpriseUrl: undefined,
+    teamId: team(i),
+    teamName: `Workspace ${i}`,
+    isEnterpriseInstall: false,
+    tokenType: 'bot',
+    bot: {
+      token: `xoxe.xoxb-1-bench-${i}`,
+      id: `B${i}`,
+      userId: `U${i}`,
+      scopes: ['chat:write'],
+      refreshToken: refresh ?? `xoxe-1-bench-${i}`,
+      expiresAt: refresh === undefined ? now + 12 * HOUR : now + 60_000,
+    },
+    user: { id: `U9${i}`, token: undefined, scopes: [], refreshToken: undefined, expiresAt: undefined },
+    incomingWebhook: undefined,
+  };
+}
+
+/** CPU seconds (user + system) of this process since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+}
+
+interface Sweep {
+  /** Lookups per CPU second of this process. */
+  cpu: number;
+  /** Lookups per wall-clock second. */
+  wall: number;
+}
+
+/** Every installation looked up once, uncached, CONCURRENCY at a time. */
+async function sweep(authority: InstallationAuthority): Promise<Sweep> {
+  let next = 0;
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let k = next++; k < N; k = next++) await authority.authorize(query((k * 7919) % N));
+    }),
+  );
+  return { cpu: N / cpuSince(c0), wall: N / ((performance.now() - t0) / 1000) };
+}
+
+interface StoreResult {
+  /** Lookups per CPU second, median of the rounds. */
+  offPerCpuSecond: number;
+  onPerCpuSecond: number;
+  /** on / off per CPU second, the median of each round's own ratio. */
+  ratio: number;
+  /** The same ratio on the wall clock (it also counts waiting for Slack, hidden by the concurrency). */
+  wallRatio: number;
+  /** on / off per CPU second with nothing due: what checking expiry costs every lookup. */
+  idleRatio: number;
+  /** CPU ms this process spends per refresh (the exchange with Slack, the lease and the durable write). */
+  refreshCpuMs: number;
+  refreshed: number;
+  rounds: { off: Sweep; on: Sweep }[];
+}
+
+async function compare(
+  name: string,
+  store: RowInstallationStore,
+  served: Served,
+  offset: number,
+): Promise<StoreResult> {
+  for (let i = 0; i < N; i += 5000) {
+    await store.saveMany(Array.from({ length: Math.min(5000, N - i) }, (_, k) => installation(i + k)));
+  }
+  const client = new WebClient(undefined, { slackApiUrl: served.apiUrl, retryHandlers: [] });
+  const common = { scopes: ['chat:write'], client, cacheTtlMs: 0 };
+  const off = new InstallationAuthority(store, common);
+  const on = new InstallationAuthority(store, {
+    ...common,
+    rotation: { clientId: served.clientId, clientSecret: served.clientSecret, jitterMs: 0 },
+  });
+  // Warm-up: both paths compiled and the rows in the page cache before anything is measured.
+  let idle = { off: { cpu: 0, wall: 0 }, on: { cpu: 0, wall: 0 } };
+  for (let w = 0; w < 2; w++) {
+    idle = { off: await sweep(off), on: await sweep(on) };
+    console.log(
+      `${name.padEnd(10)} warm-up ${w + 1}, nothing due: per CPU second rotation off ${idle.off.cpu.toFixed(0)}, on ${idle.on.cpu.toFixed(0)}`,
+    );
+  }
+  const rounds: { off: Sweep; on: Sweep }[] = [];
+  let refreshed = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    // 1% of the rows made due with a real refresh token, before either sweep (so both read the same rows).
+    const due = Array.from({ length: DUE }, (_, k) => Math.floor((k * N) / DUE) + r);
+    const tokens = served.refreshTokens.slice(offset + r * DUE, offset + (r + 1) * DUE);
+    await store.saveMany(due.map((i, k) => installation(i, tokens[k])));
+    const round = { off: { cpu: 0, wall: 0 }, on: { cpu: 0, wall: 0 } };
+    // Alternate which goes first, so neither always runs on a warmer process.
+    for (const which of r % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      round[which] = await sweep(which === 'off' ? off : on);
+    }
+    for (const i of due) {
+      const bot = (await store.findBot(query(i)))?.bot;
+      if (bot?.refreshToken !== undefined && !tokens.includes(bot.refreshToken)) refreshed++;
+    }
+    rounds.push(round);
+    console.log(
+      `${name.padEnd(10)} round ${r + 1}: per CPU second rotation off ${round.off.cpu.toFixed(0)}, on ${round.on.cpu.toFixed(0)} (${((round.on.cpu / round.off.cpu) * 100).toFixed(1)}%); wall ${round.off.wall.toFixed(0)}/s vs ${round.on.wall.toFixed(0)}/s`,
+    );
+  }
+  client.core.close();
+  if (refreshed !== DUE * ROUNDS) throw new Error(`${name}: ${refreshed} of ${DUE * ROUNDS} due tokens were refreshed`);
+  const offCpu = median(rounds.map((x) => x.off.cpu));
+  const onCpu = median(rounds.map((x) => x.on.cpu));
+  return {
+    idleRatio: idle.on.cpu / idle.off.cpu,
+    refreshCpuMs: ((N / onCpu - N / offCpu) / DUE) * 1000,
+    offPerCpuSecond: offCpu,
+    onPerCpuSecond: onCpu,
+    ratio: median(rounds.map((x) => x.on.cpu / x.off.cpu)),
+    wallRatio: median(rounds.map((x) => x.on.wall / x.off.wall)),
+    refreshed,
+    rounds,
+  };
+}
+
+/** CPU µs to open one row's sealed secrets (AES-GCM and the JSON inside), as every uncached lookup does. */
+function unsealMicros(): number {
+  const codec = new RowCodec(KeyRing.parse(KeyRing.generateSpec('bench')));
+  const [row] = codec.encode(installation(1, 'xoxe-1-bench-refresh'));
+  if (row === undefined) throw new Error('no row');
+  const aad = aadOf(row);
+  const runs: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < 20_000; i++) JSON.parse(codec.keys.open(row.secrets, aad));
+    runs.push((cpuSince(c0) * 1e6) / 20_000);
+  }
+  return median(runs.slice(2)); // the first rounds warm up
+}
+
+export async function benchRotation(): Promise<void> {
+  const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
+  const stores = url === undefined ? 1 : 2;
+  const emulator = spawnNode(SELF, ['--serve', String(DUE * ROUNDS * stores)], 1);
+  const dir = mkdtempSync(join(tmpdir(), 'slackline-bench-rotation-'));
+  const keys = KeyRing.parse(KeyRing.generateSpec('bench'));
+  const result: Record<string, unknown> = {
+    machine: machine(),
+    installs: N,
+    due: DUE,
+    rounds: ROUNDS,
+    concurrency: CONCURRENCY,
+  };
+  try {
+    const served = JSON.parse(await firstLine(emulator)) as Served;
+    const sqlite = new SqliteInstallationStore(join(dir, 'bench.db'), { keys });
+    result.sqlite = await compare('sqlite', sqlite, served, 0);
+    await sqlite.close();
+    if (url === undefined) console.log('postgres   skipped: SLACKLINE_TEST_POSTGRES_URL is not set');
+    else {
+      const schema = `slackline_bench_rot_${randomBytes(3).toString('hex')}`;
+      const db = new PostgresDatabase({ connectionString: url, schema });
+      try {
+        result.postgres = await compare('postgres', new PostgresInstallationStore(db, { keys }), served, DUE * ROUNDS);
+      } finally {
+        await db.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await db.close();
+      }
+    }
+    result.unsealMicros = unsealMicros();
+    console.log(`unseal     ${(result.unsealMicros as number).toFixed(2)} µs of CPU per row`);
+    console.log(`wrote ${writeResult('rotation', result)} and the README's table`);
+    updateReadme('rotation', table(result));
+  } finally {
+    emulator.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function table(result: Record<string, unknown>): string {
+  const out = [
+    `\`npm run bench rotation\`: uncached \`authorize()\` over ${N.toLocaleString('en')} installations, ${CONCURRENCY} at a time,`,
+    `rotation off vs on with 1% of the tokens due (${DUE} refreshed against the emulator per round; median of ${ROUNDS} interleaved rounds),`,
+    'in lookups per second of CPU time of the process (the wall-clock ratio also waits for Slack):',
+    '',
+    '| store | rotation off | rotation on (1% due) | on / off | on / off, wall clock | on / off, nothing due | CPU per refresh |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [label, key] of [
+    ['SQLite', 'sqlite'],
+    ['PostgreSQL', 'postgres'],
+  ] as const) {
+    const r = result[key] as StoreResult | undefined;
+    if (r === undefined) continue;
+    out.push(
+      `| ${label} | ${r.offPerCpuSecond.toFixed(0)}/s | ${r.onPerCpuSecond.toFixed(0)}/s | ${(r.ratio * 100).toFixed(1)}% | ${(r.wallRatio * 100).toFixed(1)}% | ${(r.idleRatio * 100).toFixed(1)}% | ${r.refreshCpuMs.toFixed(2)} ms |`,
+    );
+  }
+  out.push(
+    '',
+    `Unsealing a row's secrets (what each uncached lookup pays): ${(result.unsealMicros as number).toFixed(2)} µs of CPU.`,
+    'Targets: rotation on within 10% of rotation off; unsealing under 20 µs a lookup.',
+  );
+  return out.join('\n');
+}
+
+const [mode, arg] = process.argv.slice(2);
+if (mode === '--serve') await serve(Number(arg));
