@@ -5,6 +5,7 @@ import type { TokenRequest } from './context.js';
 import { type InstallControls, installControls } from './control/install-api.js';
 import { emulatorInfo } from './control/routes.js';
 import { EmulatorCore, type ResetHook } from './core.js';
+import { deliverChannelEvents } from './events/channel-events.js';
 import type { DeliveryOptions } from './events/delivery.js';
 import { deliverMessageEvents } from './events/message-events.js';
 import { fetchHandler } from './http/fetch-adapter.js';
@@ -185,6 +186,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     (c) => {
       c.state.onMessage = (message, channel) => deliverMessageEvents(c, message, channel);
+      c.state.onChannelChange = (change) => deliverChannelEvents(c, change);
     },
     // After the caller's orgs and seed, so their IDs come first: the org behind `tokens.admin`.
     (c) => addAdminOrg(c, c.defaultTokens.admin),
