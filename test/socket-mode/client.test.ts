@@ -110,6 +110,35 @@ test('1,000 events each delivered 3 times reach the listener 1,000 times; every 
   assert.equal(c.stats.duplicates, 2_000);
 });
 
+test('at most maxConcurrency listener runs at once; the rest wait their turn, and every envelope is acked', async () => {
+  const c = client({ maxConcurrency: 2 });
+  let running = 0;
+  let peak = 0;
+  let ran = 0;
+  const gates: (() => void)[] = [];
+  c.on('events_api', async () => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise<void>((resolve) => gates.push(resolve));
+    running--;
+    ran++;
+  });
+  await c.start();
+  const results = Array.from({ length: 5 }, (_, i) => emu.socketMode.deliver('events_api', event(`EvConc${i}`)));
+  await until(() => gates.length === 2, 2_000, 'two listeners running');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(running, 2, 'the other three wait');
+  while (ran < 5) {
+    for (const open of gates.splice(0)) open();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(peak, 2);
+  assert.deepEqual(
+    (await Promise.all(results)).map((r) => r.acked),
+    [true, true, true, true, true],
+  );
+});
+
 test('refresh_requested: the next connection is open before the old one closes; no event lost, no gap', async () => {
   const c = client();
   const seen = new Set<string>();
