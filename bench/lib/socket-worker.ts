@@ -1,6 +1,9 @@
-// One Socket Mode client in its own process: `slackline` or `@slack/socket-mode`, acking every
-// envelope at once. Prints "ready" once connected; on SIGUSR2 prints its CPU time and peak RSS.
+// One Socket Mode client in its own process: `slackline`, `@slack/socket-mode`, or `ws` (a bare
+// WebSocket that parses each envelope and acks it, nothing else: the most any client on `ws` can get
+// from this server, i.e. the server's ceiling), acking every envelope at once. Prints "ready" once
+// connected; on SIGUSR2 prints its CPU time and peak RSS.
 import { SocketModeClient as PeerClient } from '@slack/socket-mode';
+import WebSocket from 'ws';
 import { SocketModeClient } from '../../src/socket-mode/index.js';
 
 const [which, apiUrl] = process.argv.slice(2) as [string, string];
@@ -19,6 +22,23 @@ if (which === 'slackline') {
     acked++;
   });
   await client.start();
+} else if (which === 'ws') {
+  const res = await fetch(`${apiUrl}apps.connections.open`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const { url } = (await res.json()) as { url: string };
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve) => {
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; envelope_id?: string };
+      if (message.type === 'hello') resolve();
+      if (message.envelope_id !== undefined) {
+        ws.send(JSON.stringify({ envelope_id: message.envelope_id }));
+        acked++;
+      }
+    });
+  });
 } else {
   const client = new PeerClient({ appToken: token, clientOptions: { slackApiUrl: apiUrl } });
   // The peer emits events_api envelopes under the event's own type; 'slack_event' is every envelope.
