@@ -1,6 +1,6 @@
 // The bench's Slack side of Socket Mode, in its own process: apps.connections.open over HTTP and the
 // emulator's Socket Mode server, plus two bench endpoints that drive it and report what it measured.
-//   POST /bench/throughput?events=N&inflight=K  -> { events, ms, p50, p99, unacked }
+//   POST /bench/throughput?events=N&inflight=K  -> { events, ms, p50, p99, unacked, cpuMs (this process) }
 //   POST /bench/refresh?ms=T                    -> { offlineMs, delivered, unacked }
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +28,7 @@ async function throughput(events: number, inflight: number): Promise<Record<stri
   let unacked = 0;
   let next = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const lane = async () => {
     while (next < events) {
       const i = next++;
@@ -39,8 +40,10 @@ async function throughput(events: number, inflight: number): Promise<Record<stri
   };
   await Promise.all(Array.from({ length: inflight }, lane));
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
-  return { events, ms, p50: percentile(latencies, 50), p99: percentile(latencies, 99), unacked };
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { events, ms, p50: percentile(latencies, 50), p99: percentile(latencies, 99), unacked, cpuMs };
 }
 
 async function refresh(durationMs: number): Promise<Record<string, number>> {

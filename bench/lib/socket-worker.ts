@@ -1,6 +1,10 @@
-// One Socket Mode client in its own process: `slackline` or `@slack/socket-mode`, acking every
-// envelope at once. Prints "ready" once connected; on SIGUSR2 prints its CPU time and peak RSS.
+// One Socket Mode client in its own process: `slackline`, `@slack/socket-mode`, or `ws` (a bare
+// WebSocket that parses each envelope and acks it, batching a turn's acks into one write, nothing
+// else: the least CPU a client on `ws` can spend, and so the most any client can get from this
+// server in this run), acking every envelope at once. Prints "ready" once
+// connected; on SIGUSR2 prints its CPU time and peak RSS.
 import { SocketModeClient as PeerClient } from '@slack/socket-mode';
+import WebSocket from 'ws';
 import { SocketModeClient } from '../../src/socket-mode/index.js';
 
 const [which, apiUrl] = process.argv.slice(2) as [string, string];
@@ -19,6 +23,34 @@ if (which === 'slackline') {
     acked++;
   });
   await client.start();
+} else if (which === 'ws') {
+  const res = await fetch(`${apiUrl}apps.connections.open`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const { url } = (await res.json()) as { url: string };
+  const ws = new WebSocket(url);
+  let corked = false;
+  await new Promise<void>((resolve) => {
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; envelope_id?: string };
+      if (message.type === 'hello') resolve();
+      if (message.envelope_id !== undefined) {
+        // Acks of one event-loop turn in one write, as slackline sends them: the cheapest a client can be.
+        const raw = (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+        if (!corked) {
+          corked = true;
+          raw.cork();
+          setImmediate(() => {
+            corked = false;
+            raw.uncork();
+          });
+        }
+        ws.send(JSON.stringify({ envelope_id: message.envelope_id }));
+        acked++;
+      }
+    });
+  });
 } else {
   const client = new PeerClient({ appToken: token, clientOptions: { slackApiUrl: apiUrl } });
   // The peer emits events_api envelopes under the event's own type; 'slack_event' is every envelope.

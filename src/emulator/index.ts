@@ -5,6 +5,7 @@ import type { TokenRequest } from './context.js';
 import { type InstallControls, installControls } from './control/install-api.js';
 import { emulatorInfo } from './control/routes.js';
 import { EmulatorCore, type ResetHook } from './core.js';
+import { deliverChannelEvents } from './events/channel-events.js';
 import type { DeliveryOptions } from './events/delivery.js';
 import { deliverMessageEvents } from './events/message-events.js';
 import { fetchHandler } from './http/fetch-adapter.js';
@@ -166,6 +167,11 @@ export interface SocketModeControls {
   drop(appId?: string): number;
   /** Whether the server answers the app's pings. */
   answerPings(on: boolean, appId?: string): void;
+  /**
+   * Real milliseconds the app has spent with no open connection since its first one: the delivery
+   * gap of a reconnect or a hand-over (0 when a refresh handed over before the old socket closed).
+   */
+  offlineMs(appId?: string): number;
   /** Sends an envelope over the app's socket and resolves with its ack (or acked: false). */
   deliver(
     type: 'events_api' | 'interactive' | 'slash_commands',
@@ -185,6 +191,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     (c) => {
       c.state.onMessage = (message, channel) => deliverMessageEvents(c, message, channel);
+      c.state.onChannelChange = (change) => deliverChannelEvents(c, change);
     },
     // After the caller's orgs and seed, so their IDs come first: the org behind `tokens.admin`.
     (c) => addAdminOrg(c, c.defaultTokens.admin),
@@ -248,6 +255,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       disconnect: (reason, appId = core.app.id) => core.socketMode.server().disconnect(appId, reason),
       drop: (appId = core.app.id) => core.socketMode.server().drop(appId),
       answerPings: (on, appId = core.app.id) => core.socketMode.server().answerPings(appId, on),
+      offlineMs: (appId = core.app.id) => core.socketMode.server().offlineMs(appId),
       deliver: (type, payload, appId = core.app.id) => core.socketMode.deliver(appId, type, payload),
     },
     fetch: (request) => fetchHandler(core, request),

@@ -33,6 +33,8 @@ export const REPLAY_WINDOW_MS = 2 * SIGNATURE_WINDOW_SECONDS * 1000;
 export class MemoryDedupeStore implements EventDedupeStore {
   // Insertion order is claim order, so the oldest claim is always first.
   readonly #ids = new Map<string, { claimedAt: number; until: number }>();
+  /** The oldest claim's expiry: no sweep is due before it (-Infinity: not known, sweep at the next claim). */
+  #oldestUntil = Number.POSITIVE_INFINITY;
   constructor(readonly maxEntries = 10_000) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new InvalidArgumentError('MemoryDedupeStore: maxEntries must be a positive integer');
@@ -40,20 +42,37 @@ export class MemoryDedupeStore implements EventDedupeStore {
   }
 
   async claim(eventId: string, ttlMs: number, now: number): Promise<boolean> {
+    return this.claimNow(eventId, ttlMs, now);
+  }
+
+  /** `claim()` without the promise, for callers in this process that want the answer at once. */
+  claimNow(eventId: string, ttlMs: number, now: number): boolean {
     const held = this.#ids.get(eventId);
-    if (held !== undefined && held.until > now) return false;
-    this.#ids.delete(eventId);
+    if (held !== undefined) {
+      if (held.until > now) return false;
+      this.#ids.delete(eventId);
+      this.#oldestUntil = Number.NEGATIVE_INFINITY; // it may have been the oldest: look again
+    }
+    // The sweep stops at once while the store has room and its oldest claim is live: skip it then.
+    if (this.#ids.size >= this.maxEntries || now >= this.#oldestUntil) this.#evict(now);
+    this.#ids.set(eventId, { claimedAt: now, until: now + ttlMs });
+    if (this.#ids.size === 1) this.#oldestUntil = now + ttlMs;
+    return true;
+  }
+
+  /** Drops claims from the oldest on, while expired or (past the size bound) no longer replayable. */
+  #evict(now: number): void {
     for (const [id, { claimedAt, until }] of this.#ids) {
       if (this.#ids.size < this.maxEntries && until > now) break;
       if (until > now && claimedAt > now - REPLAY_WINDOW_MS) break; // still replayable: keep it
       this.#ids.delete(id);
     }
-    this.#ids.set(eventId, { claimedAt: now, until: now + ttlMs });
-    return true;
+    const oldest = this.#ids.values().next();
+    this.#oldestUntil = oldest.done ? Number.POSITIVE_INFINITY : oldest.value.until;
   }
 
   async release(eventId: string): Promise<void> {
-    this.#ids.delete(eventId);
+    if (this.#ids.delete(eventId)) this.#oldestUntil = Number.NEGATIVE_INFINITY; // may have been the oldest
   }
 
   /** How many ids are held (tests, metrics). */

@@ -122,6 +122,8 @@ export class SocketModeClient {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #dedupe: EventDedupeStore;
+  /** The default (in-memory) store's answer without a promise; undefined for a store passed in. */
+  readonly #claimNow: ((key: string, ttlMs: number, now: number) => boolean) | undefined;
   readonly #opts: Required<
     Pick<
       SocketModeOptions,
@@ -153,7 +155,14 @@ export class SocketModeClient {
   #inFlight = 0;
   readonly #queue: (() => void)[] = [];
   /** Acks whose socket closed before they could be sent; the next connection sends them. */
-  readonly #unsent: Record<string, unknown>[] = [];
+  readonly #unsent: string[] = [];
+  /**
+   * The ack of each envelope in hand, with its deadline (performance.now() ms): one timer, armed for
+   * the earliest, acks the late ones empty (instead of a timer per envelope).
+   */
+  readonly #deadlines = new Map<() => void, number>();
+  #deadlineTimer: NodeJS.Timeout | undefined;
+  #deadlineAt = Number.POSITIVE_INFINITY;
 
   constructor(options: SocketModeOptions) {
     if (typeof options?.appToken !== 'string' || options.appToken.trim() === '') {
@@ -185,7 +194,11 @@ export class SocketModeClient {
       });
     this.#logger = redactingLogger(options.logger ?? silentLogger, this.#client.core.redactor);
     this.#clock = options.clock ?? systemClock;
-    this.#dedupe = options.dedupe ?? new MemoryDedupeStore(100_000);
+    if (options.dedupe === undefined) {
+      const memory = new MemoryDedupeStore(100_000);
+      this.#dedupe = memory;
+      this.#claimNow = (key, ttlMs, now) => memory.claimNow(key, ttlMs, now);
+    } else this.#dedupe = options.dedupe;
     this.#WebSocket = options.WebSocket;
     this.#authority = options.authority;
     const dispatcher = options.dispatcher;
@@ -366,7 +379,7 @@ export class SocketModeClient {
     const envelope = message as unknown as Envelope;
     if (typeof envelope.payload !== 'object' || envelope.payload === null) envelope.payload = {};
     this.stats.envelopes++;
-    void this.#deliver(connection, envelope);
+    this.#deliver(connection, envelope);
   }
 
   #disconnect(connection: Connection, reason: DisconnectReason): void {
@@ -392,46 +405,80 @@ export class SocketModeClient {
     void this.#connect('refresh').catch(() => {});
   }
 
-  async #deliver(connection: Connection, envelope: Envelope): Promise<void> {
+  /**
+   * One envelope: de-dup, bookkeeping, listeners, ack. Synchronous as far as the store and the
+   * listeners allow (the in-memory de-dup answers at once; a listener that returns no promise is done
+   * when it returns), so a batch of envelopes is acked in the tick it arrived, in one write.
+   */
+  #deliver(connection: Connection, envelope: Envelope): void {
     let acked = false;
     const ack = (payload?: Record<string, unknown>): void => {
       if (acked) return;
       acked = true;
-      clearTimeout(deadline);
-      const reply: Record<string, unknown> = { envelope_id: envelope.envelope_id };
-      if (payload !== undefined) reply.payload = payload;
+      this.#deadlines.delete(ack);
+      const reply =
+        payload === undefined
+          ? `{"envelope_id":${JSON.stringify(envelope.envelope_id)}}`
+          : JSON.stringify({ envelope_id: envelope.envelope_id, payload });
       // The socket it came on, if still open; otherwise whichever is live (Slack takes either); with
       // none open (mid-reconnect), the next connection sends it.
       if (connection.send(reply) || this.#active?.send(reply)) this.stats.acked++;
       else if (this.#unsent.length < this.#opts.maxQueue) this.#unsent.push(reply);
     };
-    const deadline = setTimeout(() => ack(), this.#opts.ackDeadlineMs);
+    const deadline = performance.now() + this.#opts.ackDeadlineMs;
+    this.#deadlines.set(ack, deadline);
+    if (deadline < this.#deadlineAt) this.#armDeadline(deadline);
     const eventId = (envelope.payload as { event_id?: unknown }).event_id;
     const key = typeof eventId === 'string' ? `event:${eventId}` : `envelope:${envelope.envelope_id}`;
-    let first: boolean;
+    let claimed: boolean | Promise<boolean>;
     try {
-      first = await this.#dedupe.claim(key, this.#opts.dedupeTtlMs, this.#clock.now());
+      claimed = (this.#claimNow ?? this.#dedupe.claim.bind(this.#dedupe))(
+        key,
+        this.#opts.dedupeTtlMs,
+        this.#clock.now(),
+      );
     } catch (err) {
-      this.#logger.error({ error: describe(err) }, 'socket mode: de-dup store failed; delivering anyway');
-      first = true;
+      claimed = Promise.reject(err);
     }
+    if (typeof claimed === 'boolean') this.#claimed(envelope, ack, claimed);
+    else {
+      claimed.then(
+        (first) => this.#claimed(envelope, ack, first),
+        (err: unknown) => {
+          this.#logger.error({ error: describe(err) }, 'socket mode: de-dup store failed; delivering anyway');
+          this.#claimed(envelope, ack, true);
+        },
+      );
+    }
+  }
+
+  #claimed(envelope: Envelope, ack: (payload?: Record<string, unknown>) => void, first: boolean): void {
     if (!first) {
       this.stats.duplicates++;
       ack();
       return;
     }
     if (envelope.type === 'events_api' && envelope.payload.type === 'event_callback' && this.#authority !== undefined) {
-      try {
-        await bookkeeping(envelope.payload as EventEnvelope, this.#authority, this.#logger);
-      } catch (err) {
-        this.#logger.error({ error: describe(err) }, 'socket mode: uninstall/revocation bookkeeping failed');
-      }
+      bookkeeping(envelope.payload as EventEnvelope, this.#authority, this.#logger).then(
+        () => this.#dispatch(envelope, ack),
+        (err: unknown) => {
+          this.#logger.error({ error: describe(err) }, 'socket mode: uninstall/revocation bookkeeping failed');
+          this.#dispatch(envelope, ack);
+        },
+      );
+      return;
     }
-    const listeners = [...(this.#listeners.get(envelope.type) ?? []), ...(this.#listeners.get('envelope') ?? [])];
-    if (listeners.length === 0) {
+    this.#dispatch(envelope, ack);
+  }
+
+  #dispatch(envelope: Envelope, ack: (payload?: Record<string, unknown>) => void): void {
+    const typed = this.#listeners.get(envelope.type);
+    const any = this.#listeners.get('envelope');
+    if ((typed?.size ?? 0) + (any?.size ?? 0) === 0) {
       ack();
       return;
     }
+    const listeners = [...(typed ?? []), ...(any ?? [])];
     if (this.#inFlight >= this.#opts.maxConcurrency) {
       if (this.#queue.length >= this.#opts.maxQueue) {
         this.stats.dropped++;
@@ -439,25 +486,68 @@ export class SocketModeClient {
         ack();
         return;
       }
-      await new Promise<void>((resolve) => this.#queue.push(resolve));
+      this.#queue.push(() => this.#start(envelope, ack, listeners));
+      return;
     }
+    this.#start(envelope, ack, listeners);
+  }
+
+  /** Runs the listeners; once all are done, frees the slot and acks (empty, if none did). */
+  #start(envelope: Envelope, ack: (payload?: Record<string, unknown>) => void, listeners: EnvelopeListener[]): void {
     this.#inFlight++;
-    try {
-      await Promise.all(
-        listeners.map(async (listener) => {
-          try {
-            await listener({ envelope, body: envelope.payload, ack });
-          } catch (error) {
-            this.#logger.error({ type: envelope.type, error: describe(error) }, 'socket mode: listener failed');
-            for (const f of this.#lifecycle.listenerError) f({ envelopeType: envelope.type, error });
-          }
-        }),
-      );
-    } finally {
+    const args = { envelope, body: envelope.payload, ack };
+    let running: Promise<void>[] | undefined;
+    for (const listener of listeners) {
+      let result: unknown;
+      try {
+        result = listener(args);
+      } catch (error) {
+        this.#failed(envelope, error);
+        continue;
+      }
+      if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+        running ??= [];
+        running.push(
+          Promise.resolve(result).then(
+            () => {},
+            (error: unknown) => this.#failed(envelope, error),
+          ),
+        );
+      }
+    }
+    const done = (): void => {
       this.#inFlight--;
       this.#queue.shift()?.();
       ack();
+    };
+    if (running === undefined) done();
+    else if (running.length === 1) void running[0]!.then(done);
+    else void Promise.all(running).then(done);
+  }
+
+  /** A listener failed: logged and reported, never thrown. */
+  #failed(envelope: Envelope, error: unknown): void {
+    this.#logger.error({ type: envelope.type, error: describe(error) }, 'socket mode: listener failed');
+    for (const f of this.#lifecycle.listenerError) f({ envelopeType: envelope.type, error });
+  }
+
+  #armDeadline(at: number): void {
+    clearTimeout(this.#deadlineTimer);
+    this.#deadlineAt = at;
+    this.#deadlineTimer = setTimeout(() => this.#sweepDeadlines(), Math.max(0, at - performance.now()));
+  }
+
+  /** Acks (empty) every envelope whose listener has not acked by its deadline; sleeps until the next. */
+  #sweepDeadlines(): void {
+    this.#deadlineTimer = undefined;
+    this.#deadlineAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [ack, at] of this.#deadlines) {
+      if (at <= now) ack();
+      else if (at < next) next = at;
     }
+    if (next !== Number.POSITIVE_INFINITY) this.#armDeadline(next);
   }
 }
 

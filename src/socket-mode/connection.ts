@@ -51,6 +51,7 @@ export class Connection {
   readonly #handlers: ConnectionHandlers;
   #greeted = false;
   #closed = false;
+  #corked = false;
   #pingTimer: NodeJS.Timeout | undefined;
   #pongTimer: NodeJS.Timeout | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
@@ -100,9 +101,23 @@ export class Connection {
     return !this.#closed && this.#ws.readyState === 1;
   }
 
-  send(message: Record<string, unknown>): boolean {
+  /** Sends a JSON text frame. The frames of one event-loop turn leave in one write (corked until it ends). */
+  send(text: string): boolean {
     if (!this.open) return false;
-    this.#ws.send(JSON.stringify(message));
+    if (!this.#corked) {
+      // `ws` keeps the TCP socket in `_socket` (untyped); without it, each frame is its own write.
+      const raw = (this.#ws as { _socket?: { cork(): void; uncork(): void } | null })._socket;
+      if (raw) {
+        raw.cork();
+        this.#corked = true;
+        // After this turn's I/O callbacks: acks for every frame that arrived in it leave together.
+        setImmediate(() => {
+          this.#corked = false;
+          raw.uncork();
+        });
+      }
+    }
+    this.#ws.send(text);
     return true;
   }
 

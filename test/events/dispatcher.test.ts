@@ -9,18 +9,14 @@ import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/events/index.js';
 import { SocketModeClient } from '../../src/socket-mode/index.js';
 import { WebClient } from '../../src/web/index.js';
-import { APP_ID, APP_TOKEN, type SocketSlack, socketSlack } from '../socket-mode/harness.js';
 
-let slack: SocketSlack;
 let emu: Emulator;
 const clients: SocketModeClient[] = [];
 
 before(async () => {
-  slack = await socketSlack();
   emu = await startEmulator({ port: 0 });
 });
 after(async () => {
-  await slack.close();
   await emu.close();
 });
 afterEach(async () => {
@@ -28,7 +24,7 @@ afterEach(async () => {
 });
 
 async function connect(dispatcher: Dispatcher): Promise<void> {
-  const c = new SocketModeClient({ appToken: APP_TOKEN, slackApiUrl: slack.apiUrl, dispatcher });
+  const c = new SocketModeClient({ appToken: emu.tokens.app, slackApiUrl: emu.apiUrl, dispatcher });
   clients.push(c);
   await c.start();
 }
@@ -41,7 +37,7 @@ test('a slash command, a view submission and an options request are answered wit
       ack({ options: [{ text: { type: 'plain_text', text: String(body.value) }, value: 'v1' }] }),
     );
   await connect(d);
-  const command = await slack.server.deliver(APP_ID, 'slash_commands', {
+  const command = await emu.socketMode.deliver('slash_commands', {
     command: '/deploy',
     text: 'api',
     team_id: 'T1',
@@ -51,14 +47,14 @@ test('a slash command, a view submission and an options request are answered wit
     trigger_id: 't',
   });
   assert.deepEqual(command.payload, { text: 'deploying api' });
-  const view = await slack.server.deliver(APP_ID, 'interactive', {
+  const view = await emu.socketMode.deliver('interactive', {
     type: 'view_submission',
     team: { id: 'T1' },
     user: { id: 'U1' },
     view: { id: 'V1', callback_id: 'signup' },
   });
   assert.deepEqual(view.payload, { response_action: 'errors', errors: { email: 'Taken' } });
-  const options = await slack.server.deliver(APP_ID, 'interactive', {
+  const options = await emu.socketMode.deliver('interactive', {
     type: 'block_suggestion',
     team: { id: 'T1' },
     action_id: 'search-users',
@@ -86,23 +82,23 @@ test('listeners are chosen per action, shortcut and event type; an unmatched req
       calls.push('any event');
     });
   await connect(d);
-  await slack.server.deliver(APP_ID, 'interactive', {
+  await emu.socketMode.deliver('interactive', {
     type: 'block_actions',
     team: { id: 'T1' },
     actions: [{ action_id: 'approve', block_id: 'b' }],
   });
-  await slack.server.deliver(APP_ID, 'interactive', {
+  await emu.socketMode.deliver('interactive', {
     type: 'shortcut',
     team: { id: 'T1' },
     callback_id: 'open_ticket',
   });
-  await slack.server.deliver(APP_ID, 'events_api', {
+  await emu.socketMode.deliver('events_api', {
     type: 'event_callback',
     event_id: 'EvD1',
     event_time: 1,
     event: { type: 'app_mention' },
   });
-  const unmatched = await slack.server.deliver(APP_ID, 'slash_commands', { command: '/nothing', text: '' });
+  const unmatched = await emu.socketMode.deliver('slash_commands', { command: '/nothing', text: '' });
   assert.deepEqual(calls.sort(), ['any event', 'approve', 'mention', 'shortcut']);
   assert.equal(unmatched.acked, true);
   assert.equal(unmatched.payload, undefined);
@@ -116,7 +112,7 @@ test('a listener that never acks is acked empty by the deadline; its work goes o
   });
   await connect(d);
   const t0 = performance.now();
-  const answer = await slack.server.deliver(APP_ID, 'slash_commands', { command: '/slow', text: '' });
+  const answer = await emu.socketMode.deliver('slash_commands', { command: '/slow', text: '' });
   assert.equal(answer.acked, true);
   assert.equal(answer.attempts, 1);
   assert.ok(performance.now() - t0 < 3_000, 'acked inside Slack’s 3 s');
@@ -145,7 +141,7 @@ test('a failing listener is logged and does not stop the others or the client', 
     });
   await connect(d);
   for (let i = 0; i < 3; i++) {
-    assert.equal((await slack.server.deliver(APP_ID, 'slash_commands', { command: '/boom', text: '' })).acked, true);
+    assert.equal((await emu.socketMode.deliver('slash_commands', { command: '/boom', text: '' })).acked, true);
   }
   assert.equal(other, 3);
   assert.equal(logged.filter((m) => m === 'inbound: a listener failed').length, 3);
@@ -194,14 +190,14 @@ test('the installation and its client reach the listener; respond() posts to the
         await respond({ text: 'all green', response_type: 'in_channel' });
       });
     await connect(d);
-    await slack.server.deliver(APP_ID, 'events_api', {
+    await emu.socketMode.deliver('events_api', {
       type: 'event_callback',
       team_id: emu.workspace.teamId,
       event_id: 'EvClient1',
       event_time: 1,
       event: { type: 'app_mention', text: 'hi' },
     });
-    await slack.server.deliver(APP_ID, 'slash_commands', {
+    await emu.socketMode.deliver('slash_commands', {
       command: '/status',
       text: '',
       team_id: emu.workspace.teamId,

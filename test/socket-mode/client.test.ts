@@ -1,23 +1,44 @@
-// The Socket Mode client against a real local Slack (HTTP + WebSocket on loopback): delivery and
-// acks, every disconnect reason, hand-over without a gap, reconnect counts, stale links, stop().
+// The Socket Mode client against the emulator (apps.connections.open over HTTP, its Socket Mode
+// server over WebSockets, on loopback): delivery and acks, every disconnect reason, hand-over without
+// a gap, reconnect counts, stale links, stop().
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { SocketModeClient, SocketModeError, SocketModeErrorCode } from '../../src/socket-mode/index.js';
-import { APP_ID, APP_TOKEN, type SocketSlack, socketSlack, until } from './harness.js';
+import { WebClient } from '../../src/web/index.js';
 
-let slack: SocketSlack;
+let emu: Emulator;
+let APP_ID: string;
 const clients: SocketModeClient[] = [];
 
 before(async () => {
-  slack = await socketSlack();
+  emu = await startEmulator({ port: 0 });
+  APP_ID = emu.workspace.appId;
 });
-after(() => slack.close());
+after(() => emu.close());
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.stop()));
 });
 
+/** Resolves when `predicate` holds, polling every 5 ms; rejects after `timeoutMs`. */
+async function until(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const start = performance.now();
+  while (!predicate()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** apps.connections.open calls answered so far (any outcome). */
+const opens = (): number => emu.requests().filter((r) => r.api_method === 'apps.connections.open').length;
+
 function client(options: Partial<ConstructorParameters<typeof SocketModeClient>[0]> = {}): SocketModeClient {
-  const c = new SocketModeClient({ appToken: APP_TOKEN, slackApiUrl: slack.apiUrl, reconnectBaseMs: 50, ...options });
+  const c = new SocketModeClient({
+    appToken: emu.tokens.app,
+    slackApiUrl: emu.apiUrl,
+    reconnectBaseMs: 50,
+    ...options,
+  });
   clients.push(c);
   return c;
 }
@@ -32,11 +53,11 @@ test('events arrive with their payload and are acked; a slash command is answere
   });
   c.on('slash_commands', ({ body, ack }) => ack({ text: `ran ${(body as { command: string }).command}` }));
   await c.start();
-  const delivered = await slack.server.deliver(APP_ID, 'events_api', event('Ev1'));
+  const delivered = await emu.socketMode.deliver('events_api', event('Ev1'));
   assert.equal(delivered.acked, true);
   assert.equal(delivered.attempts, 1);
   assert.deepEqual(seen, ['Ev1']);
-  const command = await slack.server.deliver(APP_ID, 'slash_commands', { command: '/deploy', text: 'now' });
+  const command = await emu.socketMode.deliver('slash_commands', { command: '/deploy', text: 'now' });
   assert.deepEqual(command, { acked: true, payload: { text: 'ran /deploy' }, attempts: 1 });
 });
 
@@ -48,7 +69,7 @@ test('a view_submission is answered with response_action: errors', async () => {
     }
   });
   await c.start();
-  const answer = await slack.server.deliver(APP_ID, 'interactive', { type: 'view_submission', view: { id: 'V1' } });
+  const answer = await emu.socketMode.deliver('interactive', { type: 'view_submission', view: { id: 'V1' } });
   assert.deepEqual(answer.payload, { response_action: 'errors', errors: { title: 'Too short' } });
 });
 
@@ -61,7 +82,7 @@ test('the ack goes out within 3 s while a listener runs far longer, and the work
   });
   await c.start();
   const started = performance.now();
-  const delivered = await slack.server.deliver(APP_ID, 'events_api', event('EvSlow'));
+  const delivered = await emu.socketMode.deliver('events_api', event('EvSlow'));
   const ackedAfter = performance.now() - started;
   assert.equal(delivered.acked, true);
   assert.equal(delivered.attempts, 1, 'acked before Slack would have sent it again');
@@ -80,14 +101,42 @@ test('1,000 events each delivered 3 times reach the listener 1,000 times; every 
   await c.start();
   const deliveries: Promise<{ acked: boolean }>[] = [];
   for (let i = 0; i < 1_000; i++) {
-    for (let copy = 0; copy < 3; copy++)
-      deliveries.push(slack.server.deliver(APP_ID, 'events_api', event(`EvDup${i}`)));
+    for (let copy = 0; copy < 3; copy++) deliveries.push(emu.socketMode.deliver('events_api', event(`EvDup${i}`)));
   }
   const results = await Promise.all(deliveries);
   assert.equal(results.filter((r) => !r.acked).length, 0, 'every copy acked');
   assert.equal(runs.size, 1_000);
   for (const [id, n] of runs) assert.equal(n, 1, `${id} ran ${n} times`);
   assert.equal(c.stats.duplicates, 2_000);
+});
+
+test('at most maxConcurrency listener runs at once; the rest wait their turn, and every envelope is acked', async () => {
+  const c = client({ maxConcurrency: 2 });
+  let running = 0;
+  let peak = 0;
+  let ran = 0;
+  const gates: (() => void)[] = [];
+  c.on('events_api', async () => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise<void>((resolve) => gates.push(resolve));
+    running--;
+    ran++;
+  });
+  await c.start();
+  const results = Array.from({ length: 5 }, (_, i) => emu.socketMode.deliver('events_api', event(`EvConc${i}`)));
+  await until(() => gates.length === 2, 2_000, 'two listeners running');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(running, 2, 'the other three wait');
+  while (ran < 5) {
+    for (const open of gates.splice(0)) open();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(peak, 2);
+  assert.deepEqual(
+    (await Promise.all(results)).map((r) => r.acked),
+    [true, true, true, true, true],
+  );
 });
 
 test('refresh_requested: the next connection is open before the old one closes; no event lost, no gap', async () => {
@@ -102,13 +151,13 @@ test('refresh_requested: the next connection is open before the old one closes; 
   }, 10);
   try {
     await c.start();
-    const offlineBefore = slack.server.offlineMs(APP_ID);
+    const offlineBefore = emu.socketMode.offlineMs();
     let sent = 0;
     const pumping = (async () => {
       const results: Promise<{ acked: boolean }>[] = [];
       for (; sent < 300; sent++) {
-        results.push(slack.server.deliver(APP_ID, 'events_api', event(`EvR${sent}`)));
-        if (sent === 100) slack.server.disconnect(APP_ID, 'refresh_requested');
+        results.push(emu.socketMode.deliver('events_api', event(`EvR${sent}`)));
+        if (sent === 100) emu.socketMode.disconnect('refresh_requested');
         await new Promise((r) => setImmediate(r));
       }
       return Promise.all(results);
@@ -118,7 +167,7 @@ test('refresh_requested: the next connection is open before the old one closes; 
     assert.equal(seen.size, 300);
     await until(() => c.stats.refreshes === 1 && c.openSockets === 1, 5_000, 'the hand-over');
     assert.equal(c.stats.reconnects, 0, 'a refresh is not a reconnect');
-    assert.equal(slack.server.offlineMs(APP_ID) - offlineBefore, 0, 'never without a connection (no delivery gap)');
+    assert.equal(emu.socketMode.offlineMs() - offlineBefore, 0, 'never without a connection (no delivery gap)');
     assert.ok(maxSockets <= 2, `at most two sockets during the hand-over (saw ${maxSockets})`);
   } finally {
     clearInterval(sampler);
@@ -126,18 +175,20 @@ test('refresh_requested: the next connection is open before the old one closes; 
 });
 
 test('warning: hands over before the server closes the old socket', async () => {
-  const local = await socketSlack({ warningGraceMs: 2_000 });
+  // Slack's 10 s warning grace in 2 s: Slack time at 5x.
+  const local = await startEmulator({ port: 0, clock: { scale: 5 } });
   try {
-    const c = new SocketModeClient({ appToken: APP_TOKEN, slackApiUrl: local.apiUrl });
+    const c = new SocketModeClient({ appToken: local.tokens.app, slackApiUrl: local.apiUrl });
     clients.push(c);
     await c.start();
-    local.server.disconnect(APP_ID, 'warning');
+    local.socketMode.disconnect('warning');
     await until(() => c.stats.refreshes === 1, 2_000, 'the hand-over');
     // The old socket is still open (its grace has not run out) and the new one is live.
-    assert.equal(local.server.connections(APP_ID), 1 + (c.openSockets === 2 ? 1 : 0));
-    await until(() => local.server.connections(APP_ID) === 1, 5_000, 'the old socket to go');
-    assert.equal((await local.server.deliver(APP_ID, 'events_api', event('EvW'))).acked, true);
+    assert.equal(local.socketMode.connections(), 1 + (c.openSockets === 2 ? 1 : 0));
+    await until(() => local.socketMode.connections() === 1, 5_000, 'the old socket to go');
+    assert.equal((await local.socketMode.deliver('events_api', event('EvW'))).acked, true);
   } finally {
+    await Promise.all(clients.splice(0).map((c) => c.stop()));
     await local.close();
   }
 });
@@ -147,21 +198,21 @@ test('link_disabled stops the client for good and says why', async () => {
   const stopped: { reason: string; code: string | undefined }[] = [];
   c.on('stopped', ({ reason, error }) => stopped.push({ reason, code: error?.code }));
   await c.start();
-  const opensBefore = slack.opens;
-  slack.server.disconnect(APP_ID, 'link_disabled');
+  const opensBefore = opens();
+  emu.socketMode.disconnect('link_disabled');
   await until(() => stopped.length === 1, 2_000, 'the stop');
   assert.deepEqual(stopped, [{ reason: 'link_disabled', code: SocketModeErrorCode.LinkDisabled }]);
   await new Promise((r) => setTimeout(r, 300));
-  assert.equal(slack.opens, opensBefore, 'no reconnect after link_disabled');
+  assert.equal(opens(), opensBefore, 'no reconnect after link_disabled');
   assert.equal(c.running, false);
-  assert.equal(slack.server.connections(APP_ID), 0);
+  assert.equal(emu.socketMode.connections(), 0);
 });
 
 test('too_many_websockets backs off before connecting again', async () => {
   const c = client({ reconnectBaseMs: 400 });
   await c.start();
   const disconnectedAt = performance.now();
-  slack.server.disconnect(APP_ID, 'too_many_websockets');
+  emu.socketMode.disconnect('too_many_websockets');
   await until(() => c.stats.reconnects === 1, 5_000, 'the reconnect');
   const waited = performance.now() - disconnectedAt;
   assert.ok(waited >= 200, `reconnected after ${Math.round(waited)} ms, without backing off`);
@@ -177,8 +228,8 @@ test('K dropped connections cause exactly K reconnects, never more than one sock
     await c.start();
     const K = 7;
     for (let k = 1; k <= K; k++) {
-      slack.server.drop(APP_ID);
-      await until(() => c.stats.reconnects === k && slack.server.connections(APP_ID) === 1, 5_000, `reconnect ${k}`);
+      emu.socketMode.drop();
+      await until(() => c.stats.reconnects === k && emu.socketMode.connections() === 1, 5_000, `reconnect ${k}`);
     }
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(c.stats.reconnects, K);
@@ -192,36 +243,36 @@ test('K dropped connections cause exactly K reconnects, never more than one sock
 test('a server that stops answering pings is found stale and replaced', async () => {
   const c = client({ pingIntervalMs: 100, pongTimeoutMs: 200 });
   await c.start();
-  slack.server.answerPings(APP_ID, false);
+  emu.socketMode.answerPings(false);
   try {
     await until(() => c.stats.reconnects >= 1, 3_000, 'the stale link to be replaced');
   } finally {
-    slack.server.answerPings(APP_ID, true);
+    emu.socketMode.answerPings(true);
   }
-  await until(() => slack.server.connections(APP_ID) === 1, 3_000, 'one live connection');
+  await until(() => emu.socketMode.connections() === 1, 3_000, 'one live connection');
 });
 
 test('stop() during a reconnect is clean: no connect after it, and it returns at once', async () => {
   const c = client({ reconnectBaseMs: 300 });
   await c.start();
-  slack.failOpens(1_000, 500);
+  emu.addFault({ method: 'apps.connections.open', kind: 'status', status: 500, times: 1_000 });
   try {
-    slack.server.drop(APP_ID);
-    await until(() => slack.opens > 0 && c.openSockets === 0, 2_000, 'the reconnect loop');
+    emu.socketMode.drop();
+    await until(() => opens() > 0 && c.openSockets === 0, 2_000, 'the reconnect loop');
     await new Promise((r) => setTimeout(r, 100));
     const started = performance.now();
     await c.stop();
     assert.ok(performance.now() - started < 1_500);
-    const opens = slack.opens;
+    const opened = opens();
     await new Promise((r) => setTimeout(r, 800));
-    assert.equal(slack.opens, opens, 'no apps.connections.open after stop()');
+    assert.equal(opens(), opened, 'no apps.connections.open after stop()');
   } finally {
-    slack.failOpens(0, 500);
+    emu.clearFaults();
   }
 });
 
 test('a refused app token rejects start() with a typed error and stops', async () => {
-  const c = new SocketModeClient({ appToken: 'xapp-1-wrong-canary', slackApiUrl: slack.apiUrl });
+  const c = new SocketModeClient({ appToken: 'xapp-1-wrong-canary', slackApiUrl: emu.apiUrl });
   clients.push(c);
   await assert.rejects(c.start(), (err: unknown) => {
     assert.ok(err instanceof SocketModeError);
@@ -232,8 +283,12 @@ test('a refused app token rejects start() with a typed error and stops', async (
   assert.equal(c.running, false);
 });
 
-test('200 forced reconnect cycles leave handle and listener counts where they were', async () => {
-  const c = client({ reconnectBaseMs: 1 });
+test('200 forced reconnect cycles leave handle and listener counts where they were', async (t) => {
+  // The client's own WebClient paces apps.connections.open at Slack's published tier (about 50 a
+  // minute after a burst): right for an app, but 200 cycles would take minutes. This one does not pace.
+  const web = new WebClient(emu.tokens.app, { slackApiUrl: emu.apiUrl, rateLimits: false });
+  t.after(() => web.close());
+  const c = client({ reconnectBaseMs: 1, client: web });
   let runs = 0;
   c.on('events_api', () => {
     runs++;
@@ -242,10 +297,10 @@ test('200 forced reconnect cycles leave handle and listener counts where they we
   const handles = () => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
   const before = handles();
   for (let i = 1; i <= 200; i++) {
-    slack.server.drop(APP_ID);
-    await until(() => c.stats.reconnects === i && slack.server.connections(APP_ID) === 1, 5_000, `cycle ${i}`);
+    emu.socketMode.drop();
+    await until(() => c.stats.reconnects === i && emu.socketMode.connections() === 1, 5_000, `cycle ${i}`);
   }
-  assert.equal((await slack.server.deliver(APP_ID, 'events_api', event('EvAfter'))).acked, true);
+  assert.equal((await emu.socketMode.deliver('events_api', event('EvAfter'))).acked, true);
   assert.equal(runs, 1);
   await new Promise((r) => setTimeout(r, 100));
   assert.ok(handles() <= before + 2, `handles ${before} -> ${handles()}`);
@@ -292,10 +347,10 @@ test('app_uninstalled over Socket Mode deletes the installation; an uninstall ol
     await c.start();
     await install();
     const now = Math.floor(Date.now() / 1000);
-    assert.equal((await slack.server.deliver(APP_ID, 'events_api', uninstall('EvUn1', now))).acked, true);
+    assert.equal((await emu.socketMode.deliver('events_api', uninstall('EvUn1', now))).acked, true);
     assert.equal(await store.findBot(q), undefined, 'the uninstall deleted the row');
     await install(); // a reinstall after the event
-    assert.equal((await slack.server.deliver(APP_ID, 'events_api', uninstall('EvUn2', now - 60))).acked, true);
+    assert.equal((await emu.socketMode.deliver('events_api', uninstall('EvUn2', now - 60))).acked, true);
     assert.ok((await store.findBot(q)) !== undefined, 'an uninstall from before the reinstall keeps it');
   } finally {
     web.close();

@@ -101,3 +101,19 @@ test('the memory dedupe store is bounded, but never forgets an id that can still
   assert.equal(await store.claim('Ev0', HOUR, later), true, 'the oldest went first, so it is claimable again');
   assert.equal(await store.claim('Ev10', HOUR, later), false);
 });
+
+test('the memory dedupe store drops lapsed claims as it goes, also when the oldest was released', async () => {
+  const store = new MemoryDedupeStore(10);
+  const start = Date.now();
+  assert.equal(store.claimNow('EvA', 100, start), true);
+  assert.equal(store.claimNow('EvB', 100, start), true);
+  assert.equal(store.claimNow('EvC', HOUR, start + 200), true);
+  assert.equal(store.size, 1, 'the two lapsed claims are gone');
+  // The oldest claim released: a younger one with a shorter TTL is still swept when it lapses.
+  assert.equal(store.claimNow('EvD', 10, start + 200), true);
+  await store.release('EvC');
+  assert.equal(store.claimNow('EvE', HOUR, start + 300), true);
+  assert.equal(store.size, 1, 'EvD lapsed and went');
+  assert.equal(store.claimNow('EvE', HOUR, start + 400), false, 'a live claim is still a duplicate');
+  assert.equal(await store.claim('EvD', HOUR, start + 400), true, 'the lapsed one can be claimed again');
+});

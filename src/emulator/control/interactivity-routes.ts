@@ -1,11 +1,11 @@
 // Control routes that act as a user in the Slack client: run a slash command, press a button of a
-// posted Block Kit message, submit a modal. Each is delivered to the app signed and form-encoded
-// (interactivity/deliver.ts) and answers with what the app acked and what Slack did with it.
+// posted Block Kit message, submit a modal. Each is delivered to the app over its Socket Mode
+// connection when it uses Socket Mode, else signed and form-encoded (interactivity/deliver.ts) and answers with what the app acked and what Slack did with it.
 import type { EmulatorContext } from '../context.js';
 import { jsonReply } from '../http/transport.js';
 import {
   appOf,
-  deliverForm,
+  deliverInteraction,
   handles,
   InteractionError,
   postReply,
@@ -89,7 +89,7 @@ export const interactivityRoutes: ControlRoutes = {
       trigger_id,
     };
     const url = app.commands[command] ?? app.eventsUrl;
-    const delivered = await deliverForm(core, app, url, 'slash_command', user.teamId, fields);
+    const delivered = await deliverInteraction(core, app, url, 'slash_command', user.teamId, 'slash_commands', fields);
     const reply = delivered.reason === null ? postReply(core, app, user, channel, delivered.ack) : { posted: 'none' };
     return jsonReply(200, { ok: true, ...delivered, ...reply, trigger_id, response_url: response_url ?? null });
   }),
@@ -134,15 +134,14 @@ export const interactivityRoutes: ControlRoutes = {
       response_url: response_url ?? null,
       actions: [action],
     };
-    const delivered = await deliverForm(
+    const delivered = await deliverInteraction(
       core,
       app,
       app.interactivityUrl ?? app.eventsUrl,
       'block_actions',
       user.teamId,
-      {
-        payload: JSON.stringify(payload),
-      },
+      'interactive',
+      payload,
     );
     return jsonReply(200, { ok: true, ...delivered, trigger_id, response_url: response_url ?? null });
   }),
@@ -171,15 +170,14 @@ export const interactivityRoutes: ControlRoutes = {
       is_enterprise_install: false,
       enterprise: null,
     };
-    const delivered = await deliverForm(
+    const delivered = await deliverInteraction(
       core,
       app,
       app.interactivityUrl ?? app.eventsUrl,
       'view_submission',
       user.teamId,
-      {
-        payload: JSON.stringify(payload),
-      },
+      'interactive',
+      payload,
     );
     // Slack keeps the modal open on errors (and on a failed delivery); an empty ack closes it.
     const ack = isObject(delivered.ack) ? delivered.ack : {};

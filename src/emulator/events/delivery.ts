@@ -44,16 +44,24 @@ export interface DeliveryRecord {
   answer: string | null;
 }
 
-/** Where a delivery goes when it is not the events URL (interactivity and command URLs): never retried. */
-export interface DeliveryTarget {
-  url: string;
-}
+/**
+ * Where a delivery goes when it is not an event (interactions and slash commands): the interactivity
+ * or command URL, or, for an app in Socket Mode, an envelope of that kind over its socket. Never retried.
+ */
+export type DeliveryTarget = { url: string } | { socket: 'interactive' | 'slash_commands' };
+
+/** Envelope kinds the Socket Mode server sends. */
+export type SocketKind = 'events_api' | 'interactive' | 'slash_commands';
 
 /** Events for apps in Socket Mode go over their WebSocket instead (socket-mode/hub.ts answers this). */
 export interface SocketRoute {
   uses(appId: string): boolean;
-  /** Sends an events_api envelope; resolves once acked or given up (retries included). */
-  deliver(appId: string, type: 'events_api', payload: JsonObject): Promise<{ acked: boolean; attempts: number }>;
+  /** Sends an envelope; resolves once acked (with the ack's payload) or given up (retries included). */
+  deliver(
+    appId: string,
+    type: SocketKind,
+    payload: JsonObject,
+  ): Promise<{ acked: boolean; attempts: number; payload?: Record<string, unknown> | undefined }>;
 }
 
 /** What a delivery record shows as its URL when it went over Socket Mode. */
@@ -166,7 +174,12 @@ export class EventDelivery {
 
   /** True when events for the app go somewhere: its Socket Mode connection or its events URL. */
   reaches(app: AppConfig): boolean {
-    return this.socket?.uses(app.id) === true || app.eventsUrl !== undefined;
+    return this.usesSocket(app) || app.eventsUrl !== undefined;
+  }
+
+  /** True when what Slack sends the app (events, interactions, commands) goes over Socket Mode. */
+  usesSocket(app: AppConfig): boolean {
+    return this.socket?.uses(app.id) === true;
   }
 
   /**
@@ -181,8 +194,16 @@ export class EventDelivery {
     encoding: 'json' | 'form' = 'json',
     target?: DeliveryTarget,
   ): DeliveryRecord | undefined {
-    const overSocket = target === undefined && body.type === 'event_callback' && this.socket?.uses(app.id) === true;
-    const url = target?.url ?? (overSocket ? SOCKET_MODE_URL : app.eventsUrl);
+    const kind: SocketKind | undefined =
+      target === undefined
+        ? body.type === 'event_callback' && this.usesSocket(app)
+          ? 'events_api'
+          : undefined
+        : 'socket' in target
+          ? target.socket
+          : undefined;
+    const url =
+      kind !== undefined ? SOCKET_MODE_URL : target !== undefined && 'url' in target ? target.url : app.eventsUrl;
     if (url === undefined) return undefined;
     const eventId = typeof body.event_id === 'string' ? body.event_id : '';
     const record: DeliveryRecord = {
@@ -201,15 +222,17 @@ export class EventDelivery {
     if (this.records.length >= MAX_RECORDS) this.records.shift();
     this.records.push(record);
     this.pending += 1;
-    if (overSocket) void this.overSocket(app, record, this.generation);
+    if (kind !== undefined) void this.overSocket(app, record, kind, this.generation);
     else void this.attempt(app, record, 0, null, this.generation);
     return record;
   }
 
-  private async overSocket(app: AppConfig, record: DeliveryRecord, gen: number): Promise<void> {
+  private async overSocket(app: AppConfig, record: DeliveryRecord, kind: SocketKind, gen: number): Promise<void> {
     const at = this.clock.now();
-    const result = await this.socket!.deliver(app.id, 'events_api', record.body);
+    const result = await this.socket!.deliver(app.id, kind, record.body);
     if (gen !== this.generation) return;
+    // The ack's payload is the app's answer, as an HTTP answer's body would be.
+    record.answer = result.payload === undefined ? null : JSON.stringify(result.payload);
     // The server reports how many times it sent the envelope; each unacked send was a timeout.
     for (let i = 0; i < Math.max(1, result.attempts); i++) {
       const last = i === Math.max(1, result.attempts) - 1;
@@ -217,7 +240,14 @@ export class EventDelivery {
       record.attempts.push({ retry_num: i, at, status: null, reason });
     }
     record.state = result.acked ? 'delivered' : 'failed';
+    this.wake(record);
     this.settle();
+  }
+
+  /** Resolves the settled(record) waiters of a record that is delivered or failed. */
+  private wake(record: DeliveryRecord): void {
+    for (const wake of this.settledWaiters.get(record) ?? []) wake();
+    this.settledWaiters.delete(record);
   }
 
   private async attempt(app: AppConfig, record: DeliveryRecord, retryNum: number, reason: string | null, gen: number) {
@@ -247,8 +277,7 @@ export class EventDelivery {
     const delay = this.once.has(record) ? undefined : this.retryDelays[retryNum];
     if (result.reason === null || result.noRetry || delay === undefined) {
       record.state = result.reason === null ? 'delivered' : 'failed';
-      for (const wake of this.settledWaiters.get(record) ?? []) wake();
-      this.settledWaiters.delete(record);
+      this.wake(record);
       this.settle();
       return;
     }

@@ -1,6 +1,6 @@
-// A user's interaction, delivered to the app as Slack delivers it: a signed, form-encoded POST to the
-// app's interactivity URL (`payload=` with the JSON inside) or to the command's Request URL (the
-// command's fields), through the one event delivery (signing, timeout), never retried. Each carries
+// A user's interaction, delivered to the app as Slack delivers it: over its Socket Mode connection when
+// it uses Socket Mode, else a signed, form-encoded POST to the app's interactivity URL (`payload=` with
+// the JSON inside) or to the command's Request URL (the command's fields), through the one event delivery (signing, timeout), never retried. Each carries
 // a fresh trigger_id and response_url. The app's answer is its ack, applied as Slack applies it.
 import type { EmulatorContext } from '../context.js';
 import type { DeliveryRecord } from '../events/delivery.js';
@@ -76,23 +76,38 @@ export function handles(
   return { trigger_id, response_url: `${baseUrl}${path}` };
 }
 
-/** Sends `fields` form-encoded to `url` and waits for the app's answer (at most the 3 s timeout). */
-export async function deliverForm(
+/**
+ * Sends an interaction or a slash command to the app and waits for its answer (at most the 3 s ack
+ * timeout): over its Socket Mode connection as an `interactive` / `slash_commands` envelope when the
+ * app uses Socket Mode (the ack's payload is the answer), else signed and form-encoded to `url` (a
+ * command's fields as form fields, an interaction as `payload=` with the JSON inside).
+ */
+export async function deliverInteraction(
   core: Core,
   app: AppConfig,
   url: string | undefined,
   type: string,
   teamId: string,
-  fields: Record<string, string>,
+  kind: 'interactive' | 'slash_commands',
+  payload: JsonObject,
 ): Promise<Delivered> {
-  if (url === undefined) {
-    throw new InteractionError(
-      `app ${app.id} has no Request URL for ${type} (nor an events URL)`,
-      'no_request_url',
-      409,
-    );
+  let record: DeliveryRecord;
+  if (core.deliveries.usesSocket(app)) {
+    record = core.deliveries.send(app, payload, type, teamId, 'json', { socket: kind }) as DeliveryRecord;
+  } else {
+    if (url === undefined) {
+      throw new InteractionError(
+        `app ${app.id} has no Request URL for ${type} (nor an events URL)`,
+        'no_request_url',
+        409,
+      );
+    }
+    const fields =
+      kind === 'slash_commands'
+        ? Object.fromEntries(Object.entries(payload).map(([k, v]): [string, string] => [k, String(v)]))
+        : { payload: JSON.stringify(payload) };
+    record = core.deliveries.send(app, fields, type, teamId, 'form', { url }) as DeliveryRecord;
   }
-  const record = core.deliveries.send(app, fields, type, teamId, 'form', { url }) as DeliveryRecord;
   await core.deliveries.settled(record);
   const last = record.attempts.at(-1);
   const text = (record.answer ?? '').trim();

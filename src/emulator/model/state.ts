@@ -98,6 +98,16 @@ export interface Activity {
     | { type: 'workspace'; id: string };
 }
 
+/**
+ * A change to a channel that Slack tells subscribed apps about (channel_created, channel_rename,
+ * member_joined_channel...), reported by the conversations.* methods; `userId` is who made it, or
+ * for joined/left, who joined or left (`inviterId` invited them, `kicked` when they were removed).
+ */
+export type ChannelChange =
+  | { kind: 'created' | 'renamed' | 'archived' | 'unarchived'; channel: Channel; userId: string }
+  | { kind: 'joined'; channel: Channel; userId: string; inviterId?: string }
+  | { kind: 'left'; channel: Channel; userId: string };
+
 export class EmulatorState {
   readonly teams = new Map<string, Team>();
   readonly users = new Map<string, User>();
@@ -125,6 +135,8 @@ export class EmulatorState {
   readonly scimProfiles = new Map<string, { externalId: string; givenName: string; familyName: string }>();
   /** Told of every stored message (the install side delivers message events from it). */
   onMessage: ((message: Message, channel: Channel) => void) | undefined;
+  /** Told of every channel change the methods make (the install side delivers channel events from it). */
+  onChannelChange: ((change: ChannelChange) => void) | undefined;
   /** Told of every activity an audit log records (set after reset, so seeding is not recorded). */
   onActivity: ((activity: Activity) => void) | undefined;
   private lastTsMicros = 0;

@@ -5,7 +5,7 @@
 // envelopes go round-robin. The control API can make it misbehave the ways Slack can: send a
 // `disconnect` with any reason, drop sockets without a close frame, stop answering pings.
 // Standalone on purpose: it knows apps by id and nothing else of the emulator.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
@@ -13,6 +13,8 @@ import type { Duplex } from 'node:stream';
 // without `ws`'s types (the emulator door is imported by apps that never use Socket Mode).
 interface WebSocket {
   readonly readyState: number;
+  /** `ws`'s underlying socket (not typed by `ws`; used, when there, to send a tick's frames in one write). */
+  readonly _socket?: { cork(): void; uncork(): void } | null;
   send(data: string): void;
   close(code?: number): void;
   terminate(): void;
@@ -70,13 +72,18 @@ export interface DeliveryResult {
   attempts: number;
 }
 
+type Answer = { payload: Record<string, unknown> | undefined } | undefined;
+
 interface Pending {
-  /** The ack's payload, or undefined when the server gave up waiting (closed). */
-  settle(result: { payload: Record<string, unknown> | undefined } | undefined): void;
+  /** The ack's payload, or undefined when the server gave up waiting (timeout, closed). */
+  settle: (result: Answer) => void;
+  /** performance.now() past which the envelope counts as not acked. */
+  deadline: number;
 }
 
 interface AppSockets {
-  sockets: Set<WebSocket>;
+  /** In connect order; round-robin walks it. */
+  sockets: WebSocket[];
   next: number;
   answerPings: boolean;
 }
@@ -87,7 +94,18 @@ export class SocketModeServer {
   readonly #options: Required<Omit<SocketModeServerOptions, 'ws'>>;
   readonly #tickets = new Map<string, { appId: string; expires: number }>();
   readonly #apps = new Map<string, AppSockets>();
+  /** Envelopes sent and not yet acked. One timer (#sweep), armed for the earliest deadline, serves them all. */
   readonly #pending = new Map<string, Pending>();
+  #sweeper: NodeJS.Timeout | undefined;
+  /** When the sweeper fires (performance.now() ms). */
+  #sweepAt = Number.POSITIVE_INFINITY;
+  /** Sockets corked in this tick, uncorked together once the tick's sends are done. */
+  readonly #corked = new Set<{ uncork(): void }>();
+  /** Envelope ids: a random per-server UUID prefix and a counter (unique, and cheaper than a UUID each). */
+  readonly #idPrefix = randomBytes(10)
+    .toString('hex')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})$/, '$1-$2-$3-$4-');
+  #idCounter = 0;
   readonly #timers = new Set<NodeJS.Timeout>();
   #closed = false;
   readonly #pinger: NodeJS.Timeout;
@@ -159,7 +177,7 @@ export class SocketModeServer {
   #app(appId: string): AppSockets {
     let app = this.#apps.get(appId);
     if (app === undefined) {
-      app = { sockets: new Set(), next: 0, answerPings: true };
+      app = { sockets: [], next: 0, answerPings: true };
       this.#apps.set(appId, app);
     }
     return app;
@@ -168,16 +186,17 @@ export class SocketModeServer {
   #accept(appId: string, ws: WebSocket): void {
     const app = this.#app(appId);
     ws.on('error', () => ws.terminate());
-    if (app.sockets.size >= MAX_CONNECTIONS_PER_APP) {
+    if (app.sockets.length >= MAX_CONNECTIONS_PER_APP) {
       ws.send(JSON.stringify({ type: 'disconnect', reason: 'too_many_websockets', debug_info: { host: 'emulator' } }));
       ws.close(1008);
       return;
     }
-    app.sockets.add(ws);
-    this.#online(appId, app.sockets.size);
+    app.sockets.push(ws);
+    this.#online(appId, app.sockets.length);
     ws.on('close', () => {
-      app.sockets.delete(ws);
-      this.#online(appId, app.sockets.size);
+      const at = app.sockets.indexOf(ws);
+      if (at !== -1) app.sockets.splice(at, 1);
+      this.#online(appId, app.sockets.length);
     });
     ws.on('ping', (data) => {
       if (app.answerPings) ws.pong(data);
@@ -189,7 +208,7 @@ export class SocketModeServer {
     ws.send(
       JSON.stringify({
         type: 'hello',
-        num_connections: app.sockets.size,
+        num_connections: app.sockets.length,
         debug_info: { host: 'emulator', build_number: 1, approximate_connection_time: 18_060 },
         connection_info: { app_id: appId },
       }),
@@ -197,6 +216,19 @@ export class SocketModeServer {
   }
 
   #ack(text: string): void {
+    // The common ack, `{"envelope_id":"…"}` with no payload, is read without a JSON parse.
+    const PLAIN = '{"envelope_id":"';
+    if (text.startsWith(PLAIN) && text.endsWith('"}')) {
+      const id = text.slice(PLAIN.length, -2);
+      if (!id.includes('"') && !id.includes('\\')) {
+        const pending = this.#pending.get(id);
+        if (pending !== undefined) {
+          this.#pending.delete(id);
+          pending.settle({ payload: undefined });
+        }
+        return;
+      }
+    }
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -235,7 +267,7 @@ export class SocketModeServer {
 
   /** Open connections of `appId`. */
   connections(appId: string): number {
-    return this.#apps.get(appId)?.sockets.size ?? 0;
+    return this.#apps.get(appId)?.sockets.length ?? 0;
   }
 
   /**
@@ -245,7 +277,7 @@ export class SocketModeServer {
    * `acked: false` when no connection is open or nobody acked.
    */
   async deliver(appId: string, type: EnvelopeKind, payload: Record<string, unknown>): Promise<DeliveryResult> {
-    const envelopeId = randomUUID();
+    const envelopeId = this.#idPrefix + (++this.#idCounter).toString(16).padStart(12, '0');
     const retries = type === 'events_api' ? this.#options.maxRetries : 0;
     for (let attempt = 0; attempt <= retries; attempt++) {
       const ws = this.#pick(appId);
@@ -256,47 +288,81 @@ export class SocketModeServer {
         if (this.#closed) return { acked: false, payload: undefined, attempts: attempt };
         continue;
       }
-      const envelope: Record<string, unknown> = {
-        envelope_id: envelopeId,
-        type,
-        payload,
-        accepts_response_payload: type !== 'events_api',
-      };
-      if (type === 'events_api') {
-        envelope.retry_attempt = attempt;
-        envelope.retry_reason = attempt === 0 ? '' : 'timeout';
-      }
-      const answer = await this.#await(envelopeId, () => ws.send(JSON.stringify(envelope)));
+      // Built by hand, in Slack's field order: the one serialization per send is the payload's.
+      const head =
+        type === 'events_api'
+          ? `{"envelope_id":"${envelopeId}","type":"events_api","payload":`
+          : `{"envelope_id":"${envelopeId}","type":"${type}","payload":`;
+      const tail =
+        type === 'events_api'
+          ? `,"accepts_response_payload":false,"retry_attempt":${attempt},"retry_reason":"${attempt === 0 ? '' : 'timeout'}"}`
+          : ',"accepts_response_payload":true}';
+      const answer = await this.#await(envelopeId, ws, head + JSON.stringify(payload) + tail);
       if (answer !== undefined) return { acked: true, payload: answer.payload, attempts: attempt + 1 };
     }
     return { acked: false, payload: undefined, attempts: retries + 1 };
   }
 
-  #await(envelopeId: string, send: () => void): Promise<{ payload: Record<string, unknown> | undefined } | undefined> {
+  #await(envelopeId: string, ws: WebSocket, frame: string): Promise<Answer> {
     if (this.#pending.size >= MAX_PENDING) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      const timer = this.#after(this.#options.ackTimeoutMs, () => {
-        this.#pending.delete(envelopeId);
-        resolve(undefined);
-      });
-      this.#pending.set(envelopeId, {
-        settle: (result) => {
-          clearTimeout(timer);
-          this.#timers.delete(timer);
-          resolve(result);
-        },
-      });
-      send();
+      const deadline = performance.now() + Math.max(0, this.#options.ackTimeoutMs / this.#options.scale());
+      this.#pending.set(envelopeId, { settle: resolve, deadline });
+      if (deadline < this.#sweepAt) this.#armSweep(deadline);
+      this.#send(ws, frame);
     });
+  }
+
+  /** Sends a frame; the frames of one tick leave in one write (corked until the tick ends). */
+  #send(ws: WebSocket, frame: string): void {
+    const raw = ws._socket;
+    if (raw && !this.#corked.has(raw)) {
+      raw.cork();
+      if (this.#corked.size === 0) process.nextTick(() => this.#uncork());
+      this.#corked.add(raw);
+    }
+    ws.send(frame);
+  }
+
+  #uncork(): void {
+    for (const raw of this.#corked) raw.uncork();
+    this.#corked.clear();
+  }
+
+  #armSweep(at: number): void {
+    clearTimeout(this.#sweeper);
+    this.#sweepAt = at;
+    this.#sweeper = setTimeout(() => this.#sweep(), Math.max(0, at - performance.now()));
+  }
+
+  /**
+   * Gives up on every envelope past its deadline, then sleeps until the earliest one left. Acked
+   * envelopes leave #pending, so in steady state it runs about once per ack timeout, not per envelope.
+   */
+  #sweep(): void {
+    this.#sweeper = undefined;
+    this.#sweepAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, pending] of this.#pending) {
+      if (pending.deadline <= now) {
+        this.#pending.delete(id);
+        pending.settle(undefined);
+      } else if (pending.deadline < next) next = pending.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#armSweep(next);
   }
 
   #pick(appId: string): WebSocket | undefined {
     const app = this.#apps.get(appId);
     if (app === undefined) return undefined;
-    const open = [...app.sockets].filter((ws) => ws.readyState === 1);
-    if (open.length === 0) return undefined;
-    app.next = (app.next + 1) % open.length;
-    return open[app.next];
+    const { sockets } = app;
+    for (let i = 0; i < sockets.length; i++) {
+      app.next = (app.next + 1) % sockets.length;
+      const ws = sockets[app.next]!;
+      if (ws.readyState === 1) return ws;
+    }
+    return undefined;
   }
 
   /** Runs `fn` after `ms` of emulator time. */
@@ -348,6 +414,9 @@ export class SocketModeServer {
     clearInterval(this.#pinger);
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    clearTimeout(this.#sweeper);
+    this.#sweeper = undefined;
+    this.#sweepAt = Number.POSITIVE_INFINITY;
     for (const pending of this.#pending.values()) pending.settle(undefined);
     this.#pending.clear();
     for (const app of this.#apps.values()) for (const ws of app.sockets) ws.terminate();

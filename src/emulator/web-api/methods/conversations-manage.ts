@@ -21,6 +21,7 @@ export const conversationManageHandlers: Record<string, Handler> = {
       if (taken !== undefined) throw fail('name_taken');
       channel.previousNames = [...(channel.previousNames ?? []), channel.name];
       channel.name = name;
+      state.onChannelChange?.({ kind: 'renamed', channel, userId: token.userId });
     }
     return { ok: true, channel: channelJson(channel, token.userId) };
   },
@@ -30,6 +31,7 @@ export const conversationManageHandlers: Record<string, Handler> = {
     if (channel.kind === 'im' || channel.kind === 'mpim') throw fail('method_not_supported_for_channel_type');
     if (!channel.archived) throw fail('not_archived');
     channel.archived = false;
+    call.state.onChannelChange?.({ kind: 'unarchived', channel, userId: call.token.userId });
     return { ok: true };
   },
 
@@ -41,6 +43,7 @@ export const conversationManageHandlers: Record<string, Handler> = {
     if (channel.isGeneral) throw fail('cant_kick_from_general');
     requireMember(call, channel);
     if (!channel.members.delete(user.id)) throw fail('not_in_channel');
+    call.state.onChannelChange?.({ kind: 'left', channel, userId: user.id });
     return { ok: true, errors: {} };
   },
 

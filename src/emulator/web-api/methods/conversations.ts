@@ -164,6 +164,9 @@ export const conversationHandlers: Record<string, Handler> = {
       kind: isPrivate ? 'private' : 'public',
       creator: token.userId,
     });
+    state.onChannelChange?.({ kind: 'created', channel, userId: token.userId });
+    // Slack sends member_joined_channel for the creator too.
+    state.onChannelChange?.({ kind: 'joined', channel, userId: token.userId });
     return { ok: true, channel: channelJson(channel, token.userId) };
   },
 
@@ -173,6 +176,7 @@ export const conversationHandlers: Record<string, Handler> = {
     if (channel.archived) throw fail('is_archived');
     const already = channel.members.has(call.token.userId);
     channel.members.add(call.token.userId);
+    if (!already) call.state.onChannelChange?.({ kind: 'joined', channel, userId: call.token.userId });
     const body = { ok: true, channel: channelJson(channel, call.token.userId) };
     return already
       ? { ...body, warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } }
@@ -188,6 +192,7 @@ export const conversationHandlers: Record<string, Handler> = {
     if (!channel.members.has(call.token.userId)) return { ok: true, not_in_channel: true };
     if (channel.kind === 'private' && channel.members.size === 1) throw fail('last_member');
     channel.members.delete(call.token.userId);
+    call.state.onChannelChange?.({ kind: 'left', channel, userId: call.token.userId });
     return { ok: true };
   },
 
@@ -202,7 +207,11 @@ export const conversationHandlers: Record<string, Handler> = {
     const ids = users.map((id) => teamUser(call, id).id);
     if (ids.includes(call.token.userId)) throw fail('cant_invite_self');
     if (ids.every((id) => channel.members.has(id))) throw fail('already_in_channel');
-    for (const id of ids) channel.members.add(id);
+    for (const id of ids) {
+      if (channel.members.has(id)) continue;
+      channel.members.add(id);
+      call.state.onChannelChange?.({ kind: 'joined', channel, userId: id, inviterId: call.token.userId });
+    }
     return { ok: true, channel: channelJson(channel, call.token.userId) };
   },
 
@@ -216,6 +225,7 @@ export const conversationHandlers: Record<string, Handler> = {
     if (channel.archived) throw fail('already_archived');
     requireMember(call, channel);
     channel.archived = true;
+    call.state.onChannelChange?.({ kind: 'archived', channel, userId: call.token.userId });
     return { ok: true };
   },
 
