@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { api, channelId } from '../emulator/helpers.js';
+import { until } from '../helpers/until.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
 let emu: Emulator;
@@ -14,14 +15,6 @@ before(async () => {
   emu = await startEmulator({ port: 0 });
 });
 after(() => emu.close());
-
-async function until(what: string, predicate: () => boolean, ms = 10_000): Promise<void> {
-  const start = performance.now();
-  while (!predicate()) {
-    if (performance.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('prints each envelope as a redacted JSON line, acks it, and exits after --count', async () => {
   const env = { PATH: process.env.PATH ?? '', SLACK_API_URL: emu.apiUrl, SLACK_APP_TOKEN: emu.tokens.app };

@@ -8,14 +8,7 @@ import { SocketModeClient } from '@slack/socket-mode';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { api, channelId } from '../emulator/helpers.js';
 import { spawnEmulator, stop } from '../emulator/spawn.js';
-
-async function until(what: string, predicate: () => boolean, ms = 10_000): Promise<void> {
-  const start = performance.now();
-  while (!predicate()) {
-    if (performance.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from '../helpers/until.js';
 
 describe('conformance: @slack/socket-mode and @slack/bolt in Socket Mode against the emulator', () => {
   let emu: Emulator;

@@ -13,7 +13,7 @@ import { headlessInstall } from '../../src/cli/dev.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { WebClient } from '../../src/web/index.js';
 import { installPacked, root } from '../helpers/pack.js';
-import { until } from '../socket-mode/harness.js';
+import { until } from '../helpers/until.js';
 import { stop } from './helpers.js';
 
 async function freePort(): Promise<number> {
@@ -119,9 +119,9 @@ for (const { name, extra } of EXAMPLES) {
       const reply = `Hello <@${emulator.workspace.userId}>, I heard you.`;
       await emulator.install.deliveriesIdle();
       await until(
+        `the reply of examples/${name} in #general`,
         () => emulator.messages('general').some((m) => m.text === reply && m.user === bot),
         20_000,
-        `the reply of examples/${name} in #general`,
       ).catch((err: unknown) => assert.fail(`${err}\n${app?.output()}`));
     } finally {
       if (app !== undefined) await stop(app.child);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { until } from '../helpers/until.js';
 import { api, channelId, control, userId } from './helpers.js';
 
 interface Frame {
@@ -39,14 +40,6 @@ class Link {
   }
   envelopes(): Frame[] {
     return this.frames.filter((f) => f.envelope_id !== undefined);
-  }
-}
-
-async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
-  const start = performance.now();
-  while (!(await predicate())) {
-    if (performance.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -6,6 +6,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { SocketModeClient, SocketModeError, SocketModeErrorCode } from '../../src/socket-mode/index.js';
 import { WebClient } from '../../src/web/index.js';
+import { until } from '../helpers/until.js';
 
 let emu: Emulator;
 let APP_ID: string;
@@ -19,15 +20,6 @@ after(() => emu.close());
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.stop()));
 });
-
-/** Resolves when `predicate` holds, polling every 5 ms; rejects after `timeoutMs`. */
-async function until(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const start = performance.now();
-  while (!predicate()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** apps.connections.open calls answered so far (any outcome). */
 const opens = (): number => emu.requests().filter((r) => r.api_method === 'apps.connections.open').length;
@@ -88,7 +80,7 @@ test('the ack goes out within 3 s while a listener runs far longer, and the work
   assert.equal(delivered.attempts, 1, 'acked before Slack would have sent it again');
   assert.ok(ackedAfter < 3_000, `acked after ${Math.round(ackedAfter)} ms`);
   assert.equal(finished, false);
-  await until(() => finished, 5_000, 'the listener to finish');
+  await until('the listener to finish', () => finished, 5_000);
 });
 
 test('1,000 events each delivered 3 times reach the listener 1,000 times; every copy is acked', async () => {
@@ -125,7 +117,7 @@ test('at most maxConcurrency listener runs at once; the rest wait their turn, an
   });
   await c.start();
   const results = Array.from({ length: 5 }, (_, i) => emu.socketMode.deliver('events_api', event(`EvConc${i}`)));
-  await until(() => gates.length === 2, 2_000, 'two listeners running');
+  await until('two listeners running', () => gates.length === 2, 2_000);
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(running, 2, 'the other three wait');
   while (ran < 5) {
@@ -165,7 +157,7 @@ test('refresh_requested: the next connection is open before the old one closes; 
     const results = await pumping;
     assert.equal(results.filter((r) => !r.acked).length, 0, 'every event acked');
     assert.equal(seen.size, 300);
-    await until(() => c.stats.refreshes === 1 && c.openSockets === 1, 5_000, 'the hand-over');
+    await until('the hand-over', () => c.stats.refreshes === 1 && c.openSockets === 1, 5_000);
     assert.equal(c.stats.reconnects, 0, 'a refresh is not a reconnect');
     assert.equal(emu.socketMode.offlineMs() - offlineBefore, 0, 'never without a connection (no delivery gap)');
     assert.ok(maxSockets <= 2, `at most two sockets during the hand-over (saw ${maxSockets})`);
@@ -182,10 +174,10 @@ test('warning: hands over before the server closes the old socket', async () => 
     clients.push(c);
     await c.start();
     local.socketMode.disconnect('warning');
-    await until(() => c.stats.refreshes === 1, 2_000, 'the hand-over');
+    await until('the hand-over', () => c.stats.refreshes === 1, 2_000);
     // The old socket is still open (its grace has not run out) and the new one is live.
     assert.equal(local.socketMode.connections(), 1 + (c.openSockets === 2 ? 1 : 0));
-    await until(() => local.socketMode.connections() === 1, 5_000, 'the old socket to go');
+    await until('the old socket to go', () => local.socketMode.connections() === 1, 5_000);
     assert.equal((await local.socketMode.deliver('events_api', event('EvW'))).acked, true);
   } finally {
     await Promise.all(clients.splice(0).map((c) => c.stop()));
@@ -200,7 +192,7 @@ test('link_disabled stops the client for good and says why', async () => {
   await c.start();
   const opensBefore = opens();
   emu.socketMode.disconnect('link_disabled');
-  await until(() => stopped.length === 1, 2_000, 'the stop');
+  await until('the stop', () => stopped.length === 1, 2_000);
   assert.deepEqual(stopped, [{ reason: 'link_disabled', code: SocketModeErrorCode.LinkDisabled }]);
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(opens(), opensBefore, 'no reconnect after link_disabled');
@@ -213,7 +205,7 @@ test('too_many_websockets backs off before connecting again', async () => {
   await c.start();
   const disconnectedAt = performance.now();
   emu.socketMode.disconnect('too_many_websockets');
-  await until(() => c.stats.reconnects === 1, 5_000, 'the reconnect');
+  await until('the reconnect', () => c.stats.reconnects === 1, 5_000);
   const waited = performance.now() - disconnectedAt;
   assert.ok(waited >= 200, `reconnected after ${Math.round(waited)} ms, without backing off`);
 });
@@ -229,7 +221,7 @@ test('K dropped connections cause exactly K reconnects, never more than one sock
     const K = 7;
     for (let k = 1; k <= K; k++) {
       emu.socketMode.drop();
-      await until(() => c.stats.reconnects === k && emu.socketMode.connections() === 1, 5_000, `reconnect ${k}`);
+      await until(`reconnect ${k}`, () => c.stats.reconnects === k && emu.socketMode.connections() === 1, 5_000);
     }
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(c.stats.reconnects, K);
@@ -245,11 +237,11 @@ test('a server that stops answering pings is found stale and replaced', async ()
   await c.start();
   emu.socketMode.answerPings(false);
   try {
-    await until(() => c.stats.reconnects >= 1, 3_000, 'the stale link to be replaced');
+    await until('the stale link to be replaced', () => c.stats.reconnects >= 1, 3_000);
   } finally {
     emu.socketMode.answerPings(true);
   }
-  await until(() => emu.socketMode.connections() === 1, 3_000, 'one live connection');
+  await until('one live connection', () => emu.socketMode.connections() === 1, 3_000);
 });
 
 test('stop() during a reconnect is clean: no connect after it, and it returns at once', async () => {
@@ -258,7 +250,7 @@ test('stop() during a reconnect is clean: no connect after it, and it returns at
   emu.addFault({ method: 'apps.connections.open', kind: 'status', status: 500, times: 1_000 });
   try {
     emu.socketMode.drop();
-    await until(() => opens() > 0 && c.openSockets === 0, 2_000, 'the reconnect loop');
+    await until('the reconnect loop', () => opens() > 0 && c.openSockets === 0, 2_000);
     await new Promise((r) => setTimeout(r, 100));
     const started = performance.now();
     await c.stop();
@@ -298,7 +290,7 @@ test('200 forced reconnect cycles leave handle and listener counts where they we
   const before = handles();
   for (let i = 1; i <= 200; i++) {
     emu.socketMode.drop();
-    await until(() => c.stats.reconnects === i && emu.socketMode.connections() === 1, 5_000, `cycle ${i}`);
+    await until(`cycle ${i}`, () => c.stats.reconnects === i && emu.socketMode.connections() === 1, 5_000);
   }
   assert.equal((await emu.socketMode.deliver('events_api', event('EvAfter'))).acked, true);
   assert.equal(runs, 1);
