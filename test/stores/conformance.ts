@@ -359,4 +359,31 @@ export function storeConformance(factory: StoreFactory): void {
       await done();
     }
   });
+
+  test(`${factory.name}: a lapsed lease taken over says its holder was interrupted; a let-go one does not`, async () => {
+    const { backend, done } = await rows();
+    try {
+      const store = new RowInstallationStore(backend, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+      await store.save(install({ bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
+      const key = { enterpriseId: '', teamId: 'T0CONF1', userId: '' };
+      const seen: boolean[] = [];
+      const refresh = async (_token: string, lease?: { interrupted: boolean }) => {
+        seen.push(lease?.interrupted ?? false);
+        return { token: 'xoxb-canary-x', refreshToken: `xoxe-canary-x${seen.length}`, expiresAt: 9_000 };
+      };
+      // Free row: claimed fresh.
+      assert.equal(await store.rotate(q('T0CONF1'), undefined, () => true, refresh), true);
+      // A holder claims and lets go (finished, or failed and released): not an interruption.
+      const now = Date.now();
+      assert.equal((await backend.claimLease(key, 'other', now + 60_000, now))?.interrupted, false);
+      await backend.finishLease(key, 'other', undefined, now);
+      assert.equal(await store.rotate(q('T0CONF1'), undefined, () => true, refresh), true);
+      // A holder that died: its lease lapsed unreleased, and the next claim is told.
+      assert.notEqual(await backend.claimLease(key, 'dead', now - 1, now - 60_001), undefined);
+      assert.equal(await store.rotate(q('T0CONF1'), undefined, () => true, refresh), true);
+      assert.deepEqual(seen, [false, false, true]);
+    } finally {
+      await done();
+    }
+  });
 }
