@@ -219,5 +219,50 @@ async function recover(): Promise<void> {
   process.send?.('ready');
 }
 
+/**
+ * refresh: a serve process under token rotation, for key-rotation.test.ts. Every token counts as due
+ * (a margin longer than its life), so each authorize() refreshes; one loop per team, a call every
+ * PAUSE_MS, until 'stop',
+ * then answers { calls, errors }.
+ */
+async function refreshLoop(): Promise<void> {
+  const { SqliteInstallationStore } = await import('../../src/stores/sqlite/index.js');
+  const store = new SqliteInstallationStore(env.DB as string, { keys: KeyRing.parse(env.SPEC as string) });
+  const authority = new InstallationAuthority(store, {
+    scopes: ['chat:write'],
+    client: new WebClient(undefined, { slackApiUrl: env.API, retryHandlers: [] }),
+    cacheTtlMs: 0,
+    rotation: {
+      clientId: env.CID as string,
+      clientSecret: env.CSECRET as string,
+      marginMs: 48 * 3_600_000,
+      jitterMs: 0,
+    },
+  });
+  let stopped = false;
+  let calls = 0;
+  const errors: string[] = [];
+  const loops = (env.TEAMS as string).split(',').map(async (teamId) => {
+    while (!stopped) {
+      try {
+        await authority.authorize({ enterpriseId: null, teamId, isEnterpriseInstall: false });
+        calls++;
+        await new Promise((r) => setTimeout(r, Number(env.PAUSE_MS))); // a serve process's pace, not a flood
+      } catch (err) {
+        errors.push(`${teamId}: ${String((err as { code?: string }).code ?? err)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  });
+  process.on('message', async () => {
+    stopped = true;
+    await Promise.all(loops);
+    await store.close();
+    process.send?.({ calls, errors }, () => process.exit(0));
+  });
+  process.send?.('ready');
+}
+
 if (process.argv[2] === 'crash') await crash();
+else if (process.argv[2] === 'refresh') await refreshLoop();
 else if (process.argv[2] === 'recover') await recover();
