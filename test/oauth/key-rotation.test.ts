@@ -89,7 +89,7 @@ test(`keys rotate over ${ROWS} rows while 2 processes refresh tokens, SIGKILLed 
       ...{ KIND: 'sqlite', DB: path, SPEC: both, API: emu.apiUrl, CID: emu.clientId, CSECRET: emu.clientSecret },
       PAUSE_MS: '1000',
     };
-    const refreshers = [0, 1].map((i) => new Refresher({ ...env, TEAMS: teams.join(',') }));
+    const refreshers = [0, 1].map(() => new Refresher({ ...env, TEAMS: teams.join(',') }));
     await Promise.all(refreshers.map((r) => r.ready));
 
     // The rotation, killed once its progress passes half way.

@@ -360,6 +360,26 @@ export function storeConformance(factory: StoreFactory): void {
     }
   });
 
+  test(`${factory.name}: a reinstall while a refresh is out at Slack wins: the refresh's write-back is refused by version`, async () => {
+    const { backend, done } = await rows();
+    try {
+      const store = new RowInstallationStore(backend, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+      const bot = { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 };
+      await store.save(install({ bot }));
+      const reinstalled = install({ bot: { ...bot, token: 'xoxb-canary-reinstalled', refreshToken: 'xoxe-canary-r2' } });
+      const written = await store.rotate(q('T0CONF1'), undefined, () => true, async () => {
+        await store.save(reinstalled); // the workspace installs again (no lease) meanwhile
+        return { token: 'xoxb-canary-refreshed', refreshToken: 'xoxe-canary-r3', expiresAt: 9_000 };
+      });
+      assert.equal(written, false);
+      const row = await store.findBot(q('T0CONF1'));
+      assert.equal(row?.bot?.token, 'xoxb-canary-reinstalled');
+      assert.equal(row?.bot?.refreshToken, 'xoxe-canary-r2');
+    } finally {
+      await done();
+    }
+  });
+
   test(`${factory.name}: a lapsed lease taken over says its holder was interrupted; a let-go one does not`, async () => {
     const { backend, done } = await rows();
     try {
