@@ -95,7 +95,7 @@ for (const [file, type] of [
 write('interaction-shapes.json', interactionShapes);
 // 6. SCIM v1/v2 answers as java-slack-sdk recorded them (masked values): the emulator's SCIM resources
 // are checked against these shapes (test/emulator/scim-shapes.test.ts). Keyed `v2/Users` (a list),
-// `v2/Users/<id>` (one resource), and so on.
+// `v2/Users/<id>` (one resource), and so on, plus `v1|v2/ServiceProviderConfigs` and `v2/ResourceTypes`.
 const scimDir = 'java-slack-sdk/json-logs/samples/scim';
 const scimSamples = {};
 for (const version of ['v1', 'v2']) {
@@ -103,7 +103,9 @@ for (const version of ['v1', 'v2']) {
     scimSamples[`${version}/${resource}`] = readJson(join(scimDir, version, `${resource}.json`));
     scimSamples[`${version}/${resource}/<id>`] = readJson(join(scimDir, version, resource, '00000000000.json'));
   }
+  scimSamples[`${version}/ServiceProviderConfigs`] = readJson(join(scimDir, version, 'ServiceProviderConfigs.json'));
 }
+scimSamples['v2/ResourceTypes'] = readJson(join(scimDir, 'v2', 'ResourceTypes.json'));
 write('scim-samples.json', scimSamples);
 
 // 6. Audit Logs API: the real action and schema lists (recorded /audit/v1/actions and /schemas answers)

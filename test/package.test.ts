@@ -5,16 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-
-const root = join(import.meta.dirname, '..', '..');
-
-/** Packs the package and installs the tarball into a fresh consumer folder; returns the folder. */
-function installPacked(dir: string): void {
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: root });
-  const [{ filename }] = JSON.parse(out.toString()) as [{ filename: string }];
-  writeFileSync(join(dir, 'package.json'), '{"name":"consumer","private":true,"type":"module"}');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(dir, filename)], { cwd: dir });
-}
+import { installPacked, root } from './helpers/pack.js';
 
 /** The import specifiers of every door the package exports. */
 function doors(): string[] {

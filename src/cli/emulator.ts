@@ -2,7 +2,7 @@
 // [--allow-host NAME]...`: runs the local
 // Slack until SIGINT/SIGTERM.
 import { startEmulator } from '../emulator/index.js';
-import { untilSignal } from './serve.js';
+import { portInUse, untilSignal } from './serve.js';
 
 interface EmulatorFlags {
   port: number;
@@ -85,14 +85,19 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     process.stderr.write(`${flags}\n`);
     return flags === USAGE ? 0 : 2;
   }
-  const emulator = await startEmulator({
-    port: flags.port,
-    host: flags.host,
-    rateLimits: flags.rateLimits,
-    allScopes: flags.allScopes,
-    allowedHosts: flags.allowedHosts,
-    ...(flags.clockScale === 1 ? {} : { clock: { scale: flags.clockScale } }),
-  });
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emulator = await startEmulator({
+      port: flags.port,
+      host: flags.host,
+      rateLimits: flags.rateLimits,
+      allScopes: flags.allScopes,
+      allowedHosts: flags.allowedHosts,
+      ...(flags.clockScale === 1 ? {} : { clock: { scale: flags.clockScale } }),
+    });
+  } catch (err) {
+    throw portInUse(err, flags.port, 'the emulator', '--port N') ?? err;
+  }
   if (flags.json) {
     const line = {
       url: emulator.url,

@@ -48,7 +48,7 @@ export function describe(server: RunningServer): string {
 export function portInUse(err: unknown, port: number, whose: string, flag: string): Error | undefined {
   if ((err as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE') return undefined;
   return new InvalidArgumentError(
-    `port ${port}, for ${whose}, is in use (another slackline dev or serve still running?): stop it, or pick another port with ${flag} (0 picks a free one)`,
+    `port ${port}, for ${whose}, is in use (another slackline process still running?): stop it, or pick another port with ${flag} (0 picks a free one)`,
     { cause: err },
   );
 }

@@ -62,7 +62,8 @@ const FAILURES: Record<FailureReason, string> = {
   internal_error: 'Something went wrong on our side, so nothing was installed. Try again later.',
 };
 
-function page(title: string, body: string): string {
+/** A page in the style of the install flow's pages (title escaped; `body` is HTML, escaped by the caller). */
+export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title>

@@ -14,7 +14,16 @@ import { SCIMError, scimErrorFacts } from './errors.js';
 import type { SCIMFilter } from './filter.js';
 import { type SCIMResource, scimBuckets } from './limits.js';
 import { SCIMPages } from './pages.js';
-import type { SCIMGroup, SCIMGroupInput, SCIMListResponse, SCIMUser, SCIMUserInput, SCIMVersion } from './types.js';
+import type {
+  SCIMGroup,
+  SCIMGroupInput,
+  SCIMListResponse,
+  SCIMResourceType,
+  SCIMServiceProviderConfig,
+  SCIMUser,
+  SCIMUserInput,
+  SCIMVersion,
+} from './types.js';
 
 export const DEFAULT_SCIM_URL = 'https://api.slack.com/scim/';
 
@@ -71,7 +80,7 @@ const SCHEMAS = {
 
 interface Request {
   verb: HttpMethod;
-  resource: SCIMResource;
+  resource: SCIMResource | 'ServiceProviderConfigs' | 'ResourceTypes';
   id?: string | undefined;
   query?: URLSearchParams;
   body?: unknown;
@@ -137,6 +146,18 @@ export class SCIMClient {
     const call = <T>(request: Request): Promise<T> => this.#call<T>(request);
     this.users = new SCIMUsers(version, call);
     this.groups = new SCIMGroups(version, call);
+  }
+
+  /** `GET ServiceProviderConfigs`: what the service supports (PATCH, filters and their page cap, bulk…). */
+  async serviceProviderConfig(options: SCIMCallOptions = {}): Promise<SCIMServiceProviderConfig> {
+    return this.#call({ verb: 'GET', resource: 'ServiceProviderConfigs', signal: options.signal });
+  }
+
+  /** `GET ResourceTypes` (SCIM v2 only): the resource types the service serves and their schemas. */
+  async resourceTypes(options: SCIMCallOptions = {}): Promise<SCIMListResponse<SCIMResourceType>> {
+    if (this.version !== 'v2')
+      throw new InvalidArgumentError('SCIMClient.resourceTypes: SCIM v2 only (this client is v1)');
+    return this.#call({ verb: 'GET', resource: 'ResourceTypes', signal: options.signal });
   }
 
   async #call<T>(request: Request): Promise<T> {

@@ -13,6 +13,13 @@ export {
 export { SCIMError, SCIMErrorCode, type SCIMErrorFacts, scimErrorFacts } from './errors.js';
 export * as filter from './filter.js';
 export { type CompareOperator, type FilterValue, SCIMFilter } from './filter.js';
-export { endpointName, SCIM_ENDPOINT_LIMITS, SCIM_SET_LIMITS, scimBuckets } from './limits.js';
+export {
+  endpointName,
+  SCIM_ENDPOINT_LIMITS,
+  SCIM_SET_LIMITS,
+  type SCIMPath,
+  type SCIMResource,
+  scimBuckets,
+} from './limits.js';
 export { SCIMPages } from './pages.js';
 export type * from './types.js';

@@ -31,9 +31,11 @@ export const SCIM_ENDPOINT_LIMITS: Table = table({
 });
 
 export type SCIMResource = 'Users' | 'Groups';
+/** Every path a SCIM call can name: the resources, and the service's description of itself. */
+export type SCIMPath = SCIMResource | 'ServiceProviderConfigs' | 'ResourceTypes';
 
 /** The endpoint's name in SCIM_ENDPOINT_LIMITS. */
-export function endpointName(verb: HttpMethod, resource: SCIMResource, withId: boolean): string {
+export function endpointName(verb: HttpMethod, resource: SCIMPath, withId: boolean): string {
   const v = verb === 'PUT' || verb === 'PATCH' ? 'UPDATE' : verb;
   return `${v} ${resource}${withId ? '/<id>' : ''}`;
 }
@@ -42,7 +44,7 @@ export function endpointName(verb: HttpMethod, resource: SCIMResource, withId: b
 export function scimBuckets(
   identity: string,
   verb: HttpMethod,
-  resource: SCIMResource,
+  resource: SCIMPath,
   withId: boolean,
 ): { set: BucketRef; endpoint: BucketRef | undefined } {
   const setName = verb === 'GET' ? 'reads' : 'writes';

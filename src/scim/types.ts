@@ -61,3 +61,32 @@ export interface SCIMListResponse<T> {
   startIndex: number;
   Resources: T[];
 }
+
+/** One feature of `ServiceProviderConfigs`: whether the service supports it. */
+export interface SCIMFeature {
+  supported: boolean;
+}
+
+/** `GET ServiceProviderConfigs` (v1 and v2): what the SCIM service supports. */
+export interface SCIMServiceProviderConfig {
+  authenticationSchemes: { type: string; name: string; description: string; specUrl?: string; primary?: boolean }[];
+  patch: SCIMFeature;
+  bulk: SCIMFeature & { maxOperations?: number; maxPayloadSize?: number };
+  filter: SCIMFeature & { maxResults?: number };
+  changePassword: SCIMFeature;
+  sort: SCIMFeature;
+  etag: SCIMFeature;
+  xmlDataFormat?: SCIMFeature;
+}
+
+/** One entry of `GET ResourceTypes` (v2). */
+export interface SCIMResourceType {
+  schemas?: string[];
+  id?: string;
+  name: string;
+  endpoint: string;
+  description?: string;
+  schema: string;
+  meta?: { location?: string; resourceType?: string };
+  schemaExtensions?: { schema: string; required: boolean }[];
+}

@@ -176,7 +176,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   }
   server.on(
     'request',
-    nodeListener(routes({ installer, events }), base, {
+    nodeListener(routes({ installer, events, appName: env.SLACK_APP_NAME || undefined }), base, {
       onError,
       logger,
       clock,

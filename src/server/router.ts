@@ -4,18 +4,36 @@
 // settings name three URLs.
 import type { EventsHandler, HandlerContext } from '../events/handler.js';
 import type { Installer } from '../oauth/installer.js';
+import { escapeHtml, page, pageResponse } from '../oauth/pages.js';
 
 export interface RoutesOptions {
   installer: Installer;
   events: EventsHandler | undefined;
   /** Path prefix, default /slack. */
   prefix?: string;
+  /** The name `/` shows (SLACK_APP_NAME for `serve` and `dev`). */
+  appName?: string | undefined;
 }
 
 const plain = (status: number, body: string) =>
   new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
 
 const INBOUND = ['events', 'interactions', 'commands'];
+
+/** `/`: what this server is, where to install it, the URL to give Slack for events, and health. */
+function home(options: RoutesOptions, prefix: string, request: Request): Response {
+  const at = (path: string) => escapeHtml(new URL(path, request.url).href);
+  const name = options.appName === undefined || options.appName === '' ? 'Slack app' : options.appName;
+  const install = options.installer.oauthConfigured
+    ? `<p id="install">Install it into a workspace: <a href="${at(`${prefix}/install`)}">${at(`${prefix}/install`)}</a></p>`
+    : '<p id="install">Single-workspace mode: this app uses the bot token from the environment (SLACK_BOT_TOKEN), so it has no install page.</p>';
+  const events =
+    options.events === undefined
+      ? '<p id="events">Events are off: set SLACK_SIGNING_SECRET to receive them.</p>'
+      : `<p id="events">Events, interactions and slash commands: <code>${at(`${prefix}/events`)}</code> (the Request URL in the app's settings)</p>`;
+  const health = `<p id="health">Health: <a href="${at('/healthz')}">${at('/healthz')}</a></p>`;
+  return pageResponse(200, page(name, `${install}${events}${health}`));
+}
 
 export function routes(options: RoutesOptions): (request: Request, ctx?: HandlerContext) => Promise<Response> {
   const prefix = options.prefix ?? '/slack';
@@ -30,6 +48,7 @@ export function routes(options: RoutesOptions): (request: Request, ctx?: Handler
         : options.events(request, ctx);
     }
     if (path === '/healthz') return plain(200, 'ok\n');
+    if (path === '/' && (request.method === 'GET' || request.method === 'HEAD')) return home(options, prefix, request);
     return plain(404, 'not found\n');
   };
 }

@@ -12,7 +12,7 @@ import { RequestError } from '../../src/http/errors.js';
 import { retryServerErrors } from '../../src/http/retry-handlers.js';
 import { type AuditSetup, generate, startAuditEmulator } from './helpers.js';
 
-const COUNT = 20_000;
+const COUNT = 200_000;
 
 describe('audit-logs export: resumable without gaps or duplicates', () => {
   let setup: AuditSetup;
@@ -30,7 +30,7 @@ describe('audit-logs export: resumable without gaps or duplicates', () => {
   });
 
   const query = () => ({ oldest: 0, latest: Math.floor(setup.emu.clock.now() / 1000) + 60 });
-  // Two attempts with a 1 ms backoff: a drop of 5 requests outlasts them, so the export fails.
+  // 200,000 entries, as the issue asks. Two attempts with a 1 ms backoff: a drop of 5 requests outlasts them, so the export fails.
   const client = () =>
     new AuditLogsClient(setup.token, {
       baseUrl: setup.emu.auditUrl,
@@ -48,7 +48,7 @@ describe('audit-logs export: resumable without gaps or duplicates', () => {
         format,
         out: whole,
         checkpoint: `${whole}.cp`,
-        limit: 700,
+        limit: 2000,
       });
       c1.close();
       assert.equal(done.count, COUNT);
@@ -56,7 +56,7 @@ describe('audit-logs export: resumable without gaps or duplicates', () => {
       const out = join(dir, `resumed.${format}`);
       const checkpoint = `${out}.cp`;
       let failures = 0;
-      let nextDrop = 1500;
+      let nextDrop = 15_000;
       for (let run = 0; run < 50; run++) {
         const c = client();
         try {
@@ -66,10 +66,10 @@ describe('audit-logs export: resumable without gaps or duplicates', () => {
             format,
             out,
             checkpoint,
-            limit: 700,
+            limit: 2000,
             onProgress: (p) => {
               if (failures < 10 && p.count >= nextDrop) {
-                nextDrop += 1500;
+                nextDrop += 15_000;
                 setup.emu.addFault({ method: 'audit.logs', kind: 'drop', times: 5 });
               }
             },

@@ -214,6 +214,23 @@ test('a busy port: which port, whose it was to be, and the flag that picks anoth
   }
 });
 
+test('slackline emulator on a busy port: which port, that it is the emulator, and --port', {
+  timeout: 30_000,
+}, async () => {
+  const dir = freshDir();
+  const { server, port } = await occupied();
+  try {
+    const res = await runCli(['emulator', '--port', String(port)], CLEAN, dir);
+    assert.equal(res.code, 1, res.stderr);
+    assert.match(res.stderr, new RegExp(`port ${port}, for the emulator, is in use`));
+    assert.match(res.stderr, /pick another port with --port N/);
+    assert.doesNotMatch(res.stderr, /EADDRINUSE|at .*\.js:\d+/);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('banners: serve with one token offers no install URL; dev on memory: prints no post command that cannot work', {
   timeout: 30_000,
 }, async () => {

@@ -7,33 +7,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
+import { tsBlocks } from './blocks.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-
-interface Block {
-  line: number;
-  code: string;
-}
-
-/** The ```ts blocks of a Markdown text, with the line each starts on. */
-export function tsBlocks(markdown: string): Block[] {
-  const blocks: Block[] = [];
-  const lines = markdown.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (!/^\s*```(ts|typescript)\s*$/.test(lines[i] ?? '')) continue;
-    const indent = /^\s*/.exec(lines[i] ?? '')?.[0].length ?? 0;
-    const start = i + 1;
-    let end = start;
-    while (end < lines.length && !/^\s*```\s*$/.test(lines[end] ?? '')) end++;
-    const code = lines
-      .slice(start, end)
-      .map((l) => l.slice(Math.min(indent, /^\s*/.exec(l)?.[0].length ?? 0)))
-      .join('\n');
-    blocks.push({ line: start + 1, code });
-    i = end;
-  }
-  return blocks;
-}
 
 test('every TypeScript block in README.md compiles on its own in a strict project', { timeout: 60_000 }, () => {
   const blocks = tsBlocks(readFileSync(join(root, 'README.md'), 'utf8'));

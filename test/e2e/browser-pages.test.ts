@@ -35,6 +35,15 @@ test('first-install pages in Chromium: app and scopes, consent words, Cancel, fa
       assert.ok(statSync(path).size > 1000, `${name}.png was written`);
     };
 
+    // `/` ("your app" in the banner): the app's name, a link to the install page, events, health.
+    await page.goto(new URL('/', info.installUrl).href);
+    assert.equal(await page.textContent('h1'), 'Slackline Emulator App');
+    assert.match((await page.textContent('#events')) ?? '', /\/slack\/events/);
+    assert.match((await page.textContent('#health')) ?? '', /\/healthz/);
+    await shot('0-home');
+    await page.click('#install a');
+    await page.waitForURL(info.installUrl);
+
     // The install page: the app's name and what it asks for.
     await page.goto(info.installUrl);
     assert.equal(await page.textContent('h1'), 'Install Slackline Emulator App');

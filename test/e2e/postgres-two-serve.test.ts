@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { KeyRing } from '../../src/crypto/index.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { PostgresDatabase } from '../../src/stores/postgres/index.js';
+import { needService } from '../helpers/services.js';
 import { chromiumMissing, launchChromium, runCli, spawnCli, stop } from './helpers.js';
 
 async function freePort(): Promise<number> {
@@ -20,8 +21,8 @@ async function freePort(): Promise<number> {
 test('PostgreSQL: install on one serve process, callback on another, then post with the stored token', {
   timeout: 120_000,
 }, async (t) => {
-  const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
-  if (url === undefined) return t.skip('SLACKLINE_TEST_POSTGRES_URL is not set');
+  const url = await needService(t, 'postgres');
+  if (url === undefined) return;
   const missing = chromiumMissing();
   if (missing !== undefined) return t.skip(missing);
   const schema = `slackline_e2e_${process.pid}_${randomBytes(3).toString('hex')}`;

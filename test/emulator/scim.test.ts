@@ -64,6 +64,40 @@ describe('emulator: SCIM wire format', () => {
     assert.deepEqual(v2.body.schemas, ['urn:ietf:params:scim:api:messages:2.0:ListResponse']);
   });
 
+  it("describes itself in Slack's recorded shapes: ServiceProviderConfigs (v1, v2) and ResourceTypes (v2)", async () => {
+    emu.reset();
+    const samples = readDataFile('scim-samples.json') as Record<string, Record<string, unknown>>;
+    for (const version of ['v1', 'v2']) {
+      const config = await scim('GET', `${version}/ServiceProviderConfigs`);
+      assert.equal(config.status, 200, version);
+      const sample = samples[`${version}/ServiceProviderConfigs`] as Record<string, unknown>;
+      assert.deepEqual(Object.keys(config.body).sort(), Object.keys(sample).sort(), `${version} config keys`);
+      assert.deepEqual(config.body.patch, { supported: true });
+      assert.deepEqual(config.body.filter, { supported: true, maxResults: 1000 });
+      // What it says is what it does: a page never holds more than filter.maxResults.
+      const page = await scim('GET', `${version}/Users?count=5000`);
+      assert.ok((page.body.itemsPerPage as number) <= 1000);
+    }
+    const types = await scim('GET', 'v2/ResourceTypes');
+    assert.equal(types.status, 200);
+    const sampleTypes = samples['v2/ResourceTypes'] as { Resources: Record<string, unknown>[] };
+    const resources = types.body.Resources as Record<string, unknown>[];
+    assert.deepEqual(
+      resources.map((r) => r.endpoint),
+      ['/Users', '/Groups'],
+    );
+    for (const r of resources) {
+      assert.deepEqual(Object.keys(r).sort(), Object.keys(sampleTypes.Resources[0] ?? {}).sort(), String(r.id));
+      const served = await scim('GET', `v2${String(r.endpoint)}`);
+      assert.equal(served.status, 200, `${String(r.endpoint)} is served`);
+    }
+    // Only GET, only v2 for ResourceTypes, no ids, and the admin token still required.
+    assert.equal((await scim('POST', 'v2/ServiceProviderConfigs', { body: '{}' })).status, 405);
+    assert.equal((await scim('GET', 'v1/ResourceTypes')).status, 404);
+    assert.equal((await scim('GET', 'v2/ResourceTypes/User')).status, 404);
+    assert.equal((await scim('GET', 'v2/ServiceProviderConfigs', { token: null })).status, 401);
+  });
+
   it('answers errors as { Errors: { description, code } } with the HTTP status', async () => {
     emu.reset();
     const big = JSON.stringify({ userName: 'big', emails: [{ value: 'b@example.com' }], title: 'x'.repeat(1_100_000) });

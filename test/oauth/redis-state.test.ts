@@ -6,11 +6,12 @@ import { test } from 'node:test';
 import { createClient } from 'redis';
 import { startEmulator } from '../../src/emulator/index.js';
 import { startServer } from '../../src/server/index.js';
+import { needService } from '../helpers/services.js';
 import { addToSlackHref, emulatorEnv } from './harness.js';
 
 test('Redis state store through serve: started on one instance, consumed once on another', async (t) => {
-  const redisUrl = process.env.SLACKLINE_TEST_REDIS_URL;
-  if (redisUrl === undefined) return t.skip('SLACKLINE_TEST_REDIS_URL is not set');
+  const redisUrl = await needService(t, 'redis');
+  if (redisUrl === undefined) return;
   const prefix = `slackline-test:${randomBytes(6).toString('hex')}:`;
   const emulator = await startEmulator({});
   const env = {

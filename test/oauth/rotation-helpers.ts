@@ -14,9 +14,10 @@ import type { RowInstallationStore } from '../../src/oauth/row-store.js';
 import { PostgresDatabase, PostgresInstallationStore } from '../../src/stores/postgres/index.js';
 import { openSqlite, SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
 import { WebClient } from '../../src/web/client.js';
+import { serviceUrl } from '../helpers/services.js';
 
 export const TWELVE_HOURS = 43_200_000;
-export const pgUrl = process.env.SLACKLINE_TEST_POSTGRES_URL;
+export const pgUrl = serviceUrl('postgres');
 const dir = mkdtempSync(join(tmpdir(), 'slackline-rotation-'));
 let n = 0;
 

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { needService } from '../helpers/services.js';
 import { install } from '../stores/conformance.js';
 import { clockOf, installInto, type Kind, nearExpiry, openStore, pgUrl, refreshCounter } from './rotation-helpers.js';
 
@@ -80,7 +81,7 @@ const hash = (token: string | undefined) =>
 for (const kind of ['sqlite', 'postgres'] as Kind[]) {
   describe(`token rotation across processes: ${kind}`, () => {
     if (kind === 'postgres' && pgUrl === undefined) {
-      it('two processes on PostgreSQL', (t) => t.skip('SLACKLINE_TEST_POSTGRES_URL is not set'));
+      it('two processes on PostgreSQL', async (t) => void (await needService(t, 'postgres')));
       return;
     }
     let emu: Emulator;

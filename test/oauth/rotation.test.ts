@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import { TokenRefreshError } from '../../src/oauth/rotation.js';
+import { needService } from '../helpers/services.js';
 import {
   authorityFor,
   clientFor,
@@ -22,7 +23,7 @@ import {
 for (const kind of ['memory', 'sqlite', 'postgres'] as Kind[]) {
   describe(`token rotation: ${kind} store`, () => {
     if (kind === 'postgres' && pgUrl === undefined) {
-      it('postgres rotation', (t) => t.skip('SLACKLINE_TEST_POSTGRES_URL is not set'));
+      it('postgres rotation', async (t) => void (await needService(t, 'postgres')));
       return;
     }
     let emu: Emulator;

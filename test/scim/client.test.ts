@@ -14,6 +14,39 @@ for (const version of ['v1', 'v2'] as const) {
   describe(`SCIMClient ${version} against the emulator`, () => {
     const client = () => new SCIMClient(emu.tokens.admin, { version, baseUrl: emu.scimUrl });
 
+    it('reads what the service supports (ServiceProviderConfigs; ResourceTypes on v2 only)', async () => {
+      const scim = client();
+      try {
+        const config = await scim.serviceProviderConfig();
+        assert.equal(config.patch.supported, true);
+        assert.equal(config.filter.supported, true);
+        assert.equal(config.bulk.supported, false);
+        if (version === 'v2') {
+          const types = await scim.resourceTypes();
+          assert.deepEqual(
+            types.Resources.map((t) => [t.name, t.endpoint]),
+            [
+              ['User', '/Users'],
+              ['Group', '/Groups'],
+            ],
+          );
+        } else {
+          await assert.rejects(scim.resourceTypes(), /SCIM v2 only/);
+        }
+        const denied = new SCIMClient(emu.issueToken({ type: 'user', team: orgTeam(emu), scopes: ['users:read'] }), {
+          version,
+          baseUrl: emu.scimUrl,
+        });
+        await assert.rejects(
+          denied.serviceProviderConfig(),
+          (e: unknown) => e instanceof SCIMError && e.status === 403,
+        );
+        denied.close();
+      } finally {
+        scim.close();
+      }
+    });
+
     it('creates a user that users.list shows, reads, replaces, patches and deactivates it', async () => {
       emu.reset();
       const scim = client();

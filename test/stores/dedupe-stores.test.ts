@@ -9,6 +9,7 @@ import { type EventDedupeStore, MemoryDedupeStore, REPLAY_WINDOW_MS } from '../.
 import { PostgresDatabase, PostgresDedupeStore } from '../../src/stores/postgres/index.js';
 import { RedisDedupeStore } from '../../src/stores/redis/index.js';
 import { openSqlite, SqliteDedupeStore } from '../../src/stores/sqlite/index.js';
+import { needService, serviceUrl } from '../helpers/services.js';
 
 type Opened = { store: EventDedupeStore; done: () => Promise<void> };
 const HOUR = 3_600_000;
@@ -58,9 +59,9 @@ describe('event de-duplication stores', () => {
     const db = openSqlite(':memory:');
     return { store: new SqliteDedupeStore(db), done: async () => void db.close() };
   });
-  const redisUrl = process.env.SLACKLINE_TEST_REDIS_URL;
+  const redisUrl = serviceUrl('redis');
   if (redisUrl === undefined) {
-    test('redis dedupe store', (t) => t.skip('SLACKLINE_TEST_REDIS_URL is not set'));
+    test('redis dedupe store', async (t) => void (await needService(t, 'redis')));
   } else {
     dedupeConformance('redis', async () => {
       const client = createClient({ url: redisUrl });
@@ -69,9 +70,9 @@ describe('event de-duplication stores', () => {
       return { store: new RedisDedupeStore(client, { prefix }), done: () => client.close() };
     });
   }
-  const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
+  const url = serviceUrl('postgres');
   if (url === undefined) {
-    test('postgres dedupe store', (t) => t.skip('SLACKLINE_TEST_POSTGRES_URL is not set'));
+    test('postgres dedupe store', async (t) => void (await needService(t, 'postgres')));
     return;
   }
   dedupeConformance('postgres', async () => {

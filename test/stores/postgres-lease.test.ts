@@ -10,6 +10,7 @@ import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import { PostgresDatabase, PostgresInstallationStore } from '../../src/stores/postgres/index.js';
 import { WebClient } from '../../src/web/client.js';
 import { startServer } from '../helpers/server.js';
+import { needService } from '../helpers/services.js';
 import { install } from './conformance.js';
 
 const HOLD_MS = 4_000;
@@ -19,8 +20,8 @@ const q = (teamId: string) => ({ enterpriseId: null, teamId, isEnterpriseInstall
 test('postgres: 6 refreshes held 4 s at Slack on a pool of 4 → an unrelated findBot answers in well under the hold', {
   timeout: 60_000,
 }, async (t) => {
-  const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
-  if (url === undefined) return t.skip('SLACKLINE_TEST_POSTGRES_URL is not set');
+  const url = await needService(t, 'postgres');
+  if (url === undefined) return;
   let issued = 0;
   const slack = await startServer((_req, res) => {
     const n = issued++;
@@ -85,8 +86,8 @@ test('postgres: 6 refreshes held 4 s at Slack on a pool of 4 → an unrelated fi
 });
 
 test('postgres: a query waits at most connectionTimeoutMs for a pooled connection', { timeout: 30_000 }, async (t) => {
-  const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
-  if (url === undefined) return t.skip('SLACKLINE_TEST_POSTGRES_URL is not set');
+  const url = await needService(t, 'postgres');
+  if (url === undefined) return;
   const db = new PostgresDatabase({ connectionString: url, max: 1, connectionTimeoutMs: 300 });
   try {
     await db.ready();

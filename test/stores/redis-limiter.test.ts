@@ -11,9 +11,9 @@ import { type BucketLimit, budgetOf } from '../../src/http/tiers.js';
 import { redisLimiterStore } from '../../src/stores/redis/index.js';
 import { WebClient } from '../../src/web/index.js';
 import { SPECIAL_LIMITS, TIER_LIMITS } from '../../src/web/tiers.js';
+import { needService } from '../helpers/services.js';
 import type { WorkerInput } from './redis-limiter-worker.js';
 
-const REDIS_URL = process.env.SLACKLINE_TEST_REDIS_URL;
 // Slack time runs 2x; the workload is each bucket's burst and half a minute's refill (15 s real).
 // Faster clocks magnify a busy machine's scheduling stalls into seconds of Slack time, beyond what
 // the emulator forgives: the burst opening the run is a whole minute's budget of every bucket.
@@ -50,7 +50,8 @@ function runWorker(input: WorkerInput): Promise<{
 }
 
 test('redis limiter store: take and close are atomic budgets shared by key', async (t) => {
-  if (!REDIS_URL) return t.skip('SLACKLINE_TEST_REDIS_URL is not set: no Redis to test against');
+  const REDIS_URL = await needService(t, 'redis');
+  if (REDIS_URL === undefined) return;
   const redis = createClient({ url: REDIS_URL });
   await redis.connect();
   try {
@@ -77,7 +78,8 @@ test('redis limiter store: take and close are atomic budgets shared by key', asy
 });
 
 test('redis limiter store: when Redis is gone, calls go through instead of hanging', async (t) => {
-  if (!REDIS_URL) return t.skip('SLACKLINE_TEST_REDIS_URL is not set: no Redis to test against');
+  const REDIS_URL = await needService(t, 'redis');
+  if (REDIS_URL === undefined) return;
   const emu = await startEmulator();
   const redis = createClient({ url: REDIS_URL });
   await redis.connect();
@@ -96,7 +98,8 @@ test('redis limiter store: when Redis is gone, calls go through instead of hangi
 });
 
 test('two processes sharing the Redis limiter: 0 429s and >= 90% of the budget', async (t) => {
-  if (!REDIS_URL) return t.skip('SLACKLINE_TEST_REDIS_URL is not set: no Redis to test against');
+  const REDIS_URL = await needService(t, 'redis');
+  if (REDIS_URL === undefined) return;
   const emu = await startEmulator({ clock: { scale: SCALE }, rateLimits: true });
   // Two processes, each starting with a burst of ~100 calls on a shared 2-core machine, answer with
   // event-loop delays of a few hundred ms: the emulator forgives that much jitter (real ms).

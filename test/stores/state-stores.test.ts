@@ -10,6 +10,7 @@ import type { StateStore } from '../../src/oauth/types.js';
 import { PostgresDatabase, PostgresStateStore } from '../../src/stores/postgres/index.js';
 import { RedisStateStore } from '../../src/stores/redis/index.js';
 import { openSqlite, SqliteStateStore } from '../../src/stores/sqlite/index.js';
+import { needService, serviceUrl } from '../helpers/services.js';
 
 const NOW = 1_800_000_000_000;
 
@@ -49,9 +50,9 @@ describe('state stores', () => {
     const db = openSqlite(':memory:');
     return { store: new SqliteStateStore(db), done: async () => void db.close() };
   });
-  const redisUrl = process.env.SLACKLINE_TEST_REDIS_URL;
+  const redisUrl = serviceUrl('redis');
   if (redisUrl === undefined) {
-    test('redis state store', (t) => t.skip('SLACKLINE_TEST_REDIS_URL is not set'));
+    test('redis state store', async (t) => void (await needService(t, 'redis')));
   } else {
     stateConformance('redis', async () => {
       const client = createClient({ url: redisUrl });
@@ -73,9 +74,9 @@ describe('state stores', () => {
       }
     });
   }
-  const url = process.env.SLACKLINE_TEST_POSTGRES_URL;
+  const url = serviceUrl('postgres');
   if (url === undefined) {
-    test('postgres state store', (t) => t.skip('SLACKLINE_TEST_POSTGRES_URL is not set'));
+    test('postgres state store', async (t) => void (await needService(t, 'postgres')));
     return;
   }
   stateConformance('postgres', async () => {

@@ -14,6 +14,7 @@ import {
 import type { RowInstallationStore } from '../../src/oauth/row-store.js';
 import { PostgresDatabase, PostgresInstallationStore, PostgresRowBackend } from '../../src/stores/postgres/index.js';
 import { openSqlite, SqliteInstallationStore, SqliteRowBackend } from '../../src/stores/sqlite/index.js';
+import { needService, serviceUrl } from '../helpers/services.js';
 import { install, storeConformance } from './conformance.js';
 
 const keys = () => new KeyRing([{ id: 'test', key: randomBytes(32) }]);
@@ -56,10 +57,10 @@ describe('sqlite store', () => {
   });
 });
 
-const pgUrl = process.env.SLACKLINE_TEST_POSTGRES_URL;
+const pgUrl = serviceUrl('postgres');
 describe('postgres store', () => {
   if (pgUrl === undefined) {
-    test('postgres conformance', (t) => t.skip('SLACKLINE_TEST_POSTGRES_URL is not set'));
+    test('postgres conformance', async (t) => void (await needService(t, 'postgres')));
     return;
   }
   storeConformance({

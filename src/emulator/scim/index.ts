@@ -1,13 +1,15 @@
 // The SCIM surface: /scim/v1/... and /scim/v2/... Users and Groups over the emulator's users and user
-// groups, for an org admin's user token with the `admin` scope. Every failure is Slack's error body.
+// groups, and the service's description of itself (ServiceProviderConfigs, v2 ResourceTypes), for an
+// org admin's user token with the `admin` scope. Every failure is Slack's error body.
 import type { EmulatorContext } from '../context.js';
 import type { EmuRequest, Outcome } from '../http/transport.js';
+import { handleConfig } from './config.js';
 import { handleGroups } from './groups.js';
 import { checkScimLimits } from './limits.js';
 import { authorize, jsonBody, orgTeams, ScimFailure, scimError } from './request.js';
 import { handleUsers } from './users.js';
 
-const PATH = /^\/scim\/(v1|v2)\/(Users|Groups)(?:\/([A-Za-z0-9]{1,40}))?\/?$/;
+const PATH = /^\/scim\/(v1|v2)\/(Users|Groups|ServiceProviderConfigs|ResourceTypes)(?:\/([A-Za-z0-9]{1,40}))?\/?$/;
 
 /** Answers a request under /scim/, or undefined for any other path. */
 export function scimRoute(core: EmulatorContext, req: EmuRequest): Promise<Outcome> | undefined {
@@ -28,6 +30,10 @@ async function handleScim(core: EmulatorContext, req: EmuRequest): Promise<Outco
     return { ...limited, headers: { ...limited.headers, 'retry-after': String(wait) } };
   }
   try {
+    if (resource === 'ServiceProviderConfigs' || resource === 'ResourceTypes') {
+      if (id !== undefined) throw new ScimFailure(404, 'not_found');
+      return handleConfig(version === 'v1' ? 'v1' : 'v2', resource, req.method, req.baseUrl);
+    }
     const body =
       req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH' ? await jsonBody(req) : undefined;
     const call = {
