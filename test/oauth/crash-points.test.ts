@@ -18,6 +18,7 @@ import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { installationFromOAuth } from '../../src/oauth/from-oauth.js';
 import { openSqlite } from '../../src/stores/sqlite/index.js';
 import { WebClient } from '../../src/web/client.js';
+import { needService } from '../helpers/services.js';
 import type { CrashPoint, RecoverAnswer, RecoverRequest, Team } from './crash-child.js';
 import { type Kind, type OpenStore, openStore, pgUrl, TWELVE_HOURS } from './rotation-helpers.js';
 
@@ -94,7 +95,7 @@ class Recoverer {
 for (const kind of ['sqlite', 'postgres'] as Kind[]) {
   describe(`crash points of a refresh: ${kind}`, () => {
     if (kind === 'postgres' && pgUrl === undefined) {
-      it('SIGKILL at 4 points x 20 runs on PostgreSQL', (t) => t.skip('SLACKLINE_TEST_POSTGRES_URL is not set'));
+      it('SIGKILL at 4 points x 20 runs on PostgreSQL', async (t) => void (await needService(t, 'postgres')));
       return;
     }
     let emuNow = Date.now();
