@@ -2,6 +2,7 @@
 // differ only in how they keep rows (and all pass one conformance suite).
 import { randomUUID } from 'node:crypto';
 import { KeyRing } from '../crypto/index.js';
+import { backoffDelay } from '../http/backoff.js';
 import { type Clock, sleep, systemClock } from '../http/clock.js';
 import { InvalidArgumentError } from '../http/errors.js';
 import { LeaseTimeoutError } from './errors.js';
@@ -275,18 +276,37 @@ export class RowInstallationStore implements RotatingInstallationStore {
     }
     const row = next instanceof WriteThenThrow ? next.row : next;
     const write = row !== undefined && claimed.row !== undefined ? { row, version: claimed.row.version } : undefined;
-    const written = await this.#backend.finishLease(key, owner, write, this.#clock.now());
+    const written = await this.#finish(key, owner, write, claimed.until);
     if (next instanceof WriteThenThrow) throw next.error;
     return written;
   }
 
-  async #claim(key: RowKey, owner: string, options: LeaseWaitOptions): Promise<Claimed> {
+  /**
+   * The write-back, tried again while the lease is surely still ours when the database fails (busy,
+   * a dropped connection): after a refresh it carries tokens Slack has issued in exchange for the
+   * stored refresh token, which is spent; giving up would lose them. A retry after a write that did
+   * commit finds the lease gone and writes nothing.
+   */
+  async #finish(key: RowKey, owner: string, write: { row: NewRow; version: number } | undefined, until: number) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#backend.finishLease(key, owner, write, this.#clock.now());
+      } catch (err) {
+        const wait = backoffDelay(attempt, { baseMs: 50, maxMs: 2_000 }) * this.#clock.scale; // clock ms
+        if (write === undefined || this.#clock.now() + 2 * wait >= until - 5_000 * this.#clock.scale) throw err;
+        await sleep(this.#clock, wait, undefined, 'refresh write-back');
+      }
+    }
+  }
+
+  /** `until`: when the lease taken lapses (clock ms). */
+  async #claim(key: RowKey, owner: string, options: LeaseWaitOptions): Promise<Claimed & { until: number }> {
     const started = this.#clock.now();
     const waitMs = options.waitMs ?? LEASE_MS;
     for (;;) {
       const now = this.#clock.now();
       const claimed = await this.#backend.claimLease(key, owner, now + LEASE_MS, now);
-      if (claimed !== undefined) return claimed;
+      if (claimed !== undefined) return { ...claimed, until: now + LEASE_MS };
       if (now - started >= waitMs) throw new LeaseTimeoutError(Math.round(now - started));
       await sleep(this.#clock, POLL_MS * this.#clock.scale, options.signal, 'refresh lease');
     }

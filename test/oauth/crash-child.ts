@@ -226,8 +226,7 @@ async function recover(): Promise<void> {
  * then answers { calls, errors }.
  */
 async function refreshLoop(): Promise<void> {
-  const { SqliteInstallationStore } = await import('../../src/stores/sqlite/index.js');
-  const store = new SqliteInstallationStore(env.DB as string, { keys: KeyRing.parse(env.SPEC as string) });
+  const store = new RowInstallationStore(await openBackend(undefined), { keys: KeyRing.parse(env.SPEC as string) });
   const authority = new InstallationAuthority(store, {
     scopes: ['chat:write'],
     client: new WebClient(undefined, { slackApiUrl: env.API, retryHandlers: [] }),
@@ -249,7 +248,8 @@ async function refreshLoop(): Promise<void> {
         calls++;
         await new Promise((r) => setTimeout(r, Number(env.PAUSE_MS))); // a serve process's pace, not a flood
       } catch (err) {
-        errors.push(`${teamId}: ${String((err as { code?: string }).code ?? err)}`);
+        const e = err as { code?: string; cause?: unknown };
+        errors.push(`${teamId}: ${String(e.code ?? err)} (${String(e.cause)})`);
         await new Promise((r) => setTimeout(r, 100));
       }
     }

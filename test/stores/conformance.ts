@@ -366,15 +366,65 @@ export function storeConformance(factory: StoreFactory): void {
       const store = new RowInstallationStore(backend, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
       const bot = { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 };
       await store.save(install({ bot }));
-      const reinstalled = install({ bot: { ...bot, token: 'xoxb-canary-reinstalled', refreshToken: 'xoxe-canary-r2' } });
-      const written = await store.rotate(q('T0CONF1'), undefined, () => true, async () => {
-        await store.save(reinstalled); // the workspace installs again (no lease) meanwhile
-        return { token: 'xoxb-canary-refreshed', refreshToken: 'xoxe-canary-r3', expiresAt: 9_000 };
+      const reinstalled = install({
+        bot: { ...bot, token: 'xoxb-canary-reinstalled', refreshToken: 'xoxe-canary-r2' },
       });
+      const written = await store.rotate(
+        q('T0CONF1'),
+        undefined,
+        () => true,
+        async () => {
+          await store.save(reinstalled); // the workspace installs again (no lease) meanwhile
+          return { token: 'xoxb-canary-refreshed', refreshToken: 'xoxe-canary-r3', expiresAt: 9_000 };
+        },
+      );
       assert.equal(written, false);
       const row = await store.findBot(q('T0CONF1'));
       assert.equal(row?.bot?.token, 'xoxb-canary-reinstalled');
       assert.equal(row?.bot?.refreshToken, 'xoxe-canary-r2');
+    } finally {
+      await done();
+    }
+  });
+
+  test(`${factory.name}: a refresh's write-back that the database fails is tried again: Slack's new tokens are kept`, async () => {
+    const { backend, done } = await rows();
+    try {
+      let failures = 2;
+      const flaky: RowBackend = {
+        ...delayed(backend, 0),
+        finishLease: async (...args) => {
+          if (args[2] !== undefined && failures-- > 0)
+            throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+          return backend.finishLease(...args);
+        },
+      };
+      const store = new RowInstallationStore(flaky, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+      await store.save(install({ bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
+      const fresh = { token: 'xoxb-canary-new', refreshToken: 'xoxe-canary-r2', expiresAt: 9_000 };
+      assert.equal(
+        await store.rotate(
+          q('T0CONF1'),
+          undefined,
+          () => true,
+          async () => fresh,
+        ),
+        true,
+      );
+      assert.equal(failures, -1, 'failed twice, then written');
+      const row = await store.findBot(q('T0CONF1'));
+      assert.equal(row?.bot?.token, 'xoxb-canary-new');
+      assert.equal(row?.bot?.refreshToken, 'xoxe-canary-r2');
+      // The lease was let go: the next caller gets it at once.
+      assert.notEqual(
+        await backend.claimLease(
+          { enterpriseId: '', teamId: 'T0CONF1', userId: '' },
+          'next',
+          Date.now() + 60_000,
+          Date.now(),
+        ),
+        undefined,
+      );
     } finally {
       await done();
     }
