@@ -120,18 +120,11 @@ export class InstallationAuthority {
   async #read(store: InstallationStore, query: InstallationQuery, key: string): Promise<AuthorizeResult> {
     const generation = this.#generation;
     let inst = await store.findInstallation(query);
-    if (inst?.needsReinstall !== undefined) {
-      // Slack refused this installation's refresh before: asking again cannot help, only a reinstall.
-      throw new TokenRefreshError(
-        OAuthErrorCode.NeedsReinstall,
-        query.enterpriseId ?? null,
-        query.teamId ?? null,
-        inst.needsReinstall.reason,
-      );
-    }
+    refuseMarked(inst, query);
     if (inst !== undefined && (await this.#rotator?.refreshDue(query, inst))?.due === true) {
       this.#dropCached(query); // other users' entries of this team hold the old bot token
       inst = await store.findInstallation(query);
+      refuseMarked(inst, query); // another process's refresh was refused while this one waited
     }
     if (inst === undefined || (inst.bot === undefined && inst.user.token === undefined)) throw new AuthorizationError();
     const value = this.#result(inst, query.userId);
@@ -282,6 +275,17 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** Slack refused this installation's refresh before: asking again cannot help, only a reinstall. */
+function refuseMarked(inst: Installation | undefined, query: InstallationQuery): void {
+  if (inst?.needsReinstall === undefined) return;
+  throw new TokenRefreshError(
+    OAuthErrorCode.NeedsReinstall,
+    query.enterpriseId ?? null,
+    query.teamId ?? null,
+    inst.needsReinstall.reason,
+  );
 }
 
 function cacheKey(query: InstallationQuery): string {

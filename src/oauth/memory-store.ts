@@ -3,7 +3,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { KeyRing } from '../crypto/index.js';
 import { RowInstallationStore, type RowStoreOptions } from './row-store.js';
-import { ALL_ROWS, ALL_USERS, type NewRow, type Row, type RowBackend, type RowKey } from './rows.js';
+import { ALL_ROWS, ALL_USERS, type Claimed, type NewRow, type Row, type RowBackend, type RowKey } from './rows.js';
 
 const id = (k: RowKey) => JSON.stringify([k.enterpriseId, k.teamId, k.userId]);
 const order = (a: RowKey, b: RowKey) =>
@@ -78,17 +78,12 @@ export class MemoryRowBackend implements RowBackend {
     return this.historyRows.filter((r) => id(r) === id(key)).reverse();
   }
 
-  async claimLease(
-    key: RowKey,
-    owner: string,
-    until: number,
-    now: number,
-  ): Promise<{ row: Row | undefined } | undefined> {
+  async claimLease(key: RowKey, owner: string, until: number, now: number): Promise<Claimed | undefined> {
     const k = id(key);
     const held = this.#leases.get(k);
     if (held !== undefined && held.until > now) return undefined;
     this.#leases.set(k, { owner, until });
-    return { row: this.rows.get(k) };
+    return { row: this.rows.get(k), interrupted: held !== undefined };
   }
 
   async finishLease(

@@ -10,6 +10,8 @@
 // retryAfterMs; once it has expired, 'slackline_refresh_failed'. If Slack did receive that request,
 // the stored refresh token was spent and the next attempt is rejected: nothing on our side can tell
 // (oauth.v2.access has no idempotency key), so the refresh call is never repeated automatically.
+// A process killed mid-refresh leaves its lease, which lapses: the next holder is told (the lease was
+// taken over, not free), logs that the answer may be lost, and tries the stored refresh token once.
 import { type Clock, systemClock } from '../http/clock.js';
 import { InvalidResponseError, PlatformError, type RequestError, SlacklineError } from '../http/errors.js';
 import type { WebClient } from '../web/client.js';
@@ -88,6 +90,11 @@ export class TokenRefreshError extends SlacklineError {
 
 /** Slack errors that do not mean "this refresh token or these credentials are refused". */
 const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+/** Slack's error when it refused the refresh for good (not a transient failure); else undefined. */
+function refusal(err: unknown): string | undefined {
+  return err instanceof PlatformError && !TRANSIENT.has(err.error) ? err.error : undefined;
+}
 
 const REFRESH_DEADLINE_MS = 30_000;
 /** A caller waits this long for another holder's lease: its refresh call ends within its deadline. */
@@ -180,16 +187,26 @@ export class Rotator {
         query,
         userId,
         (c) => this.due(c, query, userId, this.clock.now() + aheadMs),
-        (refreshToken) => this.#exchange(refreshToken),
-        { waitMs: this.options.leaseWaitMs ?? LEASE_WAIT_MS },
+        (refreshToken, lease) => {
+          if (lease?.interrupted === true) this.#reportInterrupted(query, userId);
+          return this.#exchange(refreshToken);
+        },
+        {
+          waitMs: this.options.leaseWaitMs ?? LEASE_WAIT_MS,
+          // Marked under the refresh's own lease: a waiter must not try the refused token again.
+          refused: (err) => {
+            const reason = refusal(err);
+            return reason === undefined ? undefined : { reason, at: this.clock.now() };
+          },
+        },
       );
       this.#notBefore.delete(key);
       return refreshed;
     } catch (err) {
-      const rejected = err instanceof PlatformError && !TRANSIENT.has(err.error);
+      const reason = refusal(err);
       const q = { enterpriseId: query.enterpriseId ?? null, teamId: query.teamId ?? null };
-      if (rejected) {
-        await this.#markRejected(query, userId, err.error);
+      if (reason !== undefined) {
+        await this.#markRejected(query, userId, reason);
         throw new TokenRefreshError(OAuthErrorCode.RefreshRejected, q.enterpriseId, q.teamId, err);
       }
       const now = this.clock.now();
@@ -197,6 +214,18 @@ export class Rotator {
       if ((current.expiresAt ?? 0) > now) return false; // the current token still works: answer it for now
       throw new TokenRefreshError(OAuthErrorCode.RefreshFailed, q.enterpriseId, q.teamId, err);
     }
+  }
+
+  /**
+   * The lease was left by a holder that stopped midway (a crash between claiming it and storing the
+   * answer): Slack may have spent the stored refresh token. It is tried once all the same (within
+   * Slack's short grace period it still works); a refusal marks the installation for a reinstall.
+   */
+  #reportInterrupted(query: InstallationQuery, userId: string | undefined): void {
+    this.client.core.logger.warn(
+      { enterpriseId: query.enterpriseId ?? null, teamId: query.teamId ?? null, userId, method: 'oauth.v2.access' },
+      'an earlier token refresh was interrupted (its process stopped while holding the refresh lease) and its answer may be lost: trying the stored refresh token once',
+    );
   }
 
   /** Marks the row so that no process asks Slack again, then tells the app once. */

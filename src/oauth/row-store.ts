@@ -2,12 +2,14 @@
 // differ only in how they keep rows (and all pass one conformance suite).
 import { randomUUID } from 'node:crypto';
 import { KeyRing } from '../crypto/index.js';
+import { backoffDelay } from '../http/backoff.js';
 import { type Clock, sleep, systemClock } from '../http/clock.js';
 import { InvalidArgumentError } from '../http/errors.js';
 import { LeaseTimeoutError } from './errors.js';
 import {
   ALL_ROWS,
   ALL_USERS,
+  type Claimed,
   keyOf,
   type NewRow,
   type RotatedTokens,
@@ -47,6 +49,22 @@ export interface LeaseWaitOptions {
   signal?: AbortSignal | undefined;
   /** Wait at most this long (clock ms) for another holder's lease; default LEASE_MS. */
   waitMs?: number | undefined;
+}
+
+export interface RotateOptions extends LeaseWaitOptions {
+  /**
+   * When `refresh` throws: the mark to store if the error is Slack refusing the refresh for good
+   * (written as lease owner before the lease is let go, so no waiter tries the spent token again).
+   */
+  refused?: ((error: unknown) => ReinstallMark | undefined) | undefined;
+}
+
+/** What a lease holder's step returns to be written, and thrown afterwards. */
+class WriteThenThrow {
+  constructor(
+    readonly row: NewRow,
+    readonly error: unknown,
+  ) {}
 }
 
 export interface ResealOptions extends LeaseWaitOptions {
@@ -136,19 +154,31 @@ export class RowInstallationStore implements RotatingInstallationStore {
    * (as the previous lease holder left them) need it, and its tokens are written as lease owner. No
    * connection or lock is held while `refresh` calls Slack. Answers whether this call's tokens were
    * stored (false also when a reinstall or delete replaced the row meanwhile: that row wins).
+   * `refresh` learns whether the lease it runs under was taken over from a holder that stopped
+   * midway (its refresh may have reached Slack and the stored refresh token be spent). A refusal
+   * that `options.refused` turns into a mark is stored under the same lease, then thrown.
    */
   async rotate(
     query: InstallationQuery,
     userId: string | undefined,
     due: (current: Credentials) => boolean,
-    refresh: (refreshToken: string) => Promise<RotatedTokens>,
-    options: LeaseWaitOptions = {},
+    refresh: (refreshToken: string, lease: { interrupted: boolean }) => Promise<RotatedTokens>,
+    options: RotateOptions = {},
   ): Promise<boolean> {
-    return this.#underLease(keyOf(query, userId ?? ''), options, async (row) => {
-      if (row === undefined) return undefined;
+    return this.#underLease(keyOf(query, userId ?? ''), options, async (row, interrupted) => {
+      // Marked while this caller waited for the lease (the holder's refresh was refused): not again.
+      if (row === undefined || this.#codec.marked(row)) return undefined;
       const current = this.#codec.credentialsOf(row);
       if (current.refreshToken === undefined || !due(current)) return undefined;
-      return this.#codec.rotated(row, await refresh(current.refreshToken));
+      let tokens: RotatedTokens;
+      try {
+        tokens = await refresh(current.refreshToken, { interrupted });
+      } catch (error) {
+        const mark = options.refused?.(error);
+        if (mark === undefined) throw error;
+        return new WriteThenThrow(this.#codec.markedForReinstall(row, mark), error);
+      }
+      return this.#codec.rotated(row, tokens);
     });
   }
 
@@ -174,17 +204,23 @@ export class RowInstallationStore implements RotatingInstallationStore {
     }
   }
 
-  /** Marks the row as needing a reinstall under its lease, tokens untouched (version + 1, no history). */
+  /**
+   * Marks the row as needing a reinstall under its lease, tokens untouched (version + 1, no history).
+   * A row already marked (by rotate()'s `refused`) is left as it is; both answer true.
+   */
   async markNeedsReinstall(
     query: InstallationQuery,
     userId: string | undefined,
     mark: ReinstallMark,
     options: LeaseWaitOptions = {},
   ): Promise<boolean> {
-    const written = await this.#underLease(keyOf(query, userId ?? ''), options, async (row) =>
-      row === undefined ? undefined : this.#codec.markedForReinstall(row, mark),
-    );
-    return written;
+    let already = false;
+    const written = await this.#underLease(keyOf(query, userId ?? ''), options, async (row) => {
+      if (row === undefined) return undefined;
+      already = this.#codec.marked(row);
+      return already ? undefined : this.#codec.markedForReinstall(row, mark);
+    });
+    return written || already;
   }
 
   /**
@@ -236,33 +272,55 @@ export class RowInstallationStore implements RotatingInstallationStore {
   /**
    * Claims the row's lease (waiting, within `options`, while another holder has it), runs `fn` on the
    * row as the lease holder sees it, and writes what it returns as lease owner; the lease is let go
-   * whether `fn` returns or throws.
+   * whether `fn` returns or throws (a WriteThenThrow is written, then its error thrown).
    */
   async #underLease(
     key: RowKey,
     options: LeaseWaitOptions,
-    fn: (row: Row | undefined) => Promise<NewRow | undefined>,
+    fn: (row: Row | undefined, interrupted: boolean) => Promise<NewRow | WriteThenThrow | undefined>,
   ): Promise<boolean> {
     const owner = randomUUID();
     const claimed = await this.#claim(key, owner, options);
-    let write: { row: NewRow; version: number } | undefined;
+    let next: NewRow | WriteThenThrow | undefined;
     try {
-      const next = await fn(claimed.row);
-      if (next !== undefined && claimed.row !== undefined) write = { row: next, version: claimed.row.version };
+      next = await fn(claimed.row, claimed.interrupted);
     } catch (err) {
       await this.#backend.finishLease(key, owner, undefined, this.#clock.now()).catch(() => {});
       throw err;
     }
-    return this.#backend.finishLease(key, owner, write, this.#clock.now());
+    const row = next instanceof WriteThenThrow ? next.row : next;
+    const write = row !== undefined && claimed.row !== undefined ? { row, version: claimed.row.version } : undefined;
+    const written = await this.#finish(key, owner, write, claimed.until);
+    if (next instanceof WriteThenThrow) throw next.error;
+    return written;
   }
 
-  async #claim(key: RowKey, owner: string, options: LeaseWaitOptions): Promise<{ row: Row | undefined }> {
+  /**
+   * The write-back, tried again while the lease is surely still ours when the database fails (busy,
+   * a dropped connection): after a refresh it carries tokens Slack has issued in exchange for the
+   * stored refresh token, which is spent; giving up would lose them. A retry after a write that did
+   * commit finds the lease gone and writes nothing.
+   */
+  async #finish(key: RowKey, owner: string, write: { row: NewRow; version: number } | undefined, until: number) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#backend.finishLease(key, owner, write, this.#clock.now());
+      } catch (err) {
+        const wait = backoffDelay(attempt, { baseMs: 50, maxMs: 2_000 }) * this.#clock.scale; // clock ms
+        if (write === undefined || this.#clock.now() + 2 * wait >= until - 5_000 * this.#clock.scale) throw err;
+        await sleep(this.#clock, wait, undefined, 'refresh write-back');
+      }
+    }
+  }
+
+  /** `until`: when the lease taken lapses (clock ms). */
+  async #claim(key: RowKey, owner: string, options: LeaseWaitOptions): Promise<Claimed & { until: number }> {
     const started = this.#clock.now();
     const waitMs = options.waitMs ?? LEASE_MS;
     for (;;) {
       const now = this.#clock.now();
       const claimed = await this.#backend.claimLease(key, owner, now + LEASE_MS, now);
-      if (claimed !== undefined) return claimed;
+      if (claimed !== undefined) return { ...claimed, until: now + LEASE_MS };
       if (now - started >= waitMs) throw new LeaseTimeoutError(Math.round(now - started));
       await sleep(this.#clock, POLL_MS * this.#clock.scale, options.signal, 'refresh lease');
     }

@@ -76,8 +76,10 @@ export interface RowBackend {
    * short autocommit statement or transaction, so no connection or lock is held while Slack is called.
    * Takes the lease for `owner` until `until` unless another owner holds one that lasts past `now`,
    * and answers the row as it is once the lease is taken; undefined while someone else holds it.
+   * `interrupted`: the lease taken over had lapsed without being let go, so its holder stopped (a
+   * crash) between claiming and finishing, maybe after its refresh call reached Slack.
    */
-  claimLease(key: RowKey, owner: string, until: number, now: number): Promise<{ row: Row | undefined } | undefined>;
+  claimLease(key: RowKey, owner: string, until: number, now: number): Promise<Claimed | undefined>;
   /**
    * As the lease's owner, writes `write.row` (meta, secrets, updated_at, version + 1; no history
    * entry: a refresh or re-seal is not an install) only when the stored row still has `write.version`
@@ -91,6 +93,12 @@ export interface RowBackend {
     now: number,
   ): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** A lease claimed: the row as the previous holder left it, and whether that holder stopped midway. */
+export interface Claimed {
+  row: Row | undefined;
+  interrupted: boolean;
 }
 
 /** New tokens from a refresh (token rotation). */
@@ -275,6 +283,11 @@ export class RowCodec {
           ...opt('refreshToken', s.userRefreshToken),
           ...opt('expiresAt', meta.user.expiresAt),
         });
+  }
+
+  /** Whether Slack refused this row's refresh before (then no one asks Slack again). */
+  marked(row: Row): boolean {
+    return (JSON.parse(row.meta) as Meta).needsReinstall !== undefined;
   }
 
   /** The same row, tokens untouched, marked as needing a reinstall. */

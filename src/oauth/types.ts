@@ -146,9 +146,24 @@ export interface RotatingInstallationStore extends InstallationStore {
     query: InstallationQuery,
     userId: string | undefined,
     due: (current: Credentials) => boolean,
-    refresh: (refreshToken: string) => Promise<{ token: string; refreshToken: string; expiresAt: number }>,
-    /** Bounds the wait for another holder's lease (default: the lease's own lifetime). */
-    options?: { signal?: AbortSignal | undefined; waitMs?: number | undefined },
+    /**
+     * `lease.interrupted`: the previous lease holder stopped midway (its process died) and may have
+     * spent this refresh token at Slack without storing the answer.
+     */
+    refresh: (
+      refreshToken: string,
+      lease?: { interrupted: boolean },
+    ) => Promise<{ token: string; refreshToken: string; expiresAt: number }>,
+    /**
+     * `signal`, `waitMs`: bound the wait for another holder's lease (default: the lease's own
+     * lifetime). `refused`: when `refresh` throws, the mark to store if Slack refused it for good,
+     * written before the lease is let go (so no waiter tries the spent token again).
+     */
+    options?: {
+      signal?: AbortSignal | undefined;
+      waitMs?: number | undefined;
+      refused?: ((error: unknown) => ReinstallMark | undefined) | undefined;
+    },
   ): Promise<boolean>;
   /**
    * Marks the row (bot row with userId undefined) as needing a reinstall, keeping its tokens; a save

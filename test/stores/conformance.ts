@@ -426,4 +426,101 @@ export function storeConformance(factory: StoreFactory): void {
       await done();
     }
   });
+
+  test(`${factory.name}: a reinstall while a refresh is out at Slack wins: the refresh's write-back is refused by version`, async () => {
+    const { backend, done } = await rows();
+    try {
+      const store = new RowInstallationStore(backend, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+      const bot = { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 };
+      await store.save(install({ bot }));
+      const reinstalled = install({
+        bot: { ...bot, token: 'xoxb-canary-reinstalled', refreshToken: 'xoxe-canary-r2' },
+      });
+      const written = await store.rotate(
+        q('T0CONF1'),
+        undefined,
+        () => true,
+        async () => {
+          await store.save(reinstalled); // the workspace installs again (no lease) meanwhile
+          return { token: 'xoxb-canary-refreshed', refreshToken: 'xoxe-canary-r3', expiresAt: 9_000 };
+        },
+      );
+      assert.equal(written, false);
+      const row = await store.findBot(q('T0CONF1'));
+      assert.equal(row?.bot?.token, 'xoxb-canary-reinstalled');
+      assert.equal(row?.bot?.refreshToken, 'xoxe-canary-r2');
+    } finally {
+      await done();
+    }
+  });
+
+  test(`${factory.name}: a refresh's write-back that the database fails is tried again: Slack's new tokens are kept`, async () => {
+    const { backend, done } = await rows();
+    try {
+      let failures = 2;
+      const flaky: RowBackend = {
+        ...delayed(backend, 0),
+        finishLease: async (...args) => {
+          if (args[2] !== undefined && failures-- > 0)
+            throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+          return backend.finishLease(...args);
+        },
+      };
+      const store = new RowInstallationStore(flaky, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+      await store.save(install({ bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
+      const fresh = { token: 'xoxb-canary-new', refreshToken: 'xoxe-canary-r2', expiresAt: 9_000 };
+      assert.equal(
+        await store.rotate(
+          q('T0CONF1'),
+          undefined,
+          () => true,
+          async () => fresh,
+        ),
+        true,
+      );
+      assert.equal(failures, -1, 'failed twice, then written');
+      const row = await store.findBot(q('T0CONF1'));
+      assert.equal(row?.bot?.token, 'xoxb-canary-new');
+      assert.equal(row?.bot?.refreshToken, 'xoxe-canary-r2');
+      // The lease was let go: the next caller gets it at once.
+      assert.notEqual(
+        await backend.claimLease(
+          { enterpriseId: '', teamId: 'T0CONF1', userId: '' },
+          'next',
+          Date.now() + 60_000,
+          Date.now(),
+        ),
+        undefined,
+      );
+    } finally {
+      await done();
+    }
+  });
+
+  test(`${factory.name}: a lapsed lease taken over says its holder was interrupted; a let-go one does not`, async () => {
+    const { backend, done } = await rows();
+    try {
+      const store = new RowInstallationStore(backend, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+      await store.save(install({ bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
+      const key = { enterpriseId: '', teamId: 'T0CONF1', userId: '' };
+      const seen: boolean[] = [];
+      const refresh = async (_token: string, lease?: { interrupted: boolean }) => {
+        seen.push(lease?.interrupted ?? false);
+        return { token: 'xoxb-canary-x', refreshToken: `xoxe-canary-x${seen.length}`, expiresAt: 9_000 };
+      };
+      // Free row: claimed fresh.
+      assert.equal(await store.rotate(q('T0CONF1'), undefined, () => true, refresh), true);
+      // A holder claims and lets go (finished, or failed and released): not an interruption.
+      const now = Date.now();
+      assert.equal((await backend.claimLease(key, 'other', now + 60_000, now))?.interrupted, false);
+      await backend.finishLease(key, 'other', undefined, now);
+      assert.equal(await store.rotate(q('T0CONF1'), undefined, () => true, refresh), true);
+      // A holder that died: its lease lapsed unreleased, and the next claim is told.
+      assert.notEqual(await backend.claimLease(key, 'dead', now - 1, now - 60_001), undefined);
+      assert.equal(await store.rotate(q('T0CONF1'), undefined, () => true, refresh), true);
+      assert.deepEqual(seen, [false, false, true]);
+    } finally {
+      await done();
+    }
+  });
 }

@@ -11,6 +11,7 @@ import { RowInstallationStore } from '../../oauth/row-store.js';
 import {
   ALL_ROWS,
   ALL_USERS,
+  type Claimed,
   type NewRow,
   type Row,
   type RowBackend,
@@ -149,21 +150,17 @@ export class PostgresRowBackend implements RowBackend {
    * The lease is a row in slackline_refresh_leases, taken by one autocommit upsert that only replaces
    * a lapsed lease: no transaction, lock or pooled connection stays open while Slack is called.
    */
-  async claimLease(
-    k: RowKey,
-    owner: string,
-    until: number,
-    now: number,
-  ): Promise<{ row: Row | undefined } | undefined> {
-    const taken = await this.db.query(
+  async claimLease(k: RowKey, owner: string, until: number, now: number): Promise<Claimed | undefined> {
+    // xmax is 0 on a freshly inserted row and set on one updated in place: a lapsed lease taken over.
+    const taken = await this.db.query<{ interrupted: boolean }>(
       `INSERT INTO $schema.slackline_refresh_leases VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
-       WHERE slackline_refresh_leases.until <= $6 RETURNING owner`,
+       WHERE slackline_refresh_leases.until <= $6 RETURNING xmax <> 0 AS interrupted`,
       [k.enterpriseId, k.teamId, k.userId, owner, until, now],
     );
-    if (taken.length === 0) return undefined;
+    if (taken[0] === undefined) return undefined;
     try {
-      return { row: await this.get(k) };
+      return { row: await this.get(k), interrupted: taken[0].interrupted };
     } catch (err) {
       await this.finishLease(k, owner, undefined, now).catch(() => {}); // do not keep others waiting
       throw err;

@@ -9,6 +9,7 @@ import { RowInstallationStore } from '../../oauth/row-store.js';
 import {
   ALL_ROWS,
   ALL_USERS,
+  type Claimed,
   type NewRow,
   type Row,
   type RowBackend,
@@ -160,12 +161,7 @@ export class SqliteRowBackend implements RowBackend {
     return r === undefined ? undefined : rowFromSql(r);
   }
 
-  async claimLease(
-    k: RowKey,
-    owner: string,
-    until: number,
-    now: number,
-  ): Promise<{ row: Row | undefined } | undefined> {
+  async claimLease(k: RowKey, owner: string, until: number, now: number): Promise<Claimed | undefined> {
     return this.#leases.claim(k, owner, until, now);
   }
 

@@ -4,14 +4,14 @@
 // transaction. Nothing is held between the two: the waiting and the time bounds live in
 // RowInstallationStore, the same for every store. A holder that died leaves a lease that lapses.
 import type Database from 'better-sqlite3';
-import type { NewRow, Row, RowKey } from '../../oauth/rows.js';
+import type { Claimed, NewRow, Row, RowKey } from '../../oauth/rows.js';
 
 const LEASES = `CREATE TABLE IF NOT EXISTS slackline_refresh_leases (
   enterprise_id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL, owner TEXT NOT NULL, until INTEGER NOT NULL,
   PRIMARY KEY (enterprise_id, team_id, user_id)
 ) WITHOUT ROWID`;
 
-type Claim = { row: Row | undefined } | undefined;
+type Claim = Claimed | undefined;
 type Write = { row: NewRow; version: number } | undefined;
 
 export class SqliteLeases {
@@ -33,7 +33,7 @@ export class SqliteLeases {
       const lease = held.get(k.enterpriseId, k.teamId, k.userId);
       if (lease !== undefined && lease.until > now) return undefined;
       take.run(k.enterpriseId, k.teamId, k.userId, owner, until);
-      return { row: get(k) };
+      return { row: get(k), interrupted: lease !== undefined };
     });
     const update = db.prepare<[string, string, number, string, string, string, number]>(
       `UPDATE slackline_installations SET meta = ?, secrets = ?, updated_at = ?, version = version + 1
