@@ -17,7 +17,16 @@ export const systemClock: Clock = Object.freeze({ now: () => Date.now(), scale: 
 export function scaledClock(scale: number, start: number = Date.now()): Clock {
   if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError('clock scale must be a positive number');
   const realStart = Date.now();
-  return Object.freeze({ now: () => start + (Date.now() - realStart) * scale, scale });
+  return Object.freeze({ now: () => Math.floor(start + (Date.now() - realStart) * scale), scale });
+}
+
+/**
+ * The same clock read in whole milliseconds. Stores keep times as integers (PostgreSQL `bigint`), and a
+ * clock of your own may answer fractions (`performance.timeOrigin + performance.now()`).
+ */
+export function wholeMs(clock: Clock): Clock {
+  if (clock === systemClock) return clock;
+  return Object.freeze({ now: () => Math.floor(clock.now()), scale: clock.scale });
 }
 
 /** The longest delay setTimeout honours (2^31-1 ms); a longer one fires at once, with a warning. */

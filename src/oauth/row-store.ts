@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { KeyRing } from '../crypto/index.js';
 import { backoffDelay } from '../http/backoff.js';
-import { type Clock, sleep, systemClock } from '../http/clock.js';
+import { type Clock, sleep, systemClock, wholeMs } from '../http/clock.js';
 import { InvalidArgumentError } from '../http/errors.js';
 import { LeaseTimeoutError } from './errors.js';
 import {
@@ -82,7 +82,7 @@ export class RowInstallationStore implements RotatingInstallationStore {
     this.#codec = new RowCodec(
       options.keys ?? new KeyRing([{ id: 'mem', key: crypto.getRandomValues(new Uint8Array(32)) }]),
     );
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = wholeMs(options.clock ?? systemClock);
   }
 
   async save(installation: Omit<Installation, 'installedAt' | 'updatedAt' | 'version'>): Promise<void> {

@@ -179,3 +179,28 @@ describe('reseal under a rotated key', () => {
     });
   }
 });
+
+describe('a clock that answers fractions of a millisecond', () => {
+  test('postgres saves and deletes by install time', async (t) => {
+    if (pgUrl === undefined) return void (await needService(t, 'postgres'));
+    const schema = `slackline_frac_${process.pid}_${randomBytes(3).toString('hex')}`;
+    const db = new PostgresDatabase({ connectionString: pgUrl, schema });
+    // performance.timeOrigin + performance.now() is such a clock; PostgreSQL keeps times as bigint.
+    const clock = { now: () => 1_700_000_000_000.75 + performance.now(), scale: 1 };
+    try {
+      const store = new PostgresInstallationStore(db, { keys: keys(), clock });
+      await store.save(install({ team: 'T0FRAC1' }));
+      const found = await store.findInstallation({ enterpriseId: null, teamId: 'T0FRAC1', isEnterpriseInstall: false });
+      assert.ok(Number.isInteger(found?.installedAt), 'installedAt in whole milliseconds');
+      const gone = await store.deleteInstalledUpTo(
+        { enterpriseId: null, teamId: 'T0FRAC1', isEnterpriseInstall: false },
+        'all',
+        clock.now() + 1000,
+      );
+      assert.equal(gone.deleted, 1);
+    } finally {
+      await db.query(`DROP SCHEMA ${schema} CASCADE`, []).catch(() => {});
+      await db.close();
+    }
+  });
+});

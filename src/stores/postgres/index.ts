@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { KeyRing } from '../../crypto/index.js';
 import type { EventDedupeStore } from '../../events/dedupe.js';
-import { type Clock, systemClock } from '../../http/clock.js';
+import { type Clock, systemClock, wholeMs } from '../../http/clock.js';
 import { InvalidArgumentError } from '../../http/errors.js';
 import { RowInstallationStore } from '../../oauth/row-store.js';
 import {
@@ -284,7 +284,7 @@ export class PostgresStateStore implements StateStore {
     private readonly db: PostgresDatabase,
     options: { clock?: Clock } = {},
   ) {
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = wholeMs(options.clock ?? systemClock);
   }
 
   async put(state: string, record: StateRecord): Promise<void> {
