@@ -4,6 +4,7 @@ import type { Ctx } from '../context.js';
 import type { AppConfig } from '../model/apps.js';
 import { randomHex } from '../model/ids.js';
 import type { JsonObject } from '../model/json.js';
+import type { Token } from '../model/model.js';
 import type { DeliveryRecord } from './delivery.js';
 import { newEventId } from './delivery.js';
 
@@ -54,6 +55,35 @@ export function sendEvent(
 ): DeliveryRecord | undefined {
   const type = typeof event.type === 'string' ? event.type : 'event_callback';
   return core.deliveries.send(app, eventEnvelope(core, app, target, event), type, target.teamId);
+}
+
+/** The app's live bot token in the team, if the app is installed there. */
+export function installedBot(core: Ctx<'state'>, app: AppConfig, teamId: string): Token | undefined {
+  for (const token of core.state.tokens.values()) {
+    if (token.kind === 'bot' && token.appId === app.id && token.teamId === teamId && !token.revoked) return token;
+  }
+  return undefined;
+}
+
+/** An app that hears bot events in a workspace: its bot there, and where its events are addressed. */
+export interface BotAudience {
+  app: AppConfig;
+  bot: Token;
+  target: EventTarget;
+}
+
+/**
+ * Every app whose events can be delivered (an events URL or a Socket Mode connection) and whose bot is
+ * installed in `teamId`; the caller checks the subscription and whether the bot sees the conversation.
+ */
+export function* botAudiences(core: Ctx<'apps' | 'state' | 'deliveries'>, teamId: string): Generator<BotAudience> {
+  for (const app of core.apps.list()) {
+    if (app.botEvents.length === 0 || !core.deliveries.reaches(app)) continue;
+    const bot = installedBot(core, app, teamId);
+    if (bot === undefined) continue;
+    const authorization = { userId: bot.userId, isBot: true, isEnterpriseInstall: bot.isEnterpriseInstall === true };
+    yield { app, bot, target: { teamId, enterpriseId: bot.enterpriseId, authorization } };
+  }
 }
 
 /** Slack's certificate check for slash command and interactivity URLs: `ssl_check=1`, form-encoded. */

@@ -9,8 +9,7 @@ import type { JsonObject } from '../model/json.js';
 import type { Channel } from '../model/model.js';
 import type { ChannelChange } from '../model/state.js';
 import { channelJson } from '../web-api/render.js';
-import { sendEvent } from './app-events.js';
-import { installedBot } from './message-events.js';
+import { botAudiences, sendEvent } from './app-events.js';
 
 /** The fields of channel_created's `channel` (the conversation object, as Slack's samples carry it). */
 const CREATED_FIELDS = [
@@ -126,21 +125,11 @@ export function deliverChannelEvents(
   if (found === undefined) return;
   const type = String(found.event.type);
   const { channel } = change;
-  for (const app of core.apps.list()) {
-    if (!app.botEvents.includes(type) || !core.deliveries.reaches(app)) continue;
-    const bot = installedBot(core, app, channel.teamId);
-    if (bot === undefined || (found.membersOnly && !sees(channel, bot.userId, change))) continue;
+  for (const { app, bot, target } of botAudiences(core, channel.teamId)) {
+    if (!app.botEvents.includes(type)) continue;
+    if (found.membersOnly && !sees(channel, bot.userId, change)) continue;
     const event: JsonObject = { ...found.event };
     if (event.type === 'member_joined_channel' && bot.enterpriseId !== undefined) event.enterprise = bot.enterpriseId;
-    sendEvent(
-      core,
-      app,
-      {
-        teamId: channel.teamId,
-        enterpriseId: bot.enterpriseId,
-        authorization: { userId: bot.userId, isBot: true, isEnterpriseInstall: bot.isEnterpriseInstall === true },
-      },
-      event,
-    );
+    sendEvent(core, app, target, event);
   }
 }

@@ -2,25 +2,12 @@
 // in the conversation, and app_mention when a message mentions the bot. Delivered signed, like all events.
 
 import type { Ctx } from '../context.js';
-import type { AppConfig } from '../model/apps.js';
 import type { JsonObject } from '../model/json.js';
-import type { Channel, Message, Token } from '../model/model.js';
-import { sendEvent } from './app-events.js';
+import type { Channel, Message } from '../model/model.js';
+import { botAudiences, sendEvent } from './app-events.js';
 
 const SUBSCRIPTION = { public: 'message.channels', private: 'message.groups', im: 'message.im', mpim: 'message.mpim' };
 const CHANNEL_TYPE = { public: 'channel', private: 'group', im: 'im', mpim: 'mpim' };
-
-/** The app's live bot token in the team, if the app is installed there. */
-export function installedBot(
-  core: Ctx<'apps' | 'state' | 'clock' | 'deliveries'>,
-  app: AppConfig,
-  teamId: string,
-): Token | undefined {
-  for (const token of core.state.tokens.values()) {
-    if (token.kind === 'bot' && token.appId === app.id && token.teamId === teamId && !token.revoked) return token;
-  }
-  return undefined;
-}
 
 function messageEvent(message: Message, channel: Channel): JsonObject {
   const event: JsonObject = { type: 'message' };
@@ -47,15 +34,8 @@ export function deliverMessageEvents(
   message: Message,
   channel: Channel,
 ): void {
-  for (const app of core.apps.list()) {
-    if (app.botEvents.length === 0 || !core.deliveries.reaches(app)) continue;
-    const bot = installedBot(core, app, channel.teamId);
-    if (bot === undefined || !channel.members.has(bot.userId)) continue;
-    const target = {
-      teamId: channel.teamId,
-      enterpriseId: bot.enterpriseId,
-      authorization: { userId: bot.userId, isBot: true, isEnterpriseInstall: bot.isEnterpriseInstall === true },
-    };
+  for (const { app, bot, target } of botAudiences(core, channel.teamId)) {
+    if (!channel.members.has(bot.userId)) continue;
     if (app.botEvents.includes(SUBSCRIPTION[channel.kind]))
       sendEvent(core, app, target, messageEvent(message, channel));
     if (app.botEvents.includes('app_mention') && message.text.includes(`<@${bot.userId}>`)) {

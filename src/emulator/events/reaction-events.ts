@@ -3,8 +3,7 @@
 import type { Ctx } from '../context.js';
 import { microsToTs } from '../model/clock.js';
 import type { Channel, Message } from '../model/model.js';
-import { sendEvent } from './app-events.js';
-import { installedBot } from './message-events.js';
+import { botAudiences, sendEvent } from './app-events.js';
 
 export function deliverReactionEvent(
   core: Ctx<'apps' | 'state' | 'clock' | 'deliveries'>,
@@ -14,26 +13,15 @@ export function deliverReactionEvent(
   message: Message,
   channel: Channel,
 ): void {
-  for (const app of core.apps.list()) {
-    if (!app.botEvents.includes(type) || !core.deliveries.reaches(app)) continue;
-    const bot = installedBot(core, app, channel.teamId);
-    if (bot === undefined || !channel.members.has(bot.userId)) continue;
-    sendEvent(
-      core,
-      app,
-      {
-        teamId: channel.teamId,
-        enterpriseId: bot.enterpriseId,
-        authorization: { userId: bot.userId, isBot: true, isEnterpriseInstall: bot.isEnterpriseInstall === true },
-      },
-      {
-        type,
-        user: userId,
-        reaction,
-        item_user: message.userId,
-        item: { type: 'message', channel: channel.id, ts: message.ts },
-        event_ts: microsToTs(Math.floor(core.clock.now() * 1000)),
-      },
-    );
+  for (const { app, bot, target } of botAudiences(core, channel.teamId)) {
+    if (!app.botEvents.includes(type) || !channel.members.has(bot.userId)) continue;
+    sendEvent(core, app, target, {
+      type,
+      user: userId,
+      reaction,
+      item_user: message.userId,
+      item: { type: 'message', channel: channel.id, ts: message.ts },
+      event_ts: microsToTs(Math.floor(core.clock.now() * 1000)),
+    });
   }
 }
