@@ -41,6 +41,9 @@ export function queryOf(url: string): string {
   return end < 0 ? url.slice(start + 1) : url.slice(start + 1, end);
 }
 
-/** The reply as a web Response. */
+/**
+ * The reply as a web Response, with headers of its own: the replies share frozen header objects, and
+ * some hosts (@hono/node-server) add to the init's headers object.
+ */
 export const toResponse = (reply: Reply): Response =>
-  new Response(reply.body, { status: reply.status, headers: reply.headers });
+  new Response(reply.body, { status: reply.status, headers: { ...reply.headers } });
