@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, one after another. Not part of `npm test`.
 import { benchAuditExport } from './audit-export.js';
+import { benchEvents } from './events.js';
 import { benchInstallations } from './installations.js';
 import { benchRateLimits } from './rate-limits.js';
 import { benchRedaction } from './redaction.js';
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   installations: () => benchInstallations(),
   'rate-limits': () => benchRateLimits(),
   'socket-mode': () => benchSocketMode(),
+  events: () => benchEvents(),
   redaction: () => benchRedaction(),
   rotation: () => benchRotation(),
   'audit-export': () => benchAuditExport(),

@@ -146,6 +146,12 @@ export class Dispatcher {
   readonly #options: DispatcherOptions;
   readonly #logger: Logger;
   readonly #deadlineMs: number;
+  /**
+   * The bot client of each authorize() answer. The authority answers repeat requests with the same
+   * cached object, so requests of one installation share one client instead of building one (with its
+   * whole method tree) per request; a refreshed answer is a new object, hence a new client.
+   */
+  readonly #clients = new WeakMap<AuthorizeResult, WebClient>();
 
   constructor(options: DispatcherOptions = {}) {
     this.#options = options;
@@ -238,6 +244,16 @@ export class Dispatcher {
     return { ack, done };
   }
 
+  #clientFor(installation: AuthorizeResult): WebClient | undefined {
+    if (installation.botToken === undefined || this.#options.client === undefined) return undefined;
+    let client = this.#clients.get(installation);
+    if (client === undefined) {
+      client = this.#options.client.withToken(installation.botToken);
+      this.#clients.set(installation, client);
+    }
+    return client;
+  }
+
   async #run(kind: InboundKind, body: unknown, routes: Route<unknown>[], ack: (p?: AckPayload) => void): Promise<void> {
     let installation: AuthorizeResult | undefined;
     let client: WebClient | undefined;
@@ -245,7 +261,7 @@ export class Dispatcher {
     if (this.#options.authority !== undefined && query !== undefined) {
       try {
         installation = await this.#options.authority.authorize(query);
-        if (installation.botToken !== undefined) client = this.#options.client?.withToken(installation.botToken);
+        client = this.#clientFor(installation);
       } catch (err) {
         this.#logger.warn({ kind, code: codeOf(err) }, 'inbound: no installation for this request');
       }

@@ -11,8 +11,9 @@ import type { InstallationAuthority } from '../oauth/authorize.js';
 import { bookkeeping, describe } from './bookkeeping.js';
 import { type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
 import type { AckPayload, Dispatcher, EventCallback } from './dispatcher.js';
-import { type EventEnvelope, parseInbound } from './inbound.js';
+import { type EventEnvelope, parseInbound, utf8 } from './inbound.js';
 import { checkHandlerOptions, type EventFailure, eventsLogger } from './options.js';
+import { queryOf, RAW_ENTRY, type RawHandler, type Reply, toResponse } from './raw.js';
 import { readLimitedBody, SignatureError, verifySlackRequest } from './verify.js';
 
 export type { EventEnvelope } from './inbound.js';
@@ -60,21 +61,24 @@ export interface EventsHandler {
   idle(): Promise<void>;
 }
 
-const text = (status: number, body = '') =>
-  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+const TEXT_HEADERS = Object.freeze({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+const CHALLENGE_HEADERS = Object.freeze({ 'content-type': 'application/json' });
 
-function isSslCheck(url: URL, body: Uint8Array, contentType: string | null): boolean {
-  const query = url.searchParams.getAll('ssl_check');
-  if (query.length === 1 && query[0] === '1') return true;
+const text = (status: number, body = ''): Reply => ({ status, headers: TEXT_HEADERS, body });
+
+function isSslCheck(url: string, body: Uint8Array, contentType: string | null): boolean {
+  const search = queryOf(url);
+  if (search.includes('ssl_check')) {
+    const query = new URLSearchParams(search).getAll('ssl_check');
+    if (query.length === 1 && query[0] === '1') return true;
+  }
   if (contentType?.split(';')[0]?.trim().toLowerCase() !== 'application/x-www-form-urlencoded') return false;
-  const form = new URLSearchParams(Buffer.from(body).toString('utf8')).getAll('ssl_check');
+  const form = new URLSearchParams(utf8(body)).getAll('ssl_check');
   return form.length === 1 && form[0] === '1';
 }
 
-const json = (payload: AckPayload) =>
-  new Response(JSON.stringify(payload), {
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  });
+const json = (payload: AckPayload): Reply => ({ status: 200, headers: JSON_HEADERS, body: JSON.stringify(payload) });
 
 /** Lets the response go out before after-ack work starts (setImmediate is Node's; Workers have setTimeout). */
 const afterResponse = () =>
@@ -101,21 +105,23 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     return text(status);
   };
 
-  const handler = async (request: Request, ctx?: HandlerContext): Promise<Response> => {
+  // The one request path: the public handler below and the node adapter's raw entry both run it.
+  const raw: RawHandler = async (request, ctx) => {
     if (request.method !== 'POST') return refused('method_not_allowed', 405);
     let body: Uint8Array;
     try {
-      body = await readLimitedBody(request, limit);
+      body = await request.body(limit);
     } catch (err) {
       return err instanceof SignatureError ? refused(err.code, err.status) : refused('body_unreadable', 400);
     }
+    const contentType = request.header('content-type');
     // Slack's certificate check: answered and dropped, whatever else came with it.
-    if (isSslCheck(new URL(request.url), body, request.headers.get('content-type'))) return text(200);
+    if (isSslCheck(request.url, body, contentType)) return text(200);
     try {
       verifySlackRequest({
         signingSecret: secrets,
-        timestamp: request.headers.get('x-slack-request-timestamp'),
-        signature: request.headers.get('x-slack-signature'),
+        timestamp: request.header('x-slack-request-timestamp'),
+        signature: request.header('x-slack-signature'),
         body,
         clock,
         maxBodyBytes: limit,
@@ -123,7 +129,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     } catch (err) {
       return err instanceof SignatureError ? refused(err.code, err.status) : refused('signature_mismatch', 401);
     }
-    const inbound = parseInbound(body, request.headers.get('content-type'));
+    const inbound = parseInbound(body, contentType);
     if (inbound === undefined) return refused('body_invalid', 400);
     const track = (run: Promise<void>) => {
       const tracked = run.finally(() => pending.delete(tracked));
@@ -145,7 +151,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     if (envelope.type === 'url_verification') {
       const challenge = envelope.challenge;
       if (typeof challenge !== 'string' || challenge.length > 200) return refused('body_invalid', 400);
-      return new Response(JSON.stringify({ challenge }), { headers: { 'content-type': 'application/json' } });
+      return { status: 200, headers: CHALLENGE_HEADERS, body: JSON.stringify({ challenge }) };
     }
     const eventId = typeof envelope.event_id === 'string' ? envelope.event_id : undefined;
     const now = clock.now();
@@ -210,7 +216,21 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
       await dedupe.release(eventId).catch((err: unknown) => failed('dedupe_failed', err, envelope));
     }
   };
+  const handler = async (request: Request, ctx?: HandlerContext): Promise<Response> =>
+    toResponse(
+      await raw(
+        {
+          method: request.method,
+          url: request.url,
+          header: (name) => request.headers.get(name),
+          body: (max) => readLimitedBody(request, max),
+        },
+        ctx,
+      ),
+    );
+  const entry = () => raw;
   return Object.assign(handler, {
+    [RAW_ENTRY]: entry,
     idle: async () => {
       while (pending.size > 0) await Promise.all([...pending]);
     },

@@ -21,7 +21,7 @@ const COMMAND_FIELDS = ['command', 'team_id', 'channel_id', 'user_id'] as const;
 
 /** The parsed request, or undefined when it is none of the three (the handler answers 400). */
 export function parseInbound(body: Uint8Array, contentType: string | null): Inbound | undefined {
-  const text = Buffer.from(body).toString('utf8');
+  const text = utf8(body);
   if (!isForm(contentType)) {
     const parsed = obj(tryJson(text));
     return parsed !== undefined && typeof parsed.type === 'string'
@@ -51,6 +51,11 @@ export function parseInbound(body: Uint8Array, contentType: string | null): Inbo
     ...fields,
   } as SlashCommand;
   return { kind: 'command', body: command };
+}
+
+/** The body as text, decoded in place (no copy of the bytes). */
+export function utf8(body: Uint8Array): string {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
 }
 
 function tryJson(text: string): unknown {

@@ -85,13 +85,17 @@ export function signSlackRequest(secret: string, timestamp: number, body: string
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex')}`;
 }
 
+/** A Content-Length that is malformed or past `limit`: the body is refused before any byte is read. */
+export function declaredTooLarge(declared: string | null, limit: number): boolean {
+  return declared !== null && (!/^[0-9]{1,15}$/.test(declared) || Number(declared) > limit);
+}
+
 /**
  * Reads a request body, refusing it (413) as soon as it exceeds `limit` bytes, from Content-Length
  * before any byte is read, or while streaming when the length is absent or wrong.
  */
 export async function readLimitedBody(request: Request, limit = DEFAULT_MAX_BODY_BYTES): Promise<Uint8Array> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && (!/^[0-9]{1,15}$/.test(declared) || Number(declared) > limit)) {
+  if (declaredTooLarge(request.headers.get('content-length'), limit)) {
     await request.body?.cancel().catch(() => {});
     throw new SignatureError('body_too_large', 'request body is too large');
   }

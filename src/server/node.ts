@@ -4,7 +4,8 @@
 // `maxPendingBodyBytes`, are answered at once and their connections closed, so a flood of slow or
 // large bodies cannot hold more memory than that budget.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_MAX_BODY_BYTES } from '../events/verify.js';
+import { RAW_ENTRY, type RawHandler, type RawRequest, type Reply, type WithRawEntry } from '../events/raw.js';
+import { DEFAULT_MAX_BODY_BYTES, declaredTooLarge, SignatureError } from '../events/verify.js';
 import { type Clock, systemClock } from '../http/clock.js';
 import { SlacklineError } from '../http/errors.js';
 import { type Logger, logBudget, silentLogger } from '../http/logger.js';
@@ -119,7 +120,75 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
   res.end(body);
 }
 
-/** Wraps a handler for http.createServer; a thrown error is a plain 500, never a crash or a leak. */
+/** A header of a node request as `Headers.get` gives it: repeats joined with ", ", case-insensitive. */
+function rawHeader(req: IncomingMessage, name: string): string | null {
+  const raw = req.rawHeaders;
+  let value: string | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length === name.length && key.toLowerCase() === name) {
+      value = value === null ? (raw[i + 1] as string) : `${value}, ${raw[i + 1] as string}`;
+    }
+  }
+  return value;
+}
+
+/**
+ * The body of a node request as one buffer, counted through `admit` as bytes arrive (the same budget
+ * as the streamed bodies); refused at once by Content-Length past `limit`, like readLimitedBody.
+ */
+function collectBody(
+  req: IncomingMessage,
+  limit: number,
+  admit: Admit,
+  refuse: (status: Refusal) => void,
+): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
+    // The handler's own refusals stop reading at once, as cancelling a streamed body does.
+    const tooLarge = () => {
+      req.destroy();
+      reject(new SignatureError('body_too_large', 'request body is too large'));
+    };
+    if (declaredTooLarge(rawHeader(req, 'content-length'), limit)) {
+      tooLarge();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      const refusal = admit(chunk.byteLength);
+      size += chunk.byteLength;
+      if (refusal !== undefined) {
+        req.off('data', onData); // refused once: later chunks are neither counted nor kept
+        reject(new SlacklineError(REFUSALS[refusal].code, REFUSALS[refusal].text.trim()));
+        refuse(refusal);
+        return;
+      }
+      if (size > limit) {
+        req.off('data', onData);
+        tooLarge();
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+function sendReply(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent || res.destroyed) return; // already answered (a refused body) or the client is gone
+  res.writeHead(reply.status, reply.headers);
+  res.end(reply.body);
+}
+
+/**
+ * Wraps a handler for http.createServer; a thrown error is a plain 500, never a crash or a leak.
+ * A handler that carries a raw entry for the request's path (the events handler, and `routes()` for
+ * its inbound paths) is given the node request directly: the body is read into one buffer under the
+ * same limits, and its Reply written back, with no Request or Response in between.
+ */
 export function nodeListener(handler: WebHandler, origin: string, options: NodeListenerOptions = {}) {
   const onError = options.onError ?? (() => {});
   const logger = options.logger ?? silentLogger;
@@ -128,6 +197,12 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxPending = options.maxPendingBodyBytes ?? DEFAULT_MAX_PENDING_BODY_BYTES;
   let pending = 0; // body bytes held by every request still being answered
+  const rawEntry = (handler as WithRawEntry)[RAW_ENTRY];
+  const fail = (res: ServerResponse, err: unknown) => {
+    onError(err);
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+    res.end('internal error');
+  };
   return (req: IncomingMessage, res: ServerResponse): void => {
     let size = 0;
     const refuse = (status: Refusal) => {
@@ -161,6 +236,20 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
       pending -= size;
       size = 0;
     });
+    const raw = rawEntry === undefined ? undefined : rawEntryFor(rawEntry, req.url);
+    if (raw !== undefined) {
+      const request: RawRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        header: (name) => rawHeader(req, name),
+        body: (max) => collectBody(req, max, admit, refuse),
+      };
+      raw(request).then(
+        (reply) => sendReply(res, reply),
+        (err: unknown) => fail(res, err),
+      );
+      return;
+    }
     const body = (r: IncomingMessage) => bodyStream(r, admit, refuse);
     let request: Request;
     try {
@@ -171,10 +260,12 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
     }
     handler(request)
       .then((response) => sendResponse(res, response))
-      .catch((err: unknown) => {
-        onError(err);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
-        res.end('internal error');
-      });
+      .catch((err: unknown) => fail(res, err));
   };
+}
+
+function rawEntryFor(entry: (path: string) => RawHandler | undefined, url: string | undefined): RawHandler | undefined {
+  const target = url ?? '/';
+  const end = target.indexOf('?');
+  return entry(end < 0 ? target : target.slice(0, end));
 }

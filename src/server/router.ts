@@ -3,6 +3,7 @@
 // /slack/events, /slack/interactions and /slack/commands are the same handler, for apps whose
 // settings name three URLs.
 import type { EventsHandler, HandlerContext } from '../events/handler.js';
+import { RAW_ENTRY, type RawHandler, type WithRawEntry } from '../events/raw.js';
 import type { Installer } from '../oauth/installer.js';
 import { escapeHtml, page, pageResponse } from '../oauth/pages.js';
 
@@ -38,7 +39,7 @@ function home(options: RoutesOptions, prefix: string, request: Request): Respons
 export function routes(options: RoutesOptions): (request: Request, ctx?: HandlerContext) => Promise<Response> {
   const prefix = options.prefix ?? '/slack';
   const inbound = new Set(INBOUND.map((name) => `${prefix}/${name}`));
-  return async (request, ctx) => {
+  const handler = async (request: Request, ctx?: HandlerContext): Promise<Response> => {
     const path = new URL(request.url).pathname;
     if (path === `${prefix}/install`) return options.installer.handleInstall(request);
     if (path === `${prefix}/oauth_redirect`) return options.installer.handleCallback(request);
@@ -51,4 +52,8 @@ export function routes(options: RoutesOptions): (request: Request, ctx?: Handler
     if (path === '/' && (request.method === 'GET' || request.method === 'HEAD')) return home(options, prefix, request);
     return plain(404, 'not found\n');
   };
+  // The node adapter's shortcut to the events handler for the inbound paths (see events/raw.ts).
+  const events = (options.events as WithRawEntry | undefined)?.[RAW_ENTRY];
+  const entry = (path: string): RawHandler | undefined => (inbound.has(path) ? events?.(path) : undefined);
+  return Object.assign(handler, { [RAW_ENTRY]: entry });
 }

@@ -192,15 +192,19 @@ async function openDatabase(env: NodeJS.ProcessEnv, create: boolean): Promise<Op
     if (!create && path !== ':memory:' && !existsSync(path)) throw storeMissing(path);
     const { keys, keyFile } = keysFor('sqlite', path, env, create);
     const db = sqlite.openSqlite(path);
+    // A file: de-dup on a connection of its own, without an fsync per event (see SqliteDedupeStore);
+    // installations and states keep the fully synchronous one. ':memory:' is one connection's database.
+    const dedupe = new sqlite.SqliteDedupeStore(path === ':memory:' ? db : path);
     return {
       installations: new sqlite.SqliteInstallationStore(db, { keys }),
       states: new sqlite.SqliteStateStore(db),
-      dedupe: new sqlite.SqliteDedupeStore(db),
+      dedupe,
       description: `SQLite ${path}`,
       development: path === ':memory:',
       keyId: keys.currentKeyId,
       keyFile,
       close: async () => {
+        await dedupe.close();
         db.close();
       },
     };

@@ -78,6 +78,37 @@ test('SQLite file: an event retried on another serve instance runs the handler o
   }
 });
 
+test('SQLite file: fresh events delivered 4 times at once across two serve instances run the handler once each', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slackline-dedupe-'));
+  const { a, b, calls, close } = await twoServers({ SLACKLINE_DATABASE_URL: `sqlite:${join(dir, 'app.db')}` });
+  try {
+    const ids = Array.from({ length: 10 }, () => `Ev${randomBytes(5).toString('hex').toUpperCase()}`);
+    const bodies = ids.map((id) =>
+      JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T0DEDUPE',
+        event_id: id,
+        event_time: Math.floor(Date.now() / 1000),
+        event: { type: 'message', text: 'once' },
+      }),
+    );
+    // Every copy in flight together: copies on one instance fall in one batch of claims, copies on
+    // the other race it through the file.
+    const statuses = await Promise.all(
+      bodies.flatMap((body) => [post(a, body), post(b, body), post(a, body, 1), post(b, body, 1)]),
+    );
+    assert.deepEqual(
+      statuses,
+      statuses.map(() => 200),
+    );
+    await close();
+    assert.deepEqual(calls.sort(), ids.sort());
+  } finally {
+    await close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('PostgreSQL: an event retried on another serve instance runs the handler once', async (t) => {
   const url = await needService(t, 'postgres');
   if (url === undefined) return;

@@ -1,7 +1,11 @@
 // One suite for the event de-duplication stores: one claim wins under concurrency, a released id can
 // be claimed again, and a claim lapses after its TTL.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
@@ -117,3 +121,121 @@ test('the memory dedupe store drops lapsed claims as it goes, also when the olde
   assert.equal(store.claimNow('EvE', HOUR, start + 400), false, 'a live claim is still a duplicate');
   assert.equal(await store.claim('EvD', HOUR, start + 400), true, 'the lapsed one can be claimed again');
 });
+
+describe('sqlite dedupe store on a file (its own connection, claims batched per turn)', () => {
+  const withFile = async (run: (path: string) => Promise<void>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'slackline-dedupe-file-'));
+    try {
+      await run(join(dir, 'app.db'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test('claims made in one turn: each is decided in order, a duplicate inside the batch is refused', async () => {
+    await withFile(async (path) => {
+      const store = new SqliteDedupeStore(path);
+      try {
+        const [a, b, c] = [eventId(), eventId(), eventId()];
+        const now = Date.now();
+        const won = await Promise.all([a, b, a, c, b, a].map((id) => store.claim(id, HOUR, now)));
+        assert.equal(won[0], true, 'a, first');
+        assert.equal(won[1], true, 'b, first');
+        assert.equal(won[2], false, 'a again, in the same batch');
+        assert.equal(won[3], true, 'c, first');
+        assert.equal(won[4], false, 'b again, in the same batch');
+        assert.equal(won[5], false, 'a a third time');
+        assert.equal(await store.claim(a, HOUR, now + 1_000), false, 'a, in a later batch');
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  test('the claims are in the file at once: a second connection (another store) sees them', async () => {
+    await withFile(async (path) => {
+      const first = new SqliteDedupeStore(path);
+      const second = new SqliteDedupeStore(path);
+      try {
+        const ids = Array.from({ length: 20 }, eventId);
+        const now = Date.now();
+        const won = await Promise.all(ids.map((id) => first.claim(id, HOUR, now)));
+        assert.deepEqual(
+          won,
+          ids.map(() => true),
+        );
+        const again = await Promise.all(ids.map((id) => second.claim(id, HOUR, now)));
+        assert.deepEqual(
+          again,
+          ids.map(() => false),
+        );
+      } finally {
+        await first.close();
+        await second.close();
+      }
+    });
+  });
+
+  test('two processes claiming the same 300 ids at once on one file: each id is won exactly once', {
+    timeout: 60_000,
+  }, async () => {
+    await withFile(async (path) => {
+      new SqliteDedupeStore(path).close(); // creates the schema
+      const ids = Array.from({ length: 300 }, eventId);
+      // One goes forwards, the other backwards: they race over the same ids where they meet.
+      const start = Date.now() + 1_500;
+      const [a, b] = await Promise.all([claimInChild(path, ids, start), claimInChild(path, [...ids].reverse(), start)]);
+      for (const id of ids) assert.equal(Number(a.includes(id)) + Number(b.includes(id)), 1, `${id} won once`);
+    });
+  });
+
+  test('expired ids are swept a slice at a time; live ones stay', async () => {
+    await withFile(async (path) => {
+      const store = new SqliteDedupeStore(path);
+      const db = openSqlite(path);
+      try {
+        const start = 1_700_000_000_000;
+        const old = Array.from({ length: 600 }, eventId);
+        for (const id of old) await store.claim(id, HOUR, start);
+        const later = start + 2 * HOUR;
+        const fresh = Array.from({ length: 2_048 }, eventId);
+        for (const id of fresh) await store.claim(id, HOUR, later);
+        const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+        assert.equal(count('SELECT count(*) AS n FROM slackline_event_ids WHERE expires_at <= 1700003600000'), 0);
+        assert.equal(count('SELECT count(*) AS n FROM slackline_event_ids'), 2_048);
+        assert.equal(await store.claim(fresh[0] as string, HOUR, later), false, 'a live id is still held');
+      } finally {
+        db.close();
+        await store.close();
+      }
+    });
+  });
+});
+
+// Claims in batches of 10 (one transaction each), from a given wall time so the two overlap.
+const CHILD = `
+const { SqliteDedupeStore } = await import(process.env.STORE);
+const ids = JSON.parse(process.env.IDS);
+const store = new SqliteDedupeStore(process.env.DB);
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(process.env.START) - Date.now())));
+const won = [];
+for (let i = 0; i < ids.length; i += 10) {
+  const batch = ids.slice(i, i + 10);
+  const results = await Promise.all(batch.map((id) => store.claim(id, 3600000, Date.now())));
+  won.push(...batch.filter((_, j) => results[j]));
+}
+await store.close();
+process.stdout.write(JSON.stringify(won));
+`;
+
+function claimInChild(path: string, ids: string[], start: number): Promise<string[]> {
+  const store = join(import.meta.dirname, '..', '..', 'src', 'stores', 'sqlite', 'index.js');
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', CHILD],
+      { env: { ...process.env, STORE: store, DB: path, IDS: JSON.stringify(ids), START: String(start) } },
+      (err, out, stderr) => (err === null ? resolve(JSON.parse(out) as string[]) : reject(new Error(stderr))),
+    );
+  });
+}

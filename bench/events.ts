@@ -1,0 +1,153 @@
+// Events API over HTTP: signed requests acknowledged per second and ack latency p50/p99, `slackline
+// serve`'s request path (signature, de-dup on serve's default SQLite store, authorize, dispatch) vs an
+// @slack/bolt app with its HTTPReceiver (signature, authorize, dispatch), one no-op `message` listener
+// each. Both servers run for the whole bench, each in its own process on core 0; the load generator
+// (closed loop, keep-alive, one process per measurement) on core 1. Rounds interleave the two servers
+// at every concurrency; medians of the rounds.
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DIST_BENCH, firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
+
+const SERVERS = ['slackline', '@slack/bolt'] as const;
+const CONCURRENCY = [1, 16, 64] as const;
+const SECRET = 'bench-canary-signing-secret';
+
+interface Measure {
+  requests: number;
+  ms: number;
+  p50: number;
+  p99: number;
+  failed: number;
+}
+
+interface Round extends Measure {
+  perSec: number;
+  serverCpuMsPer1000: number;
+}
+
+function lineReader(child: ChildProcess): () => Promise<string> {
+  const queue: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const w = waiting.shift();
+    if (w) w(line);
+    else queue.push(line);
+  });
+  return () => {
+    const line = queue.shift();
+    return line === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(line);
+  };
+}
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  cpuMs(): Promise<number>;
+}
+
+async function startServer(name: string): Promise<Server> {
+  const child = spawnNode(
+    join(DIST_BENCH, 'lib', 'events-server.js'),
+    [name === 'slackline' ? 'slackline' : 'bolt', SECRET],
+    0,
+  );
+  const next = lineReader(child);
+  const port = await Promise.race([
+    next(),
+    new Promise<string>((_, reject) => child.once('exit', (code) => reject(new Error(`${name} exited (${code})`)))),
+  ]);
+  return {
+    child,
+    url: `http://127.0.0.1:${port}/slack/events`,
+    cpuMs: async () => {
+      child.kill('SIGUSR2');
+      return (JSON.parse(await next()) as { cpuMs: number }).cpuMs;
+    },
+  };
+}
+
+async function load(url: string, concurrency: number, requests: number, warmup: number): Promise<Measure> {
+  const worker = spawnNode(
+    join(DIST_BENCH, 'lib', 'events-load.js'),
+    [url, SECRET, String(concurrency), String(requests), String(warmup)],
+    1,
+  );
+  return JSON.parse(await firstLine(worker)) as Measure;
+}
+
+export async function benchEvents(): Promise<void> {
+  const requests = Number(process.env.BENCH_EVENTS ?? 20_000);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const warmup = Math.min(2_000, requests);
+  const servers = new Map<string, Server>();
+  for (const name of SERVERS) servers.set(name, await startServer(name));
+  const results = new Map<string, Round[]>();
+  const key = (name: string, c: number) => `${name}@${c}`;
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const c of CONCURRENCY) {
+        // Alternate which server goes first, so neither always follows the other's load.
+        const order = (r + c) % 2 === 0 ? SERVERS : [...SERVERS].reverse();
+        for (const name of order) {
+          const server = servers.get(name)!;
+          const cpu0 = await server.cpuMs();
+          const m = await load(server.url, c, requests, warmup);
+          const cpu = (await server.cpuMs()) - cpu0;
+          const round: Round = {
+            ...m,
+            perSec: (m.requests / m.ms) * 1000,
+            serverCpuMsPer1000: (cpu / (m.requests + warmup)) * 1000,
+          };
+          console.log(
+            `round ${r + 1} c=${c} ${name}: ${Math.round(round.perSec)}/s p50 ${m.p50.toFixed(2)} ms p99 ${m.p99.toFixed(2)} ms${m.failed ? ` (${m.failed} not 200)` : ''}`,
+          );
+          const list = results.get(key(name, c)) ?? [];
+          list.push(round);
+          results.set(key(name, c), list);
+        }
+      }
+    }
+  } finally {
+    for (const server of servers.values()) server.child.kill('SIGTERM');
+  }
+  const rows = CONCURRENCY.flatMap((concurrency) => {
+    const row = (name: string) => {
+      const rs = results.get(key(name, concurrency))!;
+      const m = (f: (x: Round) => number) => median(rs.map(f));
+      return {
+        server: name,
+        concurrency,
+        perSec: m((x) => x.perSec),
+        p50: m((x) => x.p50),
+        p99: m((x) => x.p99),
+        failed: m((x) => x.failed),
+        serverCpuMsPer1000: m((x) => x.serverCpuMsPer1000),
+        rounds: rs,
+      };
+    };
+    const peer = row('@slack/bolt');
+    return SERVERS.map((name) => {
+      const r = name === '@slack/bolt' ? peer : row(name);
+      return { ...r, vsBolt: r.perSec / peer.perSec, p50VsBolt: r.p50 / peer.p50, p99VsBolt: r.p99 / peer.p99 };
+    });
+  });
+  const lines = [
+    `${requests.toLocaleString('en-US')} signed \`event_callback\` requests per measurement (each its own event_id),`,
+    `closed loop over keep-alive connections, median of ${rounds} interleaved rounds (\`npm run bench events\`;`,
+    "server on one core, load generator on the other). slackline: `serve`'s request path (signature, de-dup",
+    'in its default SQLite store, authorize, dispatch); Bolt 5.1: HTTPReceiver (signature, authorize with',
+    '`token`/`botId`/`botUserId`, dispatch; it has no de-dup). One no-op `message` listener each.',
+    '',
+    '| concurrency | server | acks/s | vs Bolt | ack p50 | ack p99 | server CPU ms per 1,000 |',
+    '|---:|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.concurrency} | ${r.server} | ${Math.round(r.perSec)} | ${r.vsBolt.toFixed(2)}x | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.serverCpuMsPer1000.toFixed(0)} |`,
+    ),
+  ];
+  console.log(lines.join('\n'));
+  const file = writeResult('events', { bench: 'events', requests, warmup, rounds, machine: machine(), rows });
+  updateReadme('events', lines.join('\n'));
+  console.log(`wrote ${file} and the README's table`);
+}

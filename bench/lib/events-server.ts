@@ -1,0 +1,88 @@
+// One Events API server in its own process: `slackline` (startServer, as `slackline serve` starts it,
+// on serve's default store: a SQLite file, here in a fresh temp folder) or `@slack/bolt` (App with its
+// HTTPReceiver). Both verify the signature, authorize the team and dispatch to one no-op `message`
+// listener; slackline also records each event_id (de-dup), which Bolt has no built-in for.
+// Prints the port on its first line. On SIGUSR2 prints its CPU time.
+//   node events-server.js <slackline|bolt> <signingSecret>
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, LogLevel } from '@slack/bolt';
+import { Dispatcher } from '../../src/events/dispatcher.js';
+import { startServer } from '../../src/server/index.js';
+
+const [which, secret] = process.argv.slice(2) as [string, string];
+// Obvious canaries: nothing here calls Slack.
+const BOT_TOKEN = 'xoxb-bench-canary';
+const TEAM = 'T0BENCH01';
+const cpuAtStart = process.cpuUsage();
+let port: number;
+let stop: () => Promise<void>;
+
+if (which === 'slackline') {
+  const dir = mkdtempSync(join(tmpdir(), 'slackline-bench-events-'));
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    env: {
+      SLACK_CLIENT_ID: '1.2',
+      SLACK_CLIENT_SECRET: 'bench-canary-client-secret',
+      SLACK_SIGNING_SECRET: secret,
+      // serve's default store (sqlite:./slackline.db), in a folder of its own.
+      SLACKLINE_DATABASE_URL: `sqlite:${join(dir, 'slackline.db')}`,
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    },
+    dispatcher: ({ authority, client }) => new Dispatcher({ authority, client }).on('message', () => {}),
+  });
+  await server.stores?.installations.save({
+    appId: 'A0BENCH001',
+    enterpriseId: null,
+    enterpriseName: undefined,
+    enterpriseUrl: undefined,
+    teamId: TEAM,
+    teamName: 'Bench',
+    isEnterpriseInstall: false,
+    tokenType: 'bot',
+    bot: {
+      token: BOT_TOKEN,
+      id: 'B0BENCH01',
+      userId: 'U0BENCHBOT',
+      scopes: ['chat:write'],
+      refreshToken: undefined,
+      expiresAt: undefined,
+    },
+    user: { id: 'U0BENCHUSR', token: undefined, scopes: [], refreshToken: undefined, expiresAt: undefined },
+    incomingWebhook: undefined,
+  });
+  port = server.port;
+  stop = async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+} else if (which === 'bolt') {
+  // botId/botUserId with the token: Bolt's single-workspace authorize answers without calling auth.test.
+  const app = new App({
+    signingSecret: secret,
+    token: BOT_TOKEN,
+    botId: 'B0BENCH01',
+    botUserId: 'U0BENCHBOT',
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl: 'http://127.0.0.1:9/api/' },
+  });
+  app.event('message', async () => {});
+  const server = await app.start({ port: 0, host: '127.0.0.1' });
+  port = (server.address() as AddressInfo).port;
+  stop = () => app.stop().then(() => {});
+} else {
+  throw new Error(`unknown server ${which}`);
+}
+
+console.log(port);
+process.on('SIGUSR2', () => {
+  const cpu = process.cpuUsage(cpuAtStart);
+  console.log(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 }));
+});
+process.on('SIGTERM', () => {
+  stop().finally(() => process.exit(0));
+});
