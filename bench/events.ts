@@ -6,8 +6,16 @@
 // at every concurrency; medians of the rounds.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { DIST_BENCH, firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
+import {
+  DIST_BENCH,
+  firstLine,
+  lineReader,
+  machine,
+  median,
+  spawnNode,
+  updateReadme,
+  writeResult,
+} from './lib/measure.js';
 
 const SERVERS = ['slackline', '@slack/bolt'] as const;
 const CONCURRENCY = [1, 16, 64] as const;
@@ -24,20 +32,6 @@ interface Measure {
 interface Round extends Measure {
   perSec: number;
   serverCpuMsPer1000: number;
-}
-
-function lineReader(child: ChildProcess): () => Promise<string> {
-  const queue: string[] = [];
-  const waiting: ((line: string) => void)[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const w = waiting.shift();
-    if (w) w(line);
-    else queue.push(line);
-  });
-  return () => {
-    const line = queue.shift();
-    return line === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(line);
-  };
 }
 
 interface Server {

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { KeyRing } from '../src/crypto/index.js';
 import { startEmulator } from '../src/emulator/index.js';
 import { InstallationAuthority } from '../src/oauth/authorize.js';
-import type { NewInstallation } from '../src/oauth/from-oauth.js';
 import type { RowInstallationStore } from '../src/oauth/row-store.js';
 import { PostgresDatabase, PostgresInstallationStore } from '../src/stores/postgres/index.js';
 import { SqliteInstallationStore } from '../src/stores/sqlite/index.js';
 import { WebClient } from '../src/web/client.js';
+import { benchInstallation, team } from './lib/installation.js';
 import { firstLine, machine, updateReadme, writeResult } from './lib/measure.js';
 
 const N = Number(process.env.SLACKLINE_BENCH_INSTALLS ?? 100_000);
@@ -22,33 +22,9 @@ const LOOKUPS = Number(process.env.SLACKLINE_BENCH_LOOKUPS ?? 20_000);
 const CALLBACKS = Number(process.env.SLACKLINE_BENCH_CALLBACKS ?? 2_000);
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
 
-const team = (i: number) => `T${String(i).padStart(9, '0')}`;
-function installation(i: number): NewInstallation {
-  return {
-    appId: 'A0BENCH',
-    enterpriseId: null,
-    enterpriseName: undefined,
-    enterpriseUrl: undefined,
-    teamId: team(i),
-    teamName: `Workspace ${i}`,
-    isEnterpriseInstall: false,
-    tokenType: 'bot',
-    bot: {
-      token: `xoxb-bench-${i}`,
-      id: `B${i}`,
-      userId: `U${i}`,
-      scopes: ['chat:write'],
-      refreshToken: undefined,
-      expiresAt: undefined,
-    },
-    user: { id: `U9${i}`, token: undefined, scopes: [], refreshToken: undefined, expiresAt: undefined },
-    incomingWebhook: undefined,
-  };
-}
-
 async function fill(store: RowInstallationStore, from: number, to: number): Promise<void> {
   for (let i = from; i < to; i += 5000) {
-    await store.saveMany(Array.from({ length: Math.min(5000, to - i) }, (_, k) => installation(i + k)));
+    await store.saveMany(Array.from({ length: Math.min(5000, to - i) }, (_, k) => benchInstallation(i + k)));
   }
 }
 

@@ -20,6 +20,7 @@ import { aadOf, RowCodec } from '../src/oauth/rows.js';
 import { PostgresDatabase, PostgresInstallationStore } from '../src/stores/postgres/index.js';
 import { SqliteInstallationStore } from '../src/stores/sqlite/index.js';
 import { WebClient } from '../src/web/client.js';
+import { benchInstallation, team } from './lib/installation.js';
 import { firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -55,32 +56,16 @@ async function serve(count: number): Promise<void> {
   process.stdout.write(`${JSON.stringify(served)}\n`);
 }
 
-const team = (i: number) => `T${String(i).padStart(9, '0')}`;
 const query = (i: number) => ({ enterpriseId: null, teamId: team(i), isEnterpriseInstall: false });
 
 /** A rotating installation; due (inside the refresh margin, still valid) with a real refresh token. */
 function installation(i: number, refresh?: string): NewInstallation {
   const now = systemClock.now();
-  return {
-    appId: 'A0BENCH',
-    enterpriseId: null,
-    enterpriseName: undefined,
-    enterpriseUrl: undefined,
-    teamId: team(i),
-    teamName: `Workspace ${i}`,
-    isEnterpriseInstall: false,
-    tokenType: 'bot',
-    bot: {
-      token: `xoxe.xoxb-1-bench-${i}`,
-      id: `B${i}`,
-      userId: `U${i}`,
-      scopes: ['chat:write'],
-      refreshToken: refresh ?? `xoxe-1-bench-${i}`,
-      expiresAt: refresh === undefined ? now + 12 * HOUR : now + 60_000,
-    },
-    user: { id: `U9${i}`, token: undefined, scopes: [], refreshToken: undefined, expiresAt: undefined },
-    incomingWebhook: undefined,
-  };
+  return benchInstallation(i, {
+    token: `xoxe.xoxb-1-bench-${i}`,
+    refreshToken: refresh ?? `xoxe-1-bench-${i}`,
+    expiresAt: refresh === undefined ? now + 12 * HOUR : now + 60_000,
+  });
 }
 
 /** CPU seconds (user + system) of this process since `from`. */

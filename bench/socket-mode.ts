@@ -2,10 +2,17 @@
 // CPU, and the delivery gap during a `refresh_requested`, slackline vs @slack/socket-mode in one run.
 // The Slack side (the emulator's Socket Mode server) runs on core 0, the client on core 1; a fresh pair
 // of processes per round; medians of the rounds.
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { DIST_BENCH, firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
+import {
+  DIST_BENCH,
+  firstLine,
+  lineReader,
+  machine,
+  median,
+  spawnNode,
+  updateReadme,
+  writeResult,
+} from './lib/measure.js';
 
 // `ws`: a bare WebSocket that only parses and acks (no reconnects, no de-dup, no listeners): the
 // ceiling the shared server allows any client in this run.
@@ -23,20 +30,6 @@ interface Round {
   peakRssMiB: number;
   refreshOfflineMs: number;
   refreshUnacked: number;
-}
-
-function lineReader(child: ChildProcess): () => Promise<string> {
-  const queue: string[] = [];
-  const waiting: ((line: string) => void)[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const w = waiting.shift();
-    if (w) w(line);
-    else queue.push(line);
-  });
-  return () => {
-    const line = queue.shift();
-    return line === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(line);
-  };
 }
 
 async function post(base: string, path: string): Promise<Record<string, number>> {

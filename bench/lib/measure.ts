@@ -29,6 +29,21 @@ export function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
+/** Reads a child's stdout a line at a time: each call answers the next line (waiting for it if need be). */
+export function lineReader(child: ChildProcess): () => Promise<string> {
+  const queue: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const w = waiting.shift();
+    if (w) w(line);
+    else queue.push(line);
+  });
+  return () => {
+    const line = queue.shift();
+    return line === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(line);
+  };
+}
+
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
