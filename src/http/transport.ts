@@ -89,30 +89,50 @@ function failure(reason: FailureReason, err: unknown, written: boolean, staleCon
 
 type PoolHooks = {
   keepSocketAlive(socket: Socket): boolean;
-  reuseSocket(socket: Socket, request: http.ClientRequest): void;
 };
 
 /**
- * Gives an agent's free connections an idle timeout (the agent destroys a free socket that times
- * out) and takes it off again when a connection is reused. Not the agent's own `timeout` option:
- * that one stays on while a request is in flight, and its per-request timer bookkeeping costs
+ * Closes an agent's connections that stay free (idle in the pool) for `idleMs`, so the pool never
+ * reuses one a server is about to drop. A connection notes when it went free (one property write per
+ * call) and one unref'd sweep, every quarter of `idleMs`, destroys those free too long: cheaper on the
+ * hot path than a socket timeout armed and disarmed per call, and not the agent's own `timeout`
+ * option, which stays on while a request is in flight and whose per-request timer bookkeeping cost
  * latency (measured: the rate-limiter isolation p95 doubled); our transport times requests itself.
+ * Returns the agent and the function that stops the sweep.
  */
-function closeWhenIdle<A extends http.Agent>(agent: A, idleMs: number): A {
-  if (!(idleMs > 0)) return agent;
+function closeWhenIdle<A extends http.Agent>(agent: A, idleMs: number): { agent: A; stop: () => void } {
+  if (!(idleMs > 0)) return { agent, stop: () => {} };
   const hooks = agent as unknown as PoolHooks;
   const keep = hooks.keepSocketAlive.bind(agent);
-  const reuse = hooks.reuseSocket.bind(agent);
+  const freeSince = new WeakMap<Socket, number>();
+  let sweep: ReturnType<typeof setInterval> | undefined;
+  const stop = (): void => {
+    clearInterval(sweep);
+    sweep = undefined;
+  };
+  const sweepIdle = (): void => {
+    const now = performance.now();
+    let free = 0;
+    for (const sockets of Object.values(agent.freeSockets)) {
+      for (const socket of sockets ?? []) {
+        if (now - (freeSince.get(socket) ?? now) >= idleMs) socket.destroy();
+        else free++;
+      }
+    }
+    if (free === 0) stop(); // Nothing left to watch: the next free connection starts it again.
+  };
   hooks.keepSocketAlive = (socket) => {
     const kept = keep(socket);
-    socket.setTimeout(idleMs);
+    if (kept) {
+      freeSince.set(socket, performance.now());
+      if (sweep === undefined) {
+        sweep = setInterval(sweepIdle, Math.max(1, Math.floor(idleMs / 4)));
+        sweep.unref();
+      }
+    }
     return kept;
   };
-  hooks.reuseSocket = (socket, request) => {
-    reuse(socket, request);
-    socket.setTimeout(0);
-  };
-  return agent;
+  return { agent, stop };
 }
 
 // The connection was closed under a request that had been written into it: a reset or broken pipe.
@@ -127,7 +147,13 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   // only talks to a local emulator never loads TLS.
   const http = loadHttp();
   const Readable = loadReadable();
-  const httpAgent = options.httpAgent ?? closeWhenIdle(new http.Agent(pool), idleMs);
+  const stops: (() => void)[] = [];
+  const idleClosing = <A extends http.Agent>(agent: A): A => {
+    const watched = closeWhenIdle(agent, idleMs);
+    stops.push(watched.stop);
+    return watched.agent;
+  };
+  const httpAgent = options.httpAgent ?? idleClosing(new http.Agent(pool));
   let httpsAgent = options.httpsAgent;
 
   return {
@@ -176,7 +202,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
         }
         try {
           const lib = secure ? loadHttps() : http;
-          if (secure) httpsAgent ??= closeWhenIdle(new (lib as typeof https).Agent(pool), idleMs);
+          if (secure) httpsAgent ??= idleClosing(new (lib as typeof https).Agent(pool));
           req = lib.request(
             {
               protocol: url.protocol,
@@ -226,6 +252,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       });
     },
     close() {
+      for (const stop of stops) stop();
       httpAgent.destroy();
       httpsAgent?.destroy();
     },

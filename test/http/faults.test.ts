@@ -252,11 +252,15 @@ describe('keep-alive connections', () => {
     const s = await serve((req, res) => req.on('end', () => res.end('ok')).resume());
     s.server.on('connection', (socket) => socket.on('close', () => closed++));
     const core = new HttpCore({ transport: nodeTransport({ idleTimeoutMs: 100 }) });
-    await core.call(spec(s.url), ok(core, 'test.call'));
-    await new Promise((r) => setTimeout(r, 1_000));
-    assert.equal(closed, 1, 'the client closed the idle connection');
-    core.transport.close();
-    await s.close();
+    try {
+      await core.call(spec(s.url), ok(core, 'test.call'));
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(closed, 1, 'the client closed the idle connection');
+    } finally {
+      core.transport.close();
+      s.server.closeAllConnections();
+      await s.close();
+    }
   });
 
   it('a write that meets a connection the server closed, before it was all sent, is retried at once', async () => {
