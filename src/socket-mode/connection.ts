@@ -42,6 +42,18 @@ export interface ConnectionHandlers {
   closed(connection: Connection, why: string): void;
 }
 
+/**
+ * The most frames one write carries. A turn's acks all in one write made Slack and the app take turns:
+ * with 100 envelopes in flight Slack sent 100, waited while the app handled all 100, then the app
+ * waited while Slack read 100 acks and sent the next 100. Flushing every 16 lets both work at once.
+ */
+export const FRAMES_PER_WRITE = 16;
+
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 let nextId = 1;
 
 export class Connection {
@@ -52,6 +64,8 @@ export class Connection {
   #greeted = false;
   #closed = false;
   #corked = false;
+  /** Frames written since the last flush while corked. */
+  #batched = 0;
   #pingTimer: NodeJS.Timeout | undefined;
   #pongTimer: NodeJS.Timeout | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
@@ -101,23 +115,32 @@ export class Connection {
     return !this.#closed && this.#ws.readyState === 1;
   }
 
-  /** Sends a JSON text frame. The frames of one event-loop turn leave in one write (corked until it ends). */
+  /**
+   * Sends a JSON text frame. The frames of one event-loop turn leave together, at most
+   * FRAMES_PER_WRITE to a write: a burst of acks costs a few writes instead of one each, and Slack
+   * reads the first ones while this side still works on the rest of the burst.
+   */
   send(text: string): boolean {
     if (!this.open) return false;
-    if (!this.#corked) {
-      // `ws` keeps the TCP socket in `_socket` (untyped); without it, each frame is its own write.
-      const raw = (this.#ws as { _socket?: { cork(): void; uncork(): void } | null })._socket;
-      if (raw) {
-        raw.cork();
-        this.#corked = true;
-        // After this turn's I/O callbacks: acks for every frame that arrived in it leave together.
-        setImmediate(() => {
-          this.#corked = false;
-          raw.uncork();
-        });
-      }
+    // `ws` keeps the TCP socket in `_socket` (untyped); without it, each frame is its own write.
+    const raw = this.#corked ? undefined : (this.#ws as { _socket?: Corkable | null })._socket;
+    if (raw) {
+      raw.cork();
+      this.#corked = true;
+      // After this turn's I/O callbacks: the acks for the frames that arrived in it that are still corked.
+      setImmediate(() => {
+        this.#corked = false;
+        this.#batched = 0;
+        raw.uncork();
+      });
     }
     this.#ws.send(text);
+    if (this.#corked && ++this.#batched === FRAMES_PER_WRITE) {
+      const socket = (this.#ws as { _socket?: Corkable | null })._socket;
+      this.#batched = 0;
+      socket?.uncork();
+      socket?.cork();
+    }
     return true;
   }
 

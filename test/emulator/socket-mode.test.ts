@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { busy, startTap } from '../helpers/tap.js';
 import { until } from '../helpers/until.js';
 import { api, channelId, control, userId } from './helpers.js';
 
@@ -164,6 +165,32 @@ describe('emulator: Socket Mode', () => {
     const record = emu.install.deliveries().at(-1);
     assert.equal(record?.state, 'delivered');
     await closeAll();
+  });
+
+  it('a burst made in one long turn leaves as it is made, not all at its end', async () => {
+    const own = await startEmulator(); // Slack's 3 s: nothing times out while this thread is busy
+    const tap = await startTap(Number(new URL(own.apiUrl).port));
+    try {
+      const open = await api(own, 'apps.connections.open', {}, own.tokens.app);
+      const url = new URL(String(open.body.url));
+      url.port = String(tap.port);
+      const link = new Link(url.href);
+      links.push(link);
+      await until('hello', () => link.frames.some((f) => f.type === 'hello'));
+      const before = (await tap.chunks()).length;
+      const deliveries: Promise<{ acked: boolean }>[] = [];
+      for (let i = 0; i < 48; i++) {
+        deliveries.push(own.socketMode.deliver('events_api', { type: 'event_callback', event_id: `EvTurn${i}` }));
+        busy(10); // a Slack side that takes its time making each envelope: about 480 ms in one turn
+      }
+      assert.deepEqual(new Set((await Promise.all(deliveries)).map((r) => r.acked)), new Set([true]));
+      const sent = (await tap.chunks()).slice(before).filter((chunk) => chunk.way === 'down');
+      const spread = sent.at(-1)!.at - sent[0]!.at;
+      assert.ok(spread > 200, `the first envelopes left ${Math.round(spread)} ms before the last (one write: 0)`);
+    } finally {
+      await tap.close();
+      await own.close();
+    }
   });
 
   it('up to 10 connections, envelopes round-robin; the 11th gets too_many_websockets', async () => {

@@ -3,9 +3,11 @@
 // a gap, reconnect counts, stale links, stop().
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
+import WebSocket, { type ClientOptions } from 'ws';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { SocketModeClient, SocketModeError, SocketModeErrorCode } from '../../src/socket-mode/index.js';
 import { WebClient } from '../../src/web/index.js';
+import { busy, startTap } from '../helpers/tap.js';
 import { until } from '../helpers/until.js';
 
 let emu: Emulator;
@@ -100,6 +102,33 @@ test('1,000 events each delivered 3 times reach the listener 1,000 times; every 
   assert.equal(runs.size, 1_000);
   for (const [id, n] of runs) assert.equal(n, 1, `${id} ran ${n} times`);
   assert.equal(c.stats.duplicates, 2_000);
+});
+
+test('a long burst is acked as it is handled, not all at its end: Slack reads the first acks while the app works', async () => {
+  // The tap holds Slack's 48 envelopes and passes them on in one write: the client reads them at once.
+  const tap = await startTap(Number(new URL(emu.apiUrl).port), { holdMs: 50 });
+  try {
+    const Tapped = class extends WebSocket {
+      constructor(url: string, options?: ClientOptions) {
+        const target = new URL(url);
+        target.port = String(tap.port);
+        super(target.href, options);
+      }
+    };
+    const c = client({ WebSocket: Tapped });
+    c.on('events_api', () => busy(10)); // 48 envelopes: about 480 ms of synchronous work in one turn
+    await c.start();
+    const before = (await tap.chunks()).length;
+    const results = await Promise.all(
+      Array.from({ length: 48 }, (_, i) => emu.socketMode.deliver('events_api', event(`EvBurst${i}`))),
+    );
+    assert.equal(results.filter((r) => !r.acked).length, 0);
+    const acks = (await tap.chunks()).slice(before).filter((chunk) => chunk.way === 'up');
+    const spread = acks.at(-1)!.at - acks[0]!.at;
+    assert.ok(spread > 200, `the first acks left ${Math.round(spread)} ms before the last (one write at the end: 0)`);
+  } finally {
+    await tap.close();
+  }
 });
 
 test('at most maxConcurrency listener runs at once; the rest wait their turn, and every envelope is acked', async () => {

@@ -41,6 +41,12 @@ export const MAX_CONNECTIONS_PER_APP = 10;
 const TICKET_TTL_MS = 30_000;
 const MAX_TICKETS = 10_000;
 const MAX_PENDING = 100_000;
+/**
+ * The most frames one write carries. All of a tick's frames in one write made the server and the app
+ * take turns (the app waited for the whole burst, then the server for all of its acks); a write every
+ * 16 frames lets the app work on the first ones while the server sends the rest.
+ */
+export const FRAMES_PER_WRITE = 16;
 
 export interface SocketModeServerOptions {
   /**
@@ -99,8 +105,8 @@ export class SocketModeServer {
   #sweeper: NodeJS.Timeout | undefined;
   /** When the sweeper fires (performance.now() ms). */
   #sweepAt = Number.POSITIVE_INFINITY;
-  /** Sockets corked in this tick, uncorked together once the tick's sends are done. */
-  readonly #corked = new Set<{ uncork(): void }>();
+  /** Sockets corked in this tick (with the frames written since their last flush), uncorked once the tick's sends are done. */
+  readonly #corked = new Map<{ cork(): void; uncork(): void }, number>();
   /** Envelope ids: a random per-server UUID prefix and a counter (unique, and cheaper than a UUID each). */
   readonly #idPrefix = randomBytes(10)
     .toString('hex')
@@ -313,19 +319,31 @@ export class SocketModeServer {
     });
   }
 
-  /** Sends a frame; the frames of one tick leave in one write (corked until the tick ends). */
+  /**
+   * Sends a frame; the frames of one tick leave together (corked until the tick ends), at most
+   * FRAMES_PER_WRITE to a write, so that the app starts on the first ones while the rest are made.
+   */
   #send(ws: WebSocket, frame: string): void {
     const raw = ws._socket;
-    if (raw && !this.#corked.has(raw)) {
+    if (!raw) {
+      ws.send(frame);
+      return;
+    }
+    const batched = this.#corked.get(raw);
+    if (batched === undefined) {
       raw.cork();
       if (this.#corked.size === 0) process.nextTick(() => this.#uncork());
-      this.#corked.add(raw);
     }
     ws.send(frame);
+    if (batched === FRAMES_PER_WRITE - 1) {
+      raw.uncork();
+      raw.cork();
+      this.#corked.set(raw, 0);
+    } else this.#corked.set(raw, (batched ?? 0) + 1);
   }
 
   #uncork(): void {
-    for (const raw of this.#corked) raw.uncork();
+    for (const raw of this.#corked.keys()) raw.uncork();
     this.#corked.clear();
   }
 
