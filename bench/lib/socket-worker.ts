@@ -1,10 +1,11 @@
 // One Socket Mode client in its own process: `slackline`, `@slack/socket-mode`, or `ws` (a bare
-// WebSocket that parses each envelope and acks it, batching a turn's acks into one write, nothing
+// WebSocket that parses each envelope and acks it, writing its acks as slackline does, nothing
 // else: the least CPU a client on `ws` can spend, and so the most any client can get from this
 // server in this run), acking every envelope at once. Prints "ready" once
 // connected; on SIGUSR2 prints its CPU time and peak RSS.
 import { SocketModeClient as PeerClient } from '@slack/socket-mode';
 import WebSocket from 'ws';
+import { FRAMES_PER_WRITE } from '../../src/socket-mode/connection.js';
 import { SocketModeClient } from '../../src/socket-mode/index.js';
 
 const [which, apiUrl] = process.argv.slice(2) as [string, string];
@@ -31,22 +32,30 @@ if (which === 'slackline') {
   const { url } = (await res.json()) as { url: string };
   const ws = new WebSocket(url);
   let corked = false;
+  let batched = 0;
   await new Promise<void>((resolve) => {
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type: string; envelope_id?: string };
       if (message.type === 'hello') resolve();
       if (message.envelope_id !== undefined) {
-        // Acks of one event-loop turn in one write, as slackline sends them: the cheapest a client can be.
+        // Acks written as slackline writes them (a turn's acks together, FRAMES_PER_WRITE to a
+        // write): the cheapest a client can be.
         const raw = (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
         if (!corked) {
           corked = true;
           raw.cork();
           setImmediate(() => {
             corked = false;
+            batched = 0;
             raw.uncork();
           });
         }
         ws.send(JSON.stringify({ envelope_id: message.envelope_id }));
+        if (++batched === FRAMES_PER_WRITE) {
+          batched = 0;
+          raw.uncork();
+          raw.cork();
+        }
         acked++;
       }
     });
