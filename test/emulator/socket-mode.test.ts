@@ -179,9 +179,9 @@ describe('emulator: Socket Mode', () => {
       await until('hello', () => link.frames.some((f) => f.type === 'hello'));
       const before = (await tap.chunks()).length;
       const deliveries: Promise<{ acked: boolean }>[] = [];
-      for (let i = 0; i < 48; i++) {
+      for (let i = 0; i < 64; i++) {
         deliveries.push(own.socketMode.deliver('events_api', { type: 'event_callback', event_id: `EvTurn${i}` }));
-        busy(10); // a Slack side that takes its time making each envelope: about 480 ms in one turn
+        busy(10); // a Slack side that takes its time making each envelope: about 640 ms in one turn
       }
       assert.deepEqual(new Set((await Promise.all(deliveries)).map((r) => r.acked)), new Set([true]));
       const sent = (await tap.chunks()).slice(before).filter((chunk) => chunk.way === 'down');

@@ -105,7 +105,7 @@ test('1,000 events each delivered 3 times reach the listener 1,000 times; every 
 });
 
 test('a long burst is acked as it is handled, not all at its end: Slack reads the first acks while the app works', async () => {
-  // The tap holds Slack's 48 envelopes and passes them on in one write: the client reads them at once.
+  // The tap holds Slack's 64 envelopes and passes them on in one write: the client reads them at once.
   const tap = await startTap(Number(new URL(emu.apiUrl).port), { holdMs: 50 });
   try {
     const Tapped = class extends WebSocket {
@@ -116,11 +116,11 @@ test('a long burst is acked as it is handled, not all at its end: Slack reads th
       }
     };
     const c = client({ WebSocket: Tapped });
-    c.on('events_api', () => busy(10)); // 48 envelopes: about 480 ms of synchronous work in one turn
+    c.on('events_api', () => busy(10)); // 64 envelopes: about 640 ms of synchronous work in one turn
     await c.start();
     const before = (await tap.chunks()).length;
     const results = await Promise.all(
-      Array.from({ length: 48 }, (_, i) => emu.socketMode.deliver('events_api', event(`EvBurst${i}`))),
+      Array.from({ length: 64 }, (_, i) => emu.socketMode.deliver('events_api', event(`EvBurst${i}`))),
     );
     assert.equal(results.filter((r) => !r.acked).length, 0);
     const acks = (await tap.chunks()).slice(before).filter((chunk) => chunk.way === 'up');
