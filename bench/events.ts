@@ -1,9 +1,11 @@
 // Events API over HTTP: signed requests acknowledged per second and ack latency p50/p99, `slackline
 // serve`'s request path (signature, de-dup on serve's default SQLite store, authorize, dispatch) vs an
 // @slack/bolt app with its HTTPReceiver (signature, authorize, dispatch), one no-op `message` listener
-// each. Both servers run for the whole bench, each in its own process on core 0; the load generator
-// (closed loop, keep-alive, one process per measurement) on core 1. Rounds interleave the two servers
-// at every concurrency; medians of the rounds.
+// each. A third row, `node:http (bare)`, reads each body and answers 200 with no verification: the
+// ceiling of any node:http server here, with this load generator. Every server runs for the whole
+// bench, each in its own process on core 0; the load generator (closed loop, keep-alive, one process
+// per measurement) on core 1, whose own CPU share is reported (near 100%, it bounds the figure).
+// Rounds interleave the servers at every concurrency; medians of the rounds.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import {
@@ -17,8 +19,14 @@ import {
   writeResult,
 } from './lib/measure.js';
 
-const SERVERS = ['slackline', '@slack/bolt'] as const;
-const CONCURRENCY = [1, 16, 64] as const;
+const SERVERS = ['slackline', '@slack/bolt', 'node:http (bare)'] as const;
+const SERVER_ARG: Record<string, string> = {
+  slackline: 'slackline',
+  '@slack/bolt': 'bolt',
+  'node:http (bare)': 'bare',
+};
+// BENCH_EVENTS_CONCURRENCY=16 (comma-separated) for a shorter run while iterating.
+const CONCURRENCY = (process.env.BENCH_EVENTS_CONCURRENCY ?? '1,16,64').split(',').map(Number);
 const SECRET = 'bench-canary-signing-secret';
 
 interface Measure {
@@ -27,11 +35,15 @@ interface Measure {
   p50: number;
   p99: number;
   failed: number;
+  /** The load generator's CPU over the measured requests. */
+  loadCpuMs: number;
 }
 
 interface Round extends Measure {
   perSec: number;
   serverCpuMsPer1000: number;
+  /** The load generator's CPU as a share of the wall time (1: saturated). */
+  loadCpuShare: number;
 }
 
 interface Server {
@@ -41,11 +53,7 @@ interface Server {
 }
 
 async function startServer(name: string): Promise<Server> {
-  const child = spawnNode(
-    join(DIST_BENCH, 'lib', 'events-server.js'),
-    [name === 'slackline' ? 'slackline' : 'bolt', SECRET],
-    0,
-  );
+  const child = spawnNode(join(DIST_BENCH, 'lib', 'events-server.js'), [SERVER_ARG[name] as string, SECRET], 0);
   const next = lineReader(child);
   const port = await Promise.race([
     next(),
@@ -81,7 +89,7 @@ export async function benchEvents(): Promise<void> {
   try {
     for (let r = 0; r < rounds; r++) {
       for (const c of CONCURRENCY) {
-        // Alternate which server goes first, so neither always follows the other's load.
+        // Alternate the order, so no server always follows the same other's load.
         const order = (r + c) % 2 === 0 ? SERVERS : [...SERVERS].reverse();
         for (const name of order) {
           const server = servers.get(name)!;
@@ -92,9 +100,10 @@ export async function benchEvents(): Promise<void> {
             ...m,
             perSec: (m.requests / m.ms) * 1000,
             serverCpuMsPer1000: (cpu / (m.requests + warmup)) * 1000,
+            loadCpuShare: m.loadCpuMs / m.ms,
           };
           console.log(
-            `round ${r + 1} c=${c} ${name}: ${Math.round(round.perSec)}/s p50 ${m.p50.toFixed(2)} ms p99 ${m.p99.toFixed(2)} ms${m.failed ? ` (${m.failed} not 200)` : ''}`,
+            `round ${r + 1} c=${c} ${name}: ${Math.round(round.perSec)}/s p50 ${m.p50.toFixed(2)} ms p99 ${m.p99.toFixed(2)} ms load-gen CPU ${Math.round(round.loadCpuShare * 100)}%${m.failed ? ` (${m.failed} not 200)` : ''}`,
           );
           const list = results.get(key(name, c)) ?? [];
           list.push(round);
@@ -117,6 +126,7 @@ export async function benchEvents(): Promise<void> {
         p99: m((x) => x.p99),
         failed: m((x) => x.failed),
         serverCpuMsPer1000: m((x) => x.serverCpuMsPer1000),
+        loadCpuShare: m((x) => x.loadCpuShare),
         rounds: rs,
       };
     };
@@ -132,12 +142,14 @@ export async function benchEvents(): Promise<void> {
     "server on one core, load generator on the other). slackline: `serve`'s request path (signature, de-dup",
     'in its default SQLite store, authorize, dispatch); Bolt 5.1: HTTPReceiver (signature, authorize with',
     '`token`/`botId`/`botUserId`, dispatch; it has no de-dup). One no-op `message` listener each.',
+    'node:http (bare): reads the body, answers 200, verifies nothing (the ceiling on this core). Load-gen CPU:',
+    "the load generator's CPU over the wall time (100%: it, not the server, is the bound).",
     '',
-    '| concurrency | server | acks/s | vs Bolt | ack p50 | ack p99 | server CPU ms per 1,000 |',
-    '|---:|---|---:|---:|---:|---:|---:|',
+    '| concurrency | server | acks/s | vs Bolt | ack p50 | ack p99 | server CPU ms per 1,000 | load-gen CPU |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.concurrency} | ${r.server} | ${Math.round(r.perSec)} | ${r.vsBolt.toFixed(2)}x | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.serverCpuMsPer1000.toFixed(0)} |`,
+        `| ${r.concurrency} | ${r.server} | ${Math.round(r.perSec)} | ${r.vsBolt.toFixed(2)}x | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.serverCpuMsPer1000.toFixed(0)} | ${Math.round(r.loadCpuShare * 100)}% |`,
     ),
   ];
   console.log(lines.join('\n'));

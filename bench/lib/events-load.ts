@@ -6,7 +6,9 @@
 // framed by a minimal HTTP/1.1 reader: node:http's client costs about what a server does per request,
 // and a load generator slower than the servers would hide the difference between them.
 //   node events-load.js <url> <secret> <concurrency> <requests> <warmup>
-// Prints one JSON line: requests, wall ms, ack latency p50/p99 (ms), non-200 answers.
+// Prints one JSON line: requests, wall ms, ack latency p50/p99 (ms), non-200 answers, and the load
+// generator's own CPU ms over the measured requests (near `ms`, it is saturated: then it, not the
+// server, bounds the figure).
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { signSlackRequest } from '../../src/events/verify.js';
@@ -146,11 +148,14 @@ const lanes = await Promise.all(Array.from({ length: concurrency }, connection))
 await drive(signed(warmup), undefined);
 const batch = signed(requests);
 const latencies: number[] = [];
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const failed = await drive(batch, latencies);
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const loadCpuMs = (cpu.user + cpu.system) / 1000;
 latencies.sort((a, b) => a - b);
 process.stdout.write(
-  `${JSON.stringify({ requests, ms, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed })}\n`,
+  `${JSON.stringify({ requests, ms, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed, loadCpuMs })}\n`,
 );
 process.exit(0);

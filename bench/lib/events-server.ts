@@ -2,9 +2,12 @@
 // on serve's default store: a SQLite file, here in a fresh temp folder) or `@slack/bolt` (App with its
 // HTTPReceiver). Both verify the signature, authorize the team and dispatch to one no-op `message`
 // listener; slackline also records each event_id (de-dup), which Bolt has no built-in for.
+// `bare` is the floor: a plain node:http server that reads each body and answers an empty 200, with
+// no verification at all, i.e. the most any node:http server can ack on this core with this load.
 // Prints the port on its first line. On SIGUSR2 prints its CPU time.
-//   node events-server.js <slackline|bolt> <signingSecret>
+//   node events-server.js <slackline|bolt|bare> <signingSecret>
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +77,21 @@ if (which === 'slackline') {
   const server = await app.start({ port: 0, host: '127.0.0.1' });
   port = (server.address() as AddressInfo).port;
   stop = () => app.stop().then(() => {});
+} else if (which === 'bare') {
+  const server = http.createServer((req, res) => {
+    req.on('data', () => {});
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+  stop = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
 } else {
   throw new Error(`unknown server ${which}`);
 }

@@ -22,6 +22,13 @@ export function describe(envelope: EventEnvelope | undefined): Record<string, un
   };
 }
 
+/** Whether `bookkeeping` has anything to do for this envelope (the events handler skips it otherwise). */
+export function needsBookkeeping(envelope: EventEnvelope, authority: InstallationAuthority | undefined): boolean {
+  if (authority === undefined) return false;
+  const type = obj(envelope.event)?.type;
+  return type === 'app_uninstalled' || type === 'tokens_revoked';
+}
+
 /**
  * app_uninstalled removes every row of the install; tokens_revoked removes the named tokens' rows.
  * Neither touches an installation made after the event happened: a replayed (or very late) uninstall
@@ -33,8 +40,7 @@ export async function bookkeeping(
   log: Logger,
 ): Promise<void> {
   const event = obj(envelope.event);
-  if (authority === undefined || event === undefined) return;
-  if (event.type !== 'app_uninstalled' && event.type !== 'tokens_revoked') return;
+  if (authority === undefined || event === undefined || !needsBookkeeping(envelope, authority)) return;
   const query = await installationOf(envelope, authority);
   // event_time counts whole seconds: a row installed within that second or before it is what the
   // event is about; one installed in a later second is a re-installation (or re-grant) and is kept.

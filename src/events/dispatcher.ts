@@ -4,6 +4,7 @@
 // tells the transport what to answer: the first `ack(payload)`, or an empty ack when every listener
 // is done or the ack deadline passes (Slack waits 3 s). Work after the ack goes on in `done`, which
 // the transport hands to `waitUntil` where the platform has one.
+import { DeadlineQueue } from '../http/deadlines.js';
 import { InvalidArgumentError, SlacklineError } from '../http/errors.js';
 import { type Logger, silentLogger } from '../http/logger.js';
 import type { AuthorizeResult } from '../oauth/authorize.js';
@@ -145,7 +146,8 @@ export class Dispatcher {
   readonly #commands: Route<SlashCommand>[] = [];
   readonly #options: DispatcherOptions;
   readonly #logger: Logger;
-  readonly #deadlineMs: number;
+  /** Every dispatch's ack fallback on one timer (the deadlines all have the same length). */
+  readonly #deadlines: DeadlineQueue;
   /**
    * The bot client of each authorize() answer. The authority answers repeat requests with the same
    * cached object, so requests of one installation share one client instead of building one (with its
@@ -156,10 +158,11 @@ export class Dispatcher {
   constructor(options: DispatcherOptions = {}) {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
-    this.#deadlineMs = options.ackDeadlineMs ?? 2_500;
-    if (!(this.#deadlineMs > 0 && this.#deadlineMs < 3_000)) {
+    const deadlineMs = options.ackDeadlineMs ?? 2_500;
+    if (!(deadlineMs > 0 && deadlineMs < 3_000)) {
       throw new InvalidArgumentError('Dispatcher: ackDeadlineMs must be between 0 and 3,000 ms (Slack waits 3 s)');
     }
+    this.#deadlines = new DeadlineQueue(deadlineMs);
   }
 
   /** An Events API event by type (`'app_mention'`, `'message'`...), typed from Slack's reference. */
@@ -224,6 +227,7 @@ export class Dispatcher {
     const routes: Route<never>[] =
       kind === 'event' ? this.#events : kind === 'interaction' ? this.#interactions : this.#commands;
     const chosen = routes.filter((r) => (r.match as (b: unknown) => boolean)(body));
+    if (chosen.length === 0) return { ack: Promise.resolve(undefined), done: Promise.resolve() };
     let settle: (payload: AckPayload | undefined) => void = () => {};
     const ack = new Promise<AckPayload | undefined>((resolve) => {
       settle = resolve;
@@ -232,14 +236,10 @@ export class Dispatcher {
     const doAck = (payload?: AckPayload): void => {
       if (acked) return;
       acked = true;
-      clearTimeout(timer);
+      this.#deadlines.cancel(deadline);
       settle(payload);
     };
-    const timer = setTimeout(() => doAck(), this.#deadlineMs);
-    if (chosen.length === 0) {
-      doAck();
-      return { ack, done: Promise.resolve() };
-    }
+    const deadline = this.#deadlines.arm(() => doAck());
     const done = this.#run(kind, body, chosen as Route<unknown>[], doAck).finally(() => doAck());
     return { ack, done };
   }

@@ -6,9 +6,10 @@
 // ack goes to `ctx.waitUntil` where the platform has one (Workers, Vercel, Lambda adapters); on Node
 // it simply runs on, and idle() waits for it.
 import type { Clock } from '../http/clock.js';
+import { DeadlineQueue } from '../http/deadlines.js';
 import { type Logger, logBudget } from '../http/logger.js';
 import type { InstallationAuthority } from '../oauth/authorize.js';
-import { bookkeeping, describe } from './bookkeeping.js';
+import { bookkeeping, describe, needsBookkeeping } from './bookkeeping.js';
 import { type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
 import type { AckPayload, Dispatcher, EventCallback } from './dispatcher.js';
 import { type EventEnvelope, parseInbound, utf8 } from './inbound.js';
@@ -80,14 +81,28 @@ function isSslCheck(url: string, body: Uint8Array, contentType: string | null): 
 
 const json = (payload: AckPayload): Reply => ({ status: 200, headers: JSON_HEADERS, body: JSON.stringify(payload) });
 
-/** Lets the response go out before after-ack work starts (setImmediate is Node's; Workers have setTimeout). */
-const afterResponse = () =>
-  new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+let nextTurn: Promise<void> | undefined;
+/**
+ * Lets the response go out before after-ack work starts (setImmediate is Node's; Workers have
+ * setTimeout). The events acked in one turn of the event loop share one wait.
+ */
+const afterResponse = (): Promise<void> => {
+  nextTurn ??= new Promise<void>((resolve) => {
+    const go = () => {
+      nextTurn = undefined;
+      resolve();
+    };
+    if (typeof setImmediate === 'function') setImmediate(go);
+    else setTimeout(go, 0);
+  });
+  return nextTurn;
+};
 
 export function createEventsHandler(options: EventsHandlerOptions): EventsHandler {
   const { secrets, limit, clock, ttlMs, deadlineMs } = checkHandlerOptions(options);
   const dedupe = options.dedupe ?? new MemoryDedupeStore(options.dedupeSize ?? 10_000);
   const pending = new Set<Promise<void>>();
+  const deadlines = new DeadlineQueue(deadlineMs);
   const log = eventsLogger(options.logger, secrets);
   /** Logs one failure with its reason code, then hands the error to the user's onError. */
   const failed = (code: EventFailure, error: unknown, envelope?: EventEnvelope) => {
@@ -157,15 +172,16 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     const now = clock.now();
     // Resolves false for a retry of something already taken (here or in another process).
     let claimed = false; // released on failure only if this request holds the claim
+    const books = envelope.type === 'event_callback' && needsBookkeeping(envelope, options.authority);
     const work = (async () => {
       if (eventId !== undefined) {
         claimed = await dedupe.claim(eventId, ttlMs, now);
         if (!claimed) return false;
       }
-      if (envelope.type === 'event_callback') await bookkeeping(envelope, options.authority, log);
+      if (books) await bookkeeping(envelope, options.authority, log);
       return true;
     })();
-    const outcome = await settleWithin(work, deadlineMs);
+    const outcome = await settleWithin(work, deadlines);
     if (outcome === 'late') {
       track(
         work.then(
@@ -243,14 +259,19 @@ const REFUSALS_LOGGED_PER_MINUTE = 20;
 
 type Outcome<T> = 'late' | { value: T } | { error: unknown };
 
-async function settleWithin<T>(work: Promise<T>, ms: number): Promise<Outcome<T>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), ms);
+/** The work's outcome, or 'late' when the handler's deadline comes first (one shared timer). */
+function settleWithin<T>(work: Promise<T>, deadlines: DeadlineQueue): Promise<Outcome<T>> {
+  return new Promise<Outcome<T>>((resolve) => {
+    const deadline = deadlines.arm(() => resolve('late'));
+    work.then(
+      (value) => {
+        deadlines.cancel(deadline);
+        resolve({ value });
+      },
+      (error: unknown) => {
+        deadlines.cancel(deadline);
+        resolve({ error });
+      },
+    );
   });
-  const settled = work.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }

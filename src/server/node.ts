@@ -177,10 +177,24 @@ function collectBody(
   });
 }
 
-function sendReply(res: ServerResponse, reply: Reply): void {
+function sendReply(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) return; // already answered (a refused body) or the client is gone
   res.writeHead(reply.status, reply.headers);
   res.end(reply.body);
+  if (!req.complete) closeUnread(req, res);
+}
+
+/**
+ * Answered before its body was all read (refused, or a route that ignores bodies): Node then discards
+ * the rest as it arrives. Closing at once would reset the connection while the client still sends,
+ * and a reset makes it drop the answer unread; so close after a short grace, once the answer is out.
+ * Called when the answer is written (the raw path, where nearly every body was read by then), or for
+ * every request (the web path, where the handler's reading is not seen).
+ */
+function closeUnread(req: IncomingMessage, res: ServerResponse): void {
+  res.once('finish', () => {
+    if (!req.complete) setTimeout(() => req.destroy(), REFUSAL_GRACE_MS).unref();
+  });
 }
 
 /**
@@ -198,13 +212,15 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
   const maxPending = options.maxPendingBodyBytes ?? DEFAULT_MAX_PENDING_BODY_BYTES;
   let pending = 0; // body bytes held by every request still being answered
   const rawEntry = (handler as WithRawEntry)[RAW_ENTRY];
-  const fail = (res: ServerResponse, err: unknown) => {
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown, raw: boolean) => {
     onError(err);
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
     res.end('internal error');
+    if (raw && !req.complete) closeUnread(req, res);
   };
   return (req: IncomingMessage, res: ServerResponse): void => {
     let size = 0;
+    const raw = rawEntry === undefined ? undefined : rawEntryFor(rawEntry, req.url);
     const refuse = (status: Refusal) => {
       const { code } = REFUSALS[status];
       budget((dropped) => {
@@ -218,6 +234,7 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
       }
       res.writeHead(status, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
       res.end(REFUSALS[status].text);
+      if (raw !== undefined) closeUnread(req, res);
     };
     const admit: Admit = (bytes) => {
       size += bytes;
@@ -225,18 +242,11 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
       if (size > limit) return 413;
       return pending > maxPending ? 503 : undefined;
     };
-    // Answered before its body was all read (refused, or a route that ignores bodies): Node then
-    // discards the rest as it arrives. Closing at once would reset the connection while the client
-    // still sends, and a reset makes it drop the answer unread; so close after a short grace.
-    res.once('finish', () => {
-      if (!req.complete) setTimeout(() => req.destroy(), REFUSAL_GRACE_MS).unref();
-    });
     // Whatever happens to the request, its bytes leave the budget when its exchange ends.
     res.once('close', () => {
       pending -= size;
       size = 0;
     });
-    const raw = rawEntry === undefined ? undefined : rawEntryFor(rawEntry, req.url);
     if (raw !== undefined) {
       const request: RawRequest = {
         method: req.method ?? 'GET',
@@ -245,11 +255,12 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
         body: (max) => collectBody(req, max, admit, refuse),
       };
       raw(request).then(
-        (reply) => sendReply(res, reply),
-        (err: unknown) => fail(res, err),
+        (reply) => sendReply(req, res, reply),
+        (err: unknown) => fail(req, res, err, true),
       );
       return;
     }
+    closeUnread(req, res);
     const body = (r: IncomingMessage) => bodyStream(r, admit, refuse);
     let request: Request;
     try {
@@ -260,7 +271,7 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
     }
     handler(request)
       .then((response) => sendResponse(res, response))
-      .catch((err: unknown) => fail(res, err));
+      .catch((err: unknown) => fail(req, res, err, false));
   };
 }
 
