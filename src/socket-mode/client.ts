@@ -13,6 +13,7 @@ import type { Dispatcher, EventCallback, Interaction, SlashCommand } from '../ev
 import type { EventEnvelope } from '../events/inbound.js';
 import { backoffDelay } from '../http/backoff.js';
 import { type Clock, sleep, systemClock } from '../http/clock.js';
+import { type Deadline, DeadlineQueue } from '../http/deadlines.js';
 import { InvalidArgumentError, PlatformError, SlacklineError } from '../http/errors.js';
 import { type Logger, redactingLogger, silentLogger } from '../http/logger.js';
 import type { InstallationAuthority } from '../oauth/authorize.js';
@@ -156,13 +157,8 @@ export class SocketModeClient {
   readonly #queue: (() => void)[] = [];
   /** Acks whose socket closed before they could be sent; the next connection sends them. */
   readonly #unsent: string[] = [];
-  /**
-   * The ack of each envelope in hand, with its deadline (performance.now() ms): one timer, armed for
-   * the earliest, acks the late ones empty (instead of a timer per envelope).
-   */
-  readonly #deadlines = new Map<() => void, number>();
-  #deadlineTimer: NodeJS.Timeout | undefined;
-  #deadlineAt = Number.POSITIVE_INFINITY;
+  /** The ack deadline of each envelope in hand: one timer for all (http/deadlines.ts) acks the late ones empty. */
+  readonly #deadlines: DeadlineQueue;
 
   constructor(options: SocketModeOptions) {
     if (typeof options?.appToken !== 'string' || options.appToken.trim() === '') {
@@ -184,6 +180,7 @@ export class SocketModeClient {
       reconnectMaxMs: positive('reconnectMaxMs', options.reconnectMaxMs, 30_000),
       closeTimeoutMs: positive('closeTimeoutMs', options.closeTimeoutMs, 1_000),
     };
+    this.#deadlines = new DeadlineQueue(this.#opts.ackDeadlineMs);
     this.#ownsClient = options.client === undefined;
     this.#client =
       options.client ??
@@ -412,10 +409,11 @@ export class SocketModeClient {
    */
   #deliver(connection: Connection, envelope: Envelope): void {
     let acked = false;
+    let deadline: Deadline | undefined;
     const ack = (payload?: Record<string, unknown>): void => {
       if (acked) return;
       acked = true;
-      this.#deadlines.delete(ack);
+      if (deadline !== undefined) this.#deadlines.cancel(deadline);
       const reply =
         payload === undefined
           ? `{"envelope_id":${JSON.stringify(envelope.envelope_id)}}`
@@ -425,9 +423,7 @@ export class SocketModeClient {
       if (connection.send(reply) || this.#active?.send(reply)) this.stats.acked++;
       else if (this.#unsent.length < this.#opts.maxQueue) this.#unsent.push(reply);
     };
-    const deadline = performance.now() + this.#opts.ackDeadlineMs;
-    this.#deadlines.set(ack, deadline);
-    if (deadline < this.#deadlineAt) this.#armDeadline(deadline);
+    deadline = this.#deadlines.arm(() => ack());
     const eventId = (envelope.payload as { event_id?: unknown }).event_id;
     const key = typeof eventId === 'string' ? `event:${eventId}` : `envelope:${envelope.envelope_id}`;
     let claimed: boolean | Promise<boolean>;
@@ -529,25 +525,6 @@ export class SocketModeClient {
   #failed(envelope: Envelope, error: unknown): void {
     this.#logger.error({ type: envelope.type, error: describe(error) }, 'socket mode: listener failed');
     for (const f of this.#lifecycle.listenerError) f({ envelopeType: envelope.type, error });
-  }
-
-  #armDeadline(at: number): void {
-    clearTimeout(this.#deadlineTimer);
-    this.#deadlineAt = at;
-    this.#deadlineTimer = setTimeout(() => this.#sweepDeadlines(), Math.max(0, at - performance.now()));
-  }
-
-  /** Acks (empty) every envelope whose listener has not acked by its deadline; sleeps until the next. */
-  #sweepDeadlines(): void {
-    this.#deadlineTimer = undefined;
-    this.#deadlineAt = Number.POSITIVE_INFINITY;
-    const now = performance.now();
-    let next = Number.POSITIVE_INFINITY;
-    for (const [ack, at] of this.#deadlines) {
-      if (at <= now) ack();
-      else if (at < next) next = at;
-    }
-    if (next !== Number.POSITIVE_INFINITY) this.#armDeadline(next);
   }
 }
 
