@@ -8,7 +8,7 @@ import type { WebClient } from '../web/client.js';
 import { AuthorizationError, OAuthErrorCode } from './errors.js';
 import { hideSecrets } from './inspect.js';
 import { type RotationOptions, Rotator, TokenRefreshError } from './rotation.js';
-import { keyOf } from './rows.js';
+import { keyOf, readsUserRow } from './rows.js';
 import type {
   DeleteOutcome,
   DeleteScope,
@@ -121,9 +121,11 @@ export class InstallationAuthority {
     const generation = this.#generation;
     let inst = await store.findInstallation(query);
     refuseMarked(inst, query);
-    if (inst !== undefined && (await this.#rotator?.refreshDue(query, inst))?.due === true) {
+    const done = inst === undefined ? undefined : await this.#rotator?.refreshDue(query, inst);
+    if (done?.due === true) {
       this.#dropCached(query); // other users' entries of this team hold the old bot token
-      inst = await store.findInstallation(query);
+      // The bot row this process just stored is what reading it back would answer; else read.
+      inst = done.bot !== undefined && !readsUserRow(query) ? done.bot : await store.findInstallation(query);
       refuseMarked(inst, query); // another process's refresh was refused while this one waited
     }
     if (inst === undefined || (inst.bot === undefined && inst.user.token === undefined)) throw new AuthorizationError();

@@ -100,8 +100,14 @@ const REFRESH_DEADLINE_MS = 30_000;
 /** A caller waits this long for another holder's lease: its refresh call ends within its deadline. */
 const LEASE_WAIT_MS = REFRESH_DEADLINE_MS + 5_000;
 
+/** One refresh flight: whether it stored new tokens, and the bot installation as it stored it. */
+interface Flight {
+  refreshed: boolean;
+  bot?: Installation | undefined;
+}
+
 export class Rotator {
-  readonly #flights = new Map<string, Promise<boolean>>();
+  readonly #flights = new Map<string, Promise<Flight>>();
   readonly #notBefore = new Map<string, number>();
   readonly #margin: number;
   readonly #jitter: number;
@@ -135,15 +141,17 @@ export class Rotator {
   /**
    * Refreshes whatever of `inst` is due (the bot token; the asking user's own token), treating the
    * margin as `aheadMs` longer (background jobs). `due`: something was (re-read the row); `refreshed`:
-   * how many tokens this call's flights refreshed (0 when another process had already).
+   * how many tokens this call's flights refreshed (0 when another process had already). `bot`: when
+   * only the bot token was due and this process stored its refresh, the bot installation as stored
+   * (what findBot() would read back).
    */
   async refreshDue(
     query: InstallationQuery,
     inst: Installation,
     aheadMs = 0,
-  ): Promise<{ due: boolean; refreshed: number }> {
+  ): Promise<{ due: boolean; refreshed: number; bot?: Installation | undefined }> {
     const now = this.clock.now() + aheadMs;
-    const work: Promise<boolean>[] = [];
+    const work: Promise<Flight>[] = [];
     if (inst.bot !== undefined && this.due(inst.bot, query, undefined, now))
       work.push(this.#ensure(query, undefined, inst.bot, aheadMs));
     const userId = query.userId;
@@ -155,7 +163,8 @@ export class Rotator {
     )
       work.push(this.#ensure(query, userId, inst.user, aheadMs));
     const done = await Promise.all(work);
-    return { due: work.length > 0, refreshed: done.filter(Boolean).length };
+    const refreshed = done.filter((f) => f.refreshed).length;
+    return { due: work.length > 0, refreshed, bot: done.length === 1 ? done[0]?.bot : undefined };
   }
 
   #ensure(
@@ -163,13 +172,15 @@ export class Rotator {
     userId: string | undefined,
     current: Credentials,
     aheadMs: number,
-  ): Promise<boolean> {
+  ): Promise<Flight> {
     const k = keyOf(query, userId ?? '');
     const key = `${k.enterpriseId}:${k.teamId}:${k.userId}`;
     const flying = this.#flights.get(key);
     if (flying !== undefined) return flying;
     const now = this.clock.now();
-    if ((this.#notBefore.get(key) ?? 0) > now && (current.expiresAt ?? 0) > now) return Promise.resolve(false);
+    if ((this.#notBefore.get(key) ?? 0) > now && (current.expiresAt ?? 0) > now) {
+      return Promise.resolve({ refreshed: false });
+    }
     const flight = this.#refresh(query, userId, current, key, aheadMs).finally(() => this.#flights.delete(key));
     this.#flights.set(key, flight);
     return flight;
@@ -181,7 +192,8 @@ export class Rotator {
     current: Credentials,
     key: string,
     aheadMs: number,
-  ): Promise<boolean> {
+  ): Promise<Flight> {
+    let bot: Installation | undefined;
     try {
       const refreshed = await this.store.rotate(
         query,
@@ -198,10 +210,13 @@ export class Rotator {
             const reason = refusal(err);
             return reason === undefined ? undefined : { reason, at: this.clock.now() };
           },
+          onStored: (stored) => {
+            bot = stored;
+          },
         },
       );
       this.#notBefore.delete(key);
-      return refreshed;
+      return { refreshed, bot: refreshed ? bot : undefined };
     } catch (err) {
       const reason = refusal(err);
       const q = { enterpriseId: query.enterpriseId ?? null, teamId: query.teamId ?? null };
@@ -211,7 +226,7 @@ export class Rotator {
       }
       const now = this.clock.now();
       this.#notBefore.set(key, now + this.#retryAfter);
-      if ((current.expiresAt ?? 0) > now) return false; // the current token still works: answer it for now
+      if ((current.expiresAt ?? 0) > now) return { refreshed: false }; // the current token still works: answer it for now
       throw new TokenRefreshError(OAuthErrorCode.RefreshFailed, q.enterpriseId, q.teamId, err);
     }
   }

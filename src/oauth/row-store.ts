@@ -17,6 +17,7 @@ import {
   type RowBackend,
   RowCodec,
   type RowKey,
+  readsUserRow,
   summaryOf,
 } from './rows.js';
 import type {
@@ -57,6 +58,11 @@ export interface RotateOptions extends LeaseWaitOptions {
    * (written as lease owner before the lease is let go, so no waiter tries the spent token again).
    */
   refused?: ((error: unknown) => ReinstallMark | undefined) | undefined;
+  /**
+   * Called when this call stored a refreshed bot row (userId undefined), with the installation as
+   * findBot() answers it right after the write: the caller need not read it back.
+   */
+  onStored?: ((installation: Installation) => void) | undefined;
 }
 
 /** What a lease holder's step returns to be written, and thrown afterwards. */
@@ -104,9 +110,8 @@ export class RowInstallationStore implements RotatingInstallationStore {
 
   async findInstallation(query: InstallationQuery): Promise<Installation | undefined> {
     const bot = await this.#backend.get(keyOf(query));
-    const userId = query.userId;
-    if (userId === undefined || userId === '' || userId.startsWith('*')) return this.#codec.decode(bot, undefined);
-    return this.#codec.decode(bot, await this.#backend.get(keyOf(query, userId)));
+    if (!readsUserRow(query)) return this.#codec.decode(bot, undefined);
+    return this.#codec.decode(bot, await this.#backend.get(keyOf(query, query.userId)));
   }
 
   async deleteBot(query: InstallationQuery): Promise<void> {
@@ -165,10 +170,12 @@ export class RowInstallationStore implements RotatingInstallationStore {
     refresh: (refreshToken: string, lease: { interrupted: boolean }) => Promise<RotatedTokens>,
     options: RotateOptions = {},
   ): Promise<boolean> {
-    return this.#underLease(keyOf(query, userId ?? ''), options, async (row, interrupted) => {
+    const stored = await this.#underLease(keyOf(query, userId ?? ''), options, async (row, interrupted) => {
+      if (row === undefined) return undefined;
+      const open = this.#codec.open(row); // parsed and opened once for the whole refresh
       // Marked while this caller waited for the lease (the holder's refresh was refused): not again.
-      if (row === undefined || this.#codec.marked(row)) return undefined;
-      const current = this.#codec.credentialsOf(row);
+      if (open.meta.needsReinstall !== undefined) return undefined;
+      const current = this.#codec.credentialsOf(open);
       if (current.refreshToken === undefined || !due(current)) return undefined;
       let tokens: RotatedTokens;
       try {
@@ -178,8 +185,13 @@ export class RowInstallationStore implements RotatingInstallationStore {
         if (mark === undefined) throw error;
         return new WriteThenThrow(this.#codec.markedForReinstall(row, mark), error);
       }
-      return this.#codec.rotated(row, tokens);
+      return this.#codec.rotated(open, tokens);
     });
+    if (stored === undefined) return false;
+    const bot =
+      (userId ?? '') === '' && options.onStored !== undefined ? this.#codec.decode(stored, undefined) : undefined;
+    if (bot !== undefined) options.onStored?.(bot);
+    return true;
   }
 
   /**
@@ -220,7 +232,7 @@ export class RowInstallationStore implements RotatingInstallationStore {
       already = this.#codec.marked(row);
       return already ? undefined : this.#codec.markedForReinstall(row, mark);
     });
-    return written || already;
+    return written !== undefined || already;
   }
 
   /**
@@ -262,7 +274,7 @@ export class RowInstallationStore implements RotatingInstallationStore {
         moved = true;
         return this.#codec.reseal(row);
       });
-      if (written) return 1;
+      if (written !== undefined) return 1;
       if (!moved) return 0; // deleted, or sealed under the current key by a writer meanwhile
     }
     // Rewritten by others ten times while we tried: stop rather than leave it under the old key unsaid.
@@ -272,13 +284,14 @@ export class RowInstallationStore implements RotatingInstallationStore {
   /**
    * Claims the row's lease (waiting, within `options`, while another holder has it), runs `fn` on the
    * row as the lease holder sees it, and writes what it returns as lease owner; the lease is let go
-   * whether `fn` returns or throws (a WriteThenThrow is written, then its error thrown).
+   * whether `fn` returns or throws (a WriteThenThrow is written, then its error thrown). Answers the
+   * row as stored when it was written, else undefined.
    */
   async #underLease(
     key: RowKey,
     options: LeaseWaitOptions,
     fn: (row: Row | undefined, interrupted: boolean) => Promise<NewRow | WriteThenThrow | undefined>,
-  ): Promise<boolean> {
+  ): Promise<Row | undefined> {
     const owner = randomUUID();
     const claimed = await this.#claim(key, owner, options);
     let next: NewRow | WriteThenThrow | undefined;
@@ -289,22 +302,33 @@ export class RowInstallationStore implements RotatingInstallationStore {
       throw err;
     }
     const row = next instanceof WriteThenThrow ? next.row : next;
-    const write = row !== undefined && claimed.row !== undefined ? { row, version: claimed.row.version } : undefined;
-    const written = await this.#finish(key, owner, write, claimed.until);
+    const was = claimed.row;
+    const write = row !== undefined && was !== undefined ? { row, version: was.version } : undefined;
+    const at = await this.#finish(key, owner, write, claimed.until);
     if (next instanceof WriteThenThrow) throw next.error;
-    return written;
+    // What every backend stores: the row written over the claimed one, updated now, one version on.
+    return at === undefined || row === undefined || was === undefined
+      ? undefined
+      : { ...was, ...row, updatedAt: at, version: was.version + 1 };
   }
 
   /**
    * The write-back, tried again while the lease is surely still ours when the database fails (busy,
    * a dropped connection): after a refresh it carries tokens Slack has issued in exchange for the
    * stored refresh token, which is spent; giving up would lose them. A retry after a write that did
-   * commit finds the lease gone and writes nothing.
+   * commit finds the lease gone and writes nothing. Answers when the row was written (its updatedAt),
+   * or undefined when it was not.
    */
-  async #finish(key: RowKey, owner: string, write: { row: NewRow; version: number } | undefined, until: number) {
+  async #finish(
+    key: RowKey,
+    owner: string,
+    write: { row: NewRow; version: number } | undefined,
+    until: number,
+  ): Promise<number | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#backend.finishLease(key, owner, write, this.#clock.now());
+        const now = this.#clock.now();
+        return (await this.#backend.finishLease(key, owner, write, now)) ? now : undefined;
       } catch (err) {
         const wait = backoffDelay(attempt, { baseMs: 50, maxMs: 2_000 }) * this.#clock.scale; // clock ms
         if (write === undefined || this.#clock.now() + 2 * wait >= until - 5_000 * this.#clock.scale) throw err;

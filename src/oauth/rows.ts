@@ -133,11 +133,24 @@ interface Secrets {
   webhookUrl?: string;
 }
 
+/** A row with its meta parsed and its secrets opened (RowCodec.open). */
+export interface OpenRow {
+  readonly row: Row;
+  readonly meta: Meta;
+  readonly secrets: Secrets;
+}
+
 /** The row key a query addresses: org-wide installs live at team ''. */
 export function keyOf(query: InstallationQuery, userId = ''): RowKey {
   const enterpriseId = query.enterpriseId ?? '';
   const teamId = query.isEnterpriseInstall === true ? '' : (query.teamId ?? '');
   return { enterpriseId, teamId, userId };
+}
+
+/** Whether a lookup reads a user's own row beside the bot row (a real user id, not '' or '*...'). */
+export function readsUserRow(query: InstallationQuery): query is InstallationQuery & { userId: string } {
+  const userId = query.userId;
+  return userId !== undefined && userId !== '' && !userId.startsWith('*');
 }
 
 export function aadOf(key: RowKey): string {
@@ -252,27 +265,35 @@ export class RowCodec {
     });
   }
 
+  /** A row's meta parsed and its secrets opened, once, for the steps of a refresh. */
+  open(row: Row): OpenRow {
+    return { row, meta: JSON.parse(row.meta) as Meta, secrets: this.#open(row) };
+  }
+
   /** The bot row (userId '') or a user row with its token, refresh token and expiry replaced. */
-  rotated(row: Row, t: RotatedTokens): NewRow {
-    const meta = JSON.parse(row.meta) as Meta;
-    const secrets = this.#open(row);
-    if (row.userId === '') {
-      if (meta.bot === undefined) throw new InvalidArgumentError('no bot on this row');
-      meta.bot.expiresAt = t.expiresAt;
-      Object.assign(secrets, { botToken: t.token, botRefreshToken: t.refreshToken });
-    } else {
-      meta.user.expiresAt = t.expiresAt;
-      Object.assign(secrets, { userToken: t.token, userRefreshToken: t.refreshToken });
-    }
+  rotated({ row, meta, secrets }: OpenRow, t: RotatedTokens): NewRow {
     const key = { enterpriseId: row.enterpriseId, teamId: row.teamId, userId: row.userId };
-    return this.#row(key, row.appId ?? undefined, meta, secrets);
+    if (row.userId !== '') {
+      const next = { ...meta, user: { ...meta.user, expiresAt: t.expiresAt } };
+      return this.#row(key, row.appId ?? undefined, next, {
+        ...secrets,
+        userToken: t.token,
+        userRefreshToken: t.refreshToken,
+      });
+    }
+    if (meta.bot === undefined) throw new InvalidArgumentError('no bot on this row');
+    const next = { ...meta, bot: { ...meta.bot, expiresAt: t.expiresAt } };
+    return this.#row(key, row.appId ?? undefined, next, {
+      ...secrets,
+      botToken: t.token,
+      botRefreshToken: t.refreshToken,
+    });
   }
 
   /** The credentials a bot row (userId '') or user row holds, for a refresh decision. */
-  credentialsOf(row: Row): Credentials {
-    const meta = JSON.parse(row.meta) as Meta;
-    const s = this.#open(row);
-    return row.userId === ''
+  credentialsOf(row: Row | OpenRow): Credentials {
+    const { row: r, meta, secrets: s } = 'row' in row ? row : this.open(row);
+    return r.userId === ''
       ? hideSecrets({
           ...opt('token', s.botToken),
           ...opt('refreshToken', s.botRefreshToken),

@@ -157,12 +157,15 @@ export interface RotatingInstallationStore extends InstallationStore {
     /**
      * `signal`, `waitMs`: bound the wait for another holder's lease (default: the lease's own
      * lifetime). `refused`: when `refresh` throws, the mark to store if Slack refused it for good,
-     * written before the lease is let go (so no waiter tries the spent token again).
+     * written before the lease is let go (so no waiter tries the spent token again). `onStored`:
+     * called when this call stored a refreshed bot token (userId undefined), with the installation
+     * as findBot() answers it right after the write, so the caller need not read it back.
      */
     options?: {
       signal?: AbortSignal | undefined;
       waitMs?: number | undefined;
       refused?: ((error: unknown) => ReinstallMark | undefined) | undefined;
+      onStored?: ((installation: Installation) => void) | undefined;
     },
   ): Promise<boolean>;
   /**

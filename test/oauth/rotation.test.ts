@@ -96,6 +96,43 @@ for (const kind of ['memory', 'sqlite', 'postgres'] as Kind[]) {
       assert.equal(res.ok, true);
     });
 
+    it('a refresh this process stored is answered as stored, without reading the row back; a user lookup reads it', async () => {
+      const teamId = await installInto(emu, open.store, 'search:read');
+      const refreshes = refreshCounter(emu);
+      const bot = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+      const user = { ...bot, userId: (await open.store.findInstallation(bot))?.user.id };
+      const reads: (string | undefined)[] = [];
+      const real = open.store;
+      // The real store with its lookups counted (its methods run on the store itself).
+      const store = new Proxy(real, {
+        get: (target, name) => {
+          if (name === 'findInstallation') {
+            return (query: typeof user) => {
+              reads.push(query.userId);
+              return target.findInstallation(query);
+            };
+          }
+          const value = Reflect.get(target, name, target) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const authority = authorityFor(emu, store, 0);
+      nearExpiry(emu);
+      const fresh = await authority.authorize(bot);
+      assert.equal(refreshes(true), 1);
+      assert.deepEqual(reads, [undefined], 'one read, before the refresh');
+      const reread = await authorityFor(emu, real, 0).authorize(bot); // not due any more: as stored
+      assert.deepEqual(fresh, reread);
+      assert.equal(refreshes(), 1);
+
+      reads.length = 0;
+      nearExpiry(emu, 60_000 - TWELVE_HOURS); // the refreshed bot token and the user's token are due
+      const mine = await authority.authorize(user);
+      assert.equal(refreshes(true), 3);
+      assert.deepEqual(reads, [user.userId, user.userId], 'read back: the user row was refreshed too');
+      assert.equal(mine.botToken, (await real.findBot(bot))?.bot?.token);
+    });
+
     it('50 concurrent authorize() calls in one process → exactly 1 refresh, one token for all', async () => {
       const teamId = await installInto(emu, open.store);
       const refreshes = refreshCounter(emu);

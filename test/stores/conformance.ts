@@ -10,7 +10,7 @@ import { LeaseTimeoutError, StoreErrorCode } from '../../src/oauth/errors.js';
 import type { NewInstallation } from '../../src/oauth/from-oauth.js';
 import { RowInstallationStore } from '../../src/oauth/row-store.js';
 import type { RowBackend } from '../../src/oauth/rows.js';
-import type { InstallationStore, RotatingInstallationStore } from '../../src/oauth/types.js';
+import type { Installation, InstallationStore, RotatingInstallationStore } from '../../src/oauth/types.js';
 
 export interface StoreFactory {
   name: string;
@@ -314,10 +314,17 @@ export function storeConformance(factory: StoreFactory): void {
         await sleep(20); // the others arrive while this one holds the lease
         return { token: 'xoxb-canary-rotated', refreshToken: 'xoxe-canary-r2', expiresAt: 50_000 };
       };
-      const done = await Promise.all(Array.from({ length: 20 }, () => s.rotate(q('T0CONF1'), undefined, due, refresh)));
+      const stored: Installation[] = [];
+      const onStored = (inst: Installation) => void stored.push(inst);
+      const done = await Promise.all(
+        Array.from({ length: 20 }, () => s.rotate(q('T0CONF1'), undefined, due, refresh, { onStored })),
+      );
       assert.equal(calls, 1);
       assert.equal(done.filter(Boolean).length, 1);
       const after = await s.findBot(q('T0CONF1'));
+      // The one that stored it is handed the row exactly as reading it back answers it.
+      assert.equal(stored.length, 1);
+      assert.deepEqual(stored[0], after);
       assert.deepEqual(
         [after?.bot?.token, after?.bot?.refreshToken, after?.bot?.expiresAt, after?.version],
         ['xoxb-canary-rotated', 'xoxe-canary-r2', 50_000, 2],
@@ -436,6 +443,7 @@ export function storeConformance(factory: StoreFactory): void {
       const reinstalled = install({
         bot: { ...bot, token: 'xoxb-canary-reinstalled', refreshToken: 'xoxe-canary-r2' },
       });
+      let stored: Installation | undefined;
       const written = await store.rotate(
         q('T0CONF1'),
         undefined,
@@ -444,8 +452,14 @@ export function storeConformance(factory: StoreFactory): void {
           await store.save(reinstalled); // the workspace installs again (no lease) meanwhile
           return { token: 'xoxb-canary-refreshed', refreshToken: 'xoxe-canary-r3', expiresAt: 9_000 };
         },
+        {
+          onStored: (inst) => {
+            stored = inst;
+          },
+        },
       );
       assert.equal(written, false);
+      assert.equal(stored, undefined, 'nothing stored, nothing handed back');
       const row = await store.findBot(q('T0CONF1'));
       assert.equal(row?.bot?.token, 'xoxb-canary-reinstalled');
       assert.equal(row?.bot?.refreshToken, 'xoxe-canary-r2');
@@ -469,17 +483,24 @@ export function storeConformance(factory: StoreFactory): void {
       const store = new RowInstallationStore(flaky, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
       await store.save(install({ bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
       const fresh = { token: 'xoxb-canary-new', refreshToken: 'xoxe-canary-r2', expiresAt: 9_000 };
+      let stored: Installation | undefined;
       assert.equal(
         await store.rotate(
           q('T0CONF1'),
           undefined,
           () => true,
           async () => fresh,
+          {
+            onStored: (inst) => {
+              stored = inst;
+            },
+          },
         ),
         true,
       );
       assert.equal(failures, -1, 'failed twice, then written');
       const row = await store.findBot(q('T0CONF1'));
+      assert.deepEqual(stored, row, 'handed back as written by the attempt that went through');
       assert.equal(row?.bot?.token, 'xoxb-canary-new');
       assert.equal(row?.bot?.refreshToken, 'xoxe-canary-r2');
       // The lease was let go: the next caller gets it at once.

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyRing } from '../../src/crypto/index.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
-import { PostgresDatabase, PostgresInstallationStore } from '../../src/stores/postgres/index.js';
+import { PostgresDatabase, PostgresInstallationStore, PostgresRowBackend } from '../../src/stores/postgres/index.js';
 import { WebClient } from '../../src/web/client.js';
 import { startServer } from '../helpers/server.js';
 import { needService } from '../helpers/services.js';
@@ -98,6 +98,47 @@ test('postgres: a query waits at most connectionTimeoutMs for a pooled connectio
     held.release();
     assert.deepEqual(await db.query('SELECT 1 AS one', []), [{ one: 1 }]);
   } finally {
+    await db.close();
+  }
+});
+
+test('postgres: a claim that waited for the previous holder reads the row as that holder left it', {
+  timeout: 30_000,
+}, async (t) => {
+  const url = await needService(t, 'postgres');
+  if (url === undefined) return;
+  const schema = `slackline_pgclaim_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const db = new PostgresDatabase({ connectionString: url, schema, max: 4 });
+  const backend = new PostgresRowBackend(db);
+  const store = new PostgresInstallationStore(db, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  const key = { enterpriseId: '', teamId: 'T0CONF1', userId: '' };
+  const holder = await db.pool.connect();
+  try {
+    await store.save(install());
+    const now = Date.now();
+    assert.notEqual(await backend.claimLease(key, 'holder', now + 60_000, now), undefined);
+    // The holder's write-back, open: its lease deleted and the row moved on, not committed yet.
+    await holder.query('BEGIN');
+    await holder.query(`DELETE FROM ${schema}.slackline_refresh_leases WHERE owner = 'holder'`);
+    await holder.query(`UPDATE ${schema}.slackline_installations SET version = version + 1, updated_at = 7`);
+    // The next claim starts now (its snapshot predates the commit) and waits on the holder's lease.
+    const next = backend.claimLease(key, 'next', now + 60_000, now);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const waiting = await db.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%slackline_refresh_leases%'",
+        [],
+      );
+      if (Number(waiting[0]?.n) > 0 || Date.now() > deadline) break;
+      await sleep(10);
+    }
+    await holder.query('COMMIT');
+    const claimed = await next;
+    assert.equal(claimed?.interrupted, false);
+    assert.deepEqual([claimed?.row?.version, claimed?.row?.updatedAt], [2, 7], 'the row after the write-back');
+  } finally {
+    holder.release();
+    await db.query(`DROP SCHEMA ${schema} CASCADE`, []);
     await db.close();
   }
 });

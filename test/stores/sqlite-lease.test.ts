@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type Database from 'better-sqlite3';
 import { KeyRing } from '../../src/crypto/index.js';
 import { openSqlite, SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
 import { install } from './conformance.js';
@@ -42,6 +43,43 @@ test('sqlite: a dead holder lease is waited out until it lapses, then one refres
     assert.equal(left.n, 0);
   } finally {
     db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sqlite: the lease claim commits at synchronous=NORMAL, the write-back at the connection level (FULL, EXTRA), never lowered outside WAL', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slackline-lease-'));
+  try {
+    for (const [journal, level, claimAt] of [
+      ['wal', 2, 1],
+      ['wal', 3, 1],
+      ['wal', 0, 0],
+      ['delete', 2, 2],
+    ] as const) {
+      const db = openSqlite(join(dir, `sync-${journal}-${level}.sqlite`)) as unknown as Database.Database;
+      const store = new SqliteInstallationStore(db, { keys: new KeyRing([{ id: 't', key: randomBytes(32) }]) });
+      try {
+        db.pragma(`journal_mode = ${journal}`);
+        db.pragma(`synchronous = ${level}`);
+        // The level each commit runs at, read inside the claim's and the write-back's statements.
+        const seen: Record<string, number[]> = { claim: [], write: [] };
+        db.function('slackline_test_level', (what: string, n: number) => void seen[what]?.push(n));
+        db.exec(`CREATE TEMP TRIGGER test_claim AFTER INSERT ON main.slackline_refresh_leases
+          BEGIN SELECT slackline_test_level('claim', (SELECT synchronous FROM pragma_synchronous)); END;
+          CREATE TEMP TRIGGER test_write AFTER UPDATE ON main.slackline_installations
+          BEGIN SELECT slackline_test_level('write', (SELECT synchronous FROM pragma_synchronous)); END`);
+        await store.save(install({ bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
+        const q = { enterpriseId: null, teamId: 'T0CONF1', isEnterpriseInstall: false };
+        const refresh = async () => ({ token: 'xoxb-canary-2', refreshToken: 'xoxe-canary-r2', expiresAt: 5_000 });
+        assert.equal(await store.rotate(q, undefined, () => true, refresh), true);
+        const label = `${journal} at ${level}`;
+        assert.deepEqual(seen, { claim: [claimAt], write: [level] }, label);
+        assert.equal(db.pragma('synchronous', { simple: true }), level, `${label}: the level is put back`);
+      } finally {
+        db.close();
+      }
+    }
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -148,23 +148,28 @@ export class PostgresRowBackend implements RowBackend {
 
   /**
    * The lease is a row in slackline_refresh_leases, taken by one autocommit upsert that only replaces
-   * a lapsed lease: no transaction, lock or pooled connection stays open while Slack is called.
+   * a lapsed lease: no transaction, lock or pooled connection stays open while Slack is called. The
+   * same statement reads the row once the lease is taken (one round trip, not two). It must see the
+   * row as the previous holder left it, although the statement's snapshot may be older than that
+   * holder's write-back (the upsert waits for the write-back's transaction, which deletes its lease):
+   * FOR SHARE makes PostgreSQL (READ COMMITTED) return the latest committed version of the row
+   * instead of the snapshot's, as a separate SELECT after the claim would.
    */
   async claimLease(k: RowKey, owner: string, until: number, now: number): Promise<Claimed | undefined> {
     // xmax is 0 on a freshly inserted row and set on one updated in place: a lapsed lease taken over.
-    const taken = await this.db.query<{ interrupted: boolean }>(
-      `INSERT INTO $schema.slackline_refresh_leases VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
-       WHERE slackline_refresh_leases.until <= $6 RETURNING xmax <> 0 AS interrupted`,
+    const taken = await this.db.query<SqlRow & { interrupted: boolean; found: boolean }>(
+      `WITH claim AS (
+         INSERT INTO $schema.slackline_refresh_leases VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
+         WHERE slackline_refresh_leases.until <= $6 RETURNING xmax <> 0 AS interrupted)
+       SELECT claim.interrupted, r.enterprise_id IS NOT NULL AS found, r.* FROM claim LEFT JOIN LATERAL (
+         SELECT * FROM $schema.slackline_installations
+         WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 FOR SHARE) r ON true`,
       [k.enterpriseId, k.teamId, k.userId, owner, until, now],
     );
-    if (taken[0] === undefined) return undefined;
-    try {
-      return { row: await this.get(k), interrupted: taken[0].interrupted };
-    } catch (err) {
-      await this.finishLease(k, owner, undefined, now).catch(() => {}); // do not keep others waiting
-      throw err;
-    }
+    const first = taken[0];
+    if (first === undefined) return undefined;
+    return { row: first.found ? rowFromSql(first) : undefined, interrupted: first.interrupted };
   }
 
   /** One statement: drop our lease and, only if it was ours and the version did not move, write the row. */

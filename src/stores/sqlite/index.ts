@@ -1,6 +1,7 @@
 // slackline/stores/sqlite: installations and OAuth state in one SQLite file (better-sqlite3 12.x).
 // WAL so readers never wait for the writer, synchronous=FULL so a completed install survives power
-// loss, and BEGIN IMMEDIATE for every read-then-write so two processes cannot interleave one.
+// loss (a refresh lease's claim alone commits at NORMAL: see lease.ts), and BEGIN IMMEDIATE for every
+// read-then-write so two processes cannot interleave one.
 import type Database from 'better-sqlite3';
 import type { KeyRing } from '../../crypto/index.js';
 import type { EventDedupeStore } from '../../events/dedupe.js';

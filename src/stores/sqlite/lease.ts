@@ -3,6 +3,19 @@
 // tokens as lease owner (only if the row's version did not move) and deletes the lease in one more
 // transaction. Nothing is held between the two: the waiting and the time bounds live in
 // RowInstallationStore, the same for every store. A holder that died leaves a lease that lapses.
+//
+// Durability: the claim commits at synchronous=NORMAL (the connection's level is lowered for that one
+// transaction and put back), the write-back at the connection's own level (FULL from openSqlite). In
+// WAL mode a NORMAL commit is written to the WAL before COMMIT returns, only not fsynced: it survives
+// the death of any process, which is what the lease guards against (the crash-points test kills
+// holders at every step). Only an OS crash or power loss can roll it back, and that also kills every
+// process that could hold or wait for the lease, since WAL needs shared memory and so every process
+// on one database runs on one machine: no one is left refreshing under a lease that was lost. What
+// such a loss can take away is the report that a refresh in flight at that moment was interrupted;
+// the stored refresh token is then tried once exactly as after an interrupted one, and a refusal
+// marks the row for a reinstall. The write-back, which carries tokens Slack issued for a refresh
+// token it has spent, is fsynced with its commit (and with it every earlier frame of the WAL, the
+// claim's included). This saves one fsync per refresh, most of its cost.
 import type Database from 'better-sqlite3';
 import type { Claimed, NewRow, Row, RowKey } from '../../oauth/rows.js';
 
@@ -13,6 +26,8 @@ const LEASES = `CREATE TABLE IF NOT EXISTS slackline_refresh_leases (
 
 type Claim = Claimed | undefined;
 type Write = { row: NewRow; version: number } | undefined;
+/** PRAGMA synchronous levels: OFF 0, NORMAL 1, FULL 2, EXTRA 3. */
+const NORMAL = 1;
 
 export class SqliteLeases {
   readonly claim: (k: RowKey, owner: string, until: number, now: number) => Claim;
@@ -44,7 +59,20 @@ export class SqliteLeases {
       const r = write.row;
       return update.run(r.meta, r.secrets, now, r.enterpriseId, r.teamId, r.userId, write.version).changes === 1;
     });
-    this.claim = (k, owner, until, now) => claim.immediate(k, owner, until, now);
+    this.claim = (k, owner, until, now) => {
+      // Only in WAL mode (NORMAL in a rollback journal may corrupt on power loss), and never inside
+      // a caller's transaction, whose commit is the caller's.
+      const level = db.inTransaction ? NORMAL : (db.pragma('synchronous', { simple: true }) as number);
+      if (level <= NORMAL || db.pragma('journal_mode', { simple: true }) !== 'wal') {
+        return claim.immediate(k, owner, until, now);
+      }
+      db.pragma(`synchronous = ${NORMAL}`);
+      try {
+        return claim.immediate(k, owner, until, now);
+      } finally {
+        db.pragma(`synchronous = ${level}`);
+      }
+    };
     this.finish = (k, owner, write, now) => finish.immediate(k, owner, write, now);
   }
 }
