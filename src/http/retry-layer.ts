@@ -23,8 +23,11 @@ export function retryLayer(options: RetryLayerOptions, next: Send): Send {
     const { spec } = call;
     for (;;) {
       try {
-        return await next(call);
+        const result = await next(call);
+        call.gate?.done(call);
+        return result;
       } catch (err) {
+        call.gate?.done(call);
         if (!(err instanceof SlacklineError)) throw err;
         const { method } = spec;
         const now = clock.now();
