@@ -79,9 +79,10 @@ export class RateLimiter {
     // Nobody waits: a synchronous store (memory) can grant right here.
     if (this.#queues.has(bucket.key)) return this.#enqueue(bucket, options);
     const { key } = bucket;
-    const granted = this.store.take(key, bucket.limit, this.clock.now(), this.#inFlight.get(key) ?? 0);
+    const inFlight = this.#inFlight.get(key) ?? 0;
+    const granted = this.store.take(key, bucket.limit, this.clock.now(), inFlight);
     if (granted === 0) {
-      this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
+      this.#inFlight.set(key, inFlight + 1);
       return undefined;
     }
     if (typeof granted === 'number') return this.#enqueue(bucket, options);
