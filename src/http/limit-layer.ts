@@ -38,7 +38,7 @@ export function limitLayer(limiter: RateLimiter, maxCloseMs: number, next: Send)
     again(call) {
       const { bucket, method, signal } = call.spec;
       if (bucket === undefined) return undefined;
-      const wait = limiter.acquire(bucket, { method, signal, deadline: call.deadline, front: true });
+      const wait = limiter.acquire(bucket, { method, signal, deadline: call.deadline, front: true, inFlight: true });
       if (wait === undefined) {
         granted(call);
         return undefined;
@@ -51,7 +51,7 @@ export function limitLayer(limiter: RateLimiter, maxCloseMs: number, next: Send)
     if (bucket === undefined) return next(call);
     call.gate = gate;
     // The hot path: a bucket with budget answers synchronously, without a promise.
-    const wait = limiter.acquire(bucket, { method, signal, deadline: call.deadline });
+    const wait = limiter.acquire(bucket, { method, signal, deadline: call.deadline, inFlight: true });
     if (wait === undefined) {
       granted(call);
       return next(call);

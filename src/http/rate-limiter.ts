@@ -25,12 +25,19 @@ export interface AcquireOptions {
   deadline?: number;
   /** A retry of a call that already waited its turn: it goes to the front of the queue. */
   front?: boolean;
+  /**
+   * Count the grant as in flight until `settle(bucket)` (the core's limiter layer does, per attempt):
+   * the bucket then refills no higher than its burst less the calls in flight (see refill()).
+   */
+  inFlight?: boolean;
 }
 
 interface Waiter {
   resolve(): void;
   reject(error: Error): void;
   done: boolean;
+  /** Its grant counts as in flight until settled. */
+  counted: boolean;
 }
 
 interface Queue {
@@ -82,22 +89,22 @@ export class RateLimiter {
     const inFlight = this.#inFlight.get(key) ?? 0;
     const granted = this.store.take(key, bucket.limit, this.clock.now(), inFlight);
     if (granted === 0) {
-      this.#inFlight.set(key, inFlight + 1);
+      if (options.inFlight) this.#inFlight.set(key, inFlight + 1);
       return undefined;
     }
     if (typeof granted === 'number') return this.#enqueue(bucket, options);
     // A failing store lets the call through (see #pump).
     return granted.then(
       (wait) => {
-        return wait > 0 ? this.#enqueue(bucket, options) : this.#granted(key);
+        return wait > 0 ? this.#enqueue(bucket, options) : this.#granted(key, options.inFlight);
       },
-      () => this.#granted(key),
+      () => this.#granted(key, options.inFlight),
     );
   }
 
   /**
    * The answer to a granted call is in, or its attempt failed: it no longer counts as in flight.
-   * Every grant (acquire resolved or returned undefined) is settled once.
+   * Every grant made with `inFlight: true` (acquire resolved or returned undefined) is settled once.
    */
   settle(bucket: BucketRef): void {
     const { key } = bucket;
@@ -114,8 +121,8 @@ export class RateLimiter {
     }
   }
 
-  #granted(key: string): undefined {
-    this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
+  #granted(key: string, counted: boolean | undefined): undefined {
+    if (counted) this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
     return undefined;
   }
 
@@ -144,6 +151,7 @@ export class RateLimiter {
       };
       const waiter: Waiter = {
         done: false,
+        counted: options.inFlight === true,
         resolve: () => {
           if (waiter.done) return;
           cleanup();
@@ -200,7 +208,7 @@ export class RateLimiter {
           const head = queue.waiters[0];
           if (head === undefined) continue;
           // Resolving removes the waiter from the queue (see cleanup).
-          this.#granted(key);
+          this.#granted(key, head.counted);
           head.resolve();
           continue;
         }
