@@ -44,6 +44,8 @@ export interface Call {
   attempt: number;
   /** Set by the limiter layer: how a retry waits for its bucket. */
   gate: RetryGate | undefined;
+  /** The current attempt holds a grant of its bucket, which the limiter counts as in flight. */
+  granted: boolean;
 }
 
 export type Send = (call: Call) => Promise<unknown>;

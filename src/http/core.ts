@@ -117,6 +117,7 @@ export class HttpCore {
       deadline: deadlineMs === undefined ? Number.POSITIVE_INFINITY : started + deadlineMs,
       attempt: 1,
       gate: undefined,
+      granted: false,
     };
     return this.#send(call) as Promise<T>;
   }

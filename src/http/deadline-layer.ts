@@ -6,7 +6,7 @@ import type { Send } from './call.js';
 import type { Clock } from './clock.js';
 import { RequestError } from './errors.js';
 import type { Logger } from './logger.js';
-import type { Transport } from './transport.js';
+import type { Transport, TransportResponse } from './transport.js';
 
 export interface DeadlineLayerOptions {
   transport: Transport;
@@ -19,18 +19,19 @@ export interface DeadlineLayerOptions {
 
 export function deadlineLayer(options: DeadlineLayerOptions): Send {
   const { transport, clock, timeoutMs, logger } = options;
-  return async (call) => {
+  // Not an async function: one promise per attempt (the transport's, and what `then` makes of it).
+  return (call) => {
     const { spec, attempt } = call;
     const { method } = spec;
     const remaining = (call.deadline - clock.now()) / clock.scale;
-    if (!(remaining > 0)) throw new RequestError('deadline', 'deadline passed', false, { method });
     const timeout = spec.timeoutMs ?? timeoutMs;
     const budget = Math.min(timeout, remaining);
     const t0 = logger ? performance.now() : 0;
-    logger?.debug({ method, attempt, url: spec.url }, 'request');
-    let response: Awaited<ReturnType<Transport['send']>>;
+    let sent: Promise<TransportResponse>;
     try {
-      response = await transport.send({
+      if (!(remaining > 0)) throw new RequestError('deadline', 'deadline passed', false, { method });
+      logger?.debug({ method, attempt, url: spec.url }, 'request');
+      sent = transport.send({
         url: spec.url,
         method: spec.httpMethod,
         headers: spec.headers,
@@ -39,31 +40,38 @@ export function deadlineLayer(options: DeadlineLayerOptions): Send {
         signal: spec.signal,
       });
     } catch (err) {
-      if (!(err instanceof RequestError)) throw err;
-      let out = err;
-      if (err.reason === 'timeout') {
-        // The transport only knows its own budget ran out: say whether that was the call's deadline.
-        const byDeadline = budget < timeout;
-        const detail = byDeadline ? 'deadline passed' : `no answer within ${budget} ms`;
-        out = new RequestError(byDeadline ? 'deadline' : 'timeout', detail, err.mayHaveBeenReceived, {
-          method,
-          cause: err.cause,
-        });
-      } else if (err.method === undefined) {
-        out = new RequestError(err.reason, err.detail, err.mayHaveBeenReceived, {
-          method,
-          cause: err.cause,
-          staleConnection: err.staleConnection,
-        });
-      }
-      logger?.debug({ method, attempt, error: out }, 'request failed');
-      throw out;
+      return Promise.reject(err);
     }
-    if (logger) {
-      const ms = Math.round(performance.now() - t0);
-      const requestId = response.headers['x-slack-req-id'];
-      logger.debug({ method, attempt, status: response.status, ms, requestId }, 'response');
-    }
-    return call.interpret(response);
+    return sent.then(
+      (response) => {
+        if (logger) {
+          const ms = Math.round(performance.now() - t0);
+          const requestId = response.headers['x-slack-req-id'];
+          logger.debug({ method, attempt, status: response.status, ms, requestId }, 'response');
+        }
+        return call.interpret(response);
+      },
+      (err: unknown) => {
+        if (!(err instanceof RequestError)) throw err;
+        let out = err;
+        if (err.reason === 'timeout') {
+          // The transport only knows its own budget ran out: say whether that was the call's deadline.
+          const byDeadline = budget < timeout;
+          const detail = byDeadline ? 'deadline passed' : `no answer within ${budget} ms`;
+          out = new RequestError(byDeadline ? 'deadline' : 'timeout', detail, err.mayHaveBeenReceived, {
+            method,
+            cause: err.cause,
+          });
+        } else if (err.method === undefined) {
+          out = new RequestError(err.reason, err.detail, err.mayHaveBeenReceived, {
+            method,
+            cause: err.cause,
+            staleConnection: err.staleConnection,
+          });
+        }
+        logger?.debug({ method, attempt, error: out }, 'request failed');
+        throw out;
+      },
+    );
   };
 }

@@ -6,8 +6,15 @@ export interface LimiterStore {
   /**
    * Takes one call from `key`'s token bucket (GCRA) at time `now` (epoch ms on the client's clock).
    * Returns 0 when granted, otherwise the milliseconds until a call may be granted (nothing taken).
+   * `inFlight`: this process's calls from the bucket granted and not yet answered (see refill).
    */
-  take(key: string, limit: BucketLimit, now: number): number | Promise<number>;
+  take(key: string, limit: BucketLimit, now: number, inFlight?: number): number | Promise<number>;
+  /**
+   * A granted call's answer is in (or its attempt failed): brings the bucket up to date while it
+   * was in flight. `inFlight` counts it. Optional for stores of your own (then in-flight calls are
+   * not accounted for).
+   */
+  settle?(key: string, limit: BucketLimit, now: number, inFlight: number): void | Promise<void>;
   /**
    * Slack answered 429 for this bucket: empty it and keep it closed until `until`. A closure never
    * shortens one already in force: two overlapping windows keep the longer.
@@ -22,18 +29,27 @@ interface BucketState {
   closedUntil: number;
 }
 
-/** One bucket's arithmetic, shared by the memory store (the Redis store runs the same in Lua). */
-export function refill(state: BucketState, limit: BucketLimit, now: number): void {
-  const { perMinute, burst } = budgetOf(limit);
+/**
+ * One bucket's arithmetic, shared by the memory store (the Redis store runs the same in Lua).
+ * A call is counted by Slack when it arrives, some time between our grant and its answer. While
+ * `inFlight` granted calls are unanswered, the bucket refills no higher than `burst - inFlight`: to
+ * Slack's window those calls may still be ahead, on a bucket it keeps full meanwhile (a burst that
+ * waits behind a busy pool or server arrives late, bunched with the calls granted after it).
+ */
+export function refill(state: BucketState, limit: BucketLimit, now: number, inFlight = 0): void {
+  // (Read directly, not through budgetOf: this runs on every call, and the limiter checked the budget.)
+  const perMinute = limit.perMinute;
+  const cap = Math.max(0, (limit.burst ?? perMinute) - inFlight);
   const elapsed = Math.max(0, now - state.at);
-  state.tokens = Math.min(burst, state.tokens + (elapsed * perMinute) / 60_000);
+  // (Never lowered: tokens above the cap, from another process's view of the bucket, stay as they are.)
+  if (state.tokens < cap) state.tokens = Math.min(cap, state.tokens + (elapsed * perMinute) / 60_000);
   state.at = Math.max(state.at, now);
 }
 
 export function memoryLimiterStore(options: { maxBuckets?: number } = {}): LimiterStore {
   const maxBuckets = options.maxBuckets ?? 10_000;
   const buckets = new Map<string, BucketState & { limit: BucketLimit }>();
-  const get = (key: string, limit: BucketLimit, now: number): BucketState => {
+  const get = (key: string, limit: BucketLimit, now: number, inFlight = 0): BucketState => {
     // (The limit is kept with the state so that pruning can tell a full bucket.)
     let state = buckets.get(key);
     if (state === undefined) {
@@ -41,25 +57,31 @@ export function memoryLimiterStore(options: { maxBuckets?: number } = {}): Limit
       state = { tokens: budgetOf(limit).burst, at: now, closedUntil: 0, limit };
       buckets.set(key, state);
     }
-    refill(state, limit, now);
+    refill(state, limit, now, inFlight);
     return state;
   };
-  // A bucket that has refilled completely is the same as a new one: forget it.
+  // A bucket that has refilled completely is the same as a new one: forget it. (Looked at, not
+  // refilled: a bucket with calls in flight refills only to its cap, which only the limiter knows.)
   const prune = (now: number): void => {
     for (const [key, state] of buckets) {
-      refill(state, state.limit, now);
-      if (state.closedUntil <= now && state.tokens >= budgetOf(state.limit).burst) buckets.delete(key);
+      const { perMinute, burst } = budgetOf(state.limit);
+      const full = state.tokens + (Math.max(0, now - state.at) * perMinute) / 60_000 >= burst;
+      if (state.closedUntil <= now && full) buckets.delete(key);
     }
   };
   return {
-    take(key, limit, now) {
-      const state = get(key, limit, now);
+    take(key, limit, now, inFlight) {
+      const state = get(key, limit, now, inFlight);
       if (state.closedUntil > now) return state.closedUntil - now;
       if (state.tokens >= 1) {
         state.tokens -= 1;
         return 0;
       }
-      return Math.ceil(((1 - state.tokens) * 60_000) / budgetOf(limit).perMinute);
+      return Math.ceil(((1 - state.tokens) * 60_000) / limit.perMinute);
+    },
+    settle(key, limit, now, inFlight) {
+      const state = buckets.get(key);
+      if (state !== undefined) refill(state, limit, now, inFlight);
     },
     close(key, limit, until, now) {
       const state = get(key, limit, now);

@@ -7,7 +7,7 @@ import { onAbort } from './abort.js';
 import { type Clock, systemClock } from './clock.js';
 import { QueueFullError, RequestError } from './errors.js';
 import { type LimiterStore, memoryLimiterStore } from './limiter-store.js';
-import { type BucketRef, budgetOf } from './tiers.js';
+import { type BucketRef, budgetOf, isBudget } from './tiers.js';
 
 export interface RateLimiterOptions {
   /** Where budgets live: memory (default) or a shared store such as slackline/stores/redis. */
@@ -25,12 +25,19 @@ export interface AcquireOptions {
   deadline?: number;
   /** A retry of a call that already waited its turn: it goes to the front of the queue. */
   front?: boolean;
+  /**
+   * Count the grant as in flight until `settle(bucket)` (the core's limiter layer does, per attempt):
+   * the bucket then refills no higher than its burst less the calls in flight (see refill()).
+   */
+  inFlight?: boolean;
 }
 
 interface Waiter {
   resolve(): void;
   reject(error: Error): void;
   done: boolean;
+  /** Its grant counts as in flight until settled. */
+  counted: boolean;
 }
 
 interface Queue {
@@ -46,6 +53,8 @@ export class RateLimiter {
   readonly clock: Clock;
   readonly #maxQueue: number;
   readonly #queues = new Map<string, Queue>();
+  /** Calls granted and not yet answered, by bucket key (absent: none). */
+  readonly #inFlight = new Map<string, number>();
 
   constructor(options: RateLimiterOptions = {}) {
     this.store = options.store ?? memoryLimiterStore();
@@ -64,27 +73,57 @@ export class RateLimiter {
    * queue. Returns undefined when the call may go at once (the hot path: no queue, no promise).
    */
   acquire(bucket: BucketRef, options: AcquireOptions): Promise<void> | undefined {
-    const { method, signal } = options;
-    if (signal?.aborted) return Promise.reject(aborted(method));
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(aborted(options.method));
     // A budget that is not numbers would make every wait NaN: refuse it rather than spin.
-    try {
-      budgetOf(bucket.limit);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (!this.#queues.has(bucket.key)) {
-      // Nobody waits: a synchronous store (memory) can grant right here.
-      const granted = this.store.take(bucket.key, bucket.limit, this.clock.now());
-      if (granted === 0) return undefined;
-      if (typeof granted !== 'number') {
-        // A failing store lets the call through (see #pump).
-        return granted.then(
-          (wait) => (!(wait > 0) ? undefined : this.#enqueue(bucket, options)),
-          () => undefined,
-        );
+    if (!isBudget(bucket.limit)) {
+      try {
+        budgetOf(bucket.limit);
+      } catch (error) {
+        return Promise.reject(error);
       }
     }
-    return this.#enqueue(bucket, options);
+    // Nobody waits: a synchronous store (memory) can grant right here.
+    if (this.#queues.has(bucket.key)) return this.#enqueue(bucket, options);
+    const { key } = bucket;
+    const inFlight = this.#inFlight.get(key) ?? 0;
+    const granted = this.store.take(key, bucket.limit, this.clock.now(), inFlight);
+    if (granted === 0) {
+      if (options.inFlight) this.#inFlight.set(key, inFlight + 1);
+      return undefined;
+    }
+    if (typeof granted === 'number') return this.#enqueue(bucket, options);
+    // A failing store lets the call through (see #pump).
+    return granted.then(
+      (wait) => {
+        return wait > 0 ? this.#enqueue(bucket, options) : this.#granted(key, options.inFlight);
+      },
+      () => this.#granted(key, options.inFlight),
+    );
+  }
+
+  /**
+   * The answer to a granted call is in, or its attempt failed: it no longer counts as in flight.
+   * Every grant made with `inFlight: true` (acquire resolved or returned undefined) is settled once.
+   */
+  settle(bucket: BucketRef): void {
+    const { key } = bucket;
+    const inFlight = this.#inFlight.get(key) ?? 0;
+    if (inFlight <= 1) this.#inFlight.delete(key);
+    else this.#inFlight.set(key, inFlight - 1);
+    if (inFlight === 0 || this.store.settle === undefined) return;
+    try {
+      const done = this.store.settle(key, bucket.limit, this.clock.now(), inFlight);
+      // (A store that fails leaves the bucket as it was: it refills by the clock alone.)
+      if (done !== undefined) done.catch(() => {});
+    } catch {
+      // As above.
+    }
+  }
+
+  #granted(key: string, counted: boolean | undefined): undefined {
+    if (counted) this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
+    return undefined;
   }
 
   #enqueue(bucket: BucketRef, options: AcquireOptions): Promise<void> {
@@ -112,6 +151,7 @@ export class RateLimiter {
       };
       const waiter: Waiter = {
         done: false,
+        counted: options.inFlight === true,
         resolve: () => {
           if (waiter.done) return;
           cleanup();
@@ -154,9 +194,10 @@ export class RateLimiter {
     try {
       for (;;) {
         if (queue.waiters.length === 0) break;
+        const { key, limit } = queue.bucket;
         let wait: number;
         try {
-          wait = await this.store.take(queue.bucket.key, queue.bucket.limit, this.clock.now());
+          wait = await this.store.take(key, limit, this.clock.now(), this.#inFlight.get(key) ?? 0);
         } catch {
           // The store failed (Redis down): let the call through rather than hang it; Slack's own
           // 429 and the retry handler still protect the budget.
@@ -164,8 +205,11 @@ export class RateLimiter {
         }
         // (NaN or a negative wait from a misbehaving store counts as a grant, never a spin.)
         if (!(wait > 0)) {
+          const head = queue.waiters[0];
+          if (head === undefined) continue;
           // Resolving removes the waiter from the queue (see cleanup).
-          queue.waiters[0]?.resolve();
+          this.#granted(key, head.counted);
+          head.resolve();
           continue;
         }
         await new Promise<void>((resolve) => {

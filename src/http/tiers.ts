@@ -20,10 +20,13 @@ export interface BucketRef {
 
 /** A budget with its burst filled in; RangeError when it is not made of positive finite numbers. */
 export function budgetOf(limit: BucketLimit): { perMinute: number; burst: number } {
+  if (!isBudget(limit)) throw new RangeError('a budget is { perMinute > 0, burst? >= 1 }, finite numbers');
+  return { perMinute: limit.perMinute, burst: limit.burst ?? limit.perMinute };
+}
+
+/** Whether `limit` is a usable budget; the check budgetOf makes, without making anything (hot path). */
+export function isBudget(limit: BucketLimit): boolean {
   const perMinute = limit?.perMinute;
   const burst = limit?.burst ?? perMinute;
-  if (!(perMinute > 0 && perMinute < Number.POSITIVE_INFINITY && burst >= 1 && burst < Number.POSITIVE_INFINITY)) {
-    throw new RangeError('a budget is { perMinute > 0, burst? >= 1 }, finite numbers');
-  }
-  return { perMinute, burst };
+  return perMinute > 0 && perMinute < Number.POSITIVE_INFINITY && burst >= 1 && burst < Number.POSITIVE_INFINITY;
 }

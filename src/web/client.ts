@@ -90,6 +90,8 @@ interface Route {
   perChannel: boolean;
   /** The bucket of calls on the client's own token, once resolved (null: not yet). */
   ownBucket: BucketRef | undefined | null;
+  /** For a per-channel method: the bucket of each channel on the client's own token, once resolved. */
+  channelBuckets: Map<string, BucketRef | undefined> | undefined;
   /** This method's answer, read by the client (one closure per method, not one per call). */
   interpret: (response: TransportResponse) => WebAPICallResult;
 }
@@ -242,8 +244,20 @@ export class WebClient {
    */
   #ownBucket(route: Route, channel: unknown): BucketRef | undefined {
     if (route.ownBucket !== null) return route.ownBucket;
-    const bucket = this.#bucket(route, this.#team, this.#token, channel);
-    if (!route.perChannel) route.ownBucket = bucket;
+    if (!route.perChannel) {
+      route.ownBucket = this.#bucket(route, this.#team, this.#token, channel);
+      return route.ownBucket;
+    }
+    // Per channel: one bucket per channel, kept (a bounded number) so a post resolves no budget.
+    if (typeof channel !== 'string') return this.#bucket(route, this.#team, this.#token, channel);
+    route.channelBuckets ??= new Map();
+    const buckets = route.channelBuckets;
+    let bucket = buckets.get(channel);
+    if (bucket === undefined && !buckets.has(channel)) {
+      bucket = this.#bucket(route, this.#team, this.#token, channel);
+      if (buckets.size >= MAX_CHANNEL_BUCKETS) buckets.clear();
+      buckets.set(channel, bucket);
+    }
     return bucket;
   }
 
@@ -292,6 +306,7 @@ export class WebClient {
       basic: BASIC_AUTH_METHODS.has(method),
       perChannel: SPECIAL_LIMITS[method]?.perChannel === true,
       ownBucket: null,
+      channelBuckets: undefined,
       interpret: (response) => this.#interpret(method, response),
     };
     // Bounded, so a caller looping over made-up names cannot grow it without end.
@@ -364,6 +379,8 @@ function buildCore(options: CoreBuildOptions & WebClientCallDefaults): HttpCore 
 }
 
 const fingerprints = new Map<string, string>();
+/** Channels whose post buckets a client keeps per method (then it starts over). */
+const MAX_CHANNEL_BUCKETS = 1000;
 
 /** A stable, non-reversible name for a token's budget (same in every process); never the token. */
 function fingerprint(token: string): string {

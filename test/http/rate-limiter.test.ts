@@ -80,6 +80,35 @@ describe('budgets against the emulator enforcing Slack’s limits', () => {
       await r.close();
     }
   });
+  it('a call counts from its grant until its answer: a burst Slack counts late draws no 429', async () => {
+    // Slack counts a call when it reads it, some time between our grant and its answer. Here the
+    // first three posts (the burst) are read 5 Slack-s late and the next ones less late each, as
+    // when calls queue behind a busy server or connection pool: granted a second apart, they would
+    // all be read at once, past the bucket's burst. Holding the refill while the burst is
+    // unanswered spaces them out as Slack reads them.
+    const r = await rig(10, true);
+    try {
+      const delays = [
+        { ms: 500, times: 3 },
+        { ms: 400, times: 1 },
+        { ms: 300, times: 1 },
+        { ms: 200, times: 1 },
+        { ms: 100, times: 1 },
+      ];
+      for (const { ms, times } of delays) {
+        await control(r.emu, 'POST', 'faults', { method: 'chat.postMessage', kind: 'delay', ms, times });
+      }
+      const client = r.client();
+      const channel = r.channel('general');
+      const posts = Array.from({ length: 7 }, (_, i) => client.chat.postMessage({ channel, text: `${i}` }));
+      const { error } = await timed(Promise.all(posts));
+      assert.equal(error, undefined);
+      assert.equal(r.emu.rateLimits.limited, 0, 'the emulator answered 429s');
+      assert.equal(client.core.events.stats.rateLimited, 0);
+    } finally {
+      await r.close();
+    }
+  });
 });
 
 describe('rate limiter against the emulator', () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createClient } from 'redis';
 import { startEmulator } from '../../src/emulator/index.js';
+import { type LimiterStore, memoryLimiterStore } from '../../src/http/limiter-store.js';
 import { type BucketLimit, budgetOf } from '../../src/http/tiers.js';
 import { redisLimiterStore } from '../../src/stores/redis/index.js';
 import { WebClient } from '../../src/web/index.js';
@@ -70,11 +71,36 @@ test('redis limiter store: take and close are atomic budgets shared by key', asy
     const tier = { perMinute: 50 };
     for (let i = 0; i < 50; i++) assert.equal(await store.take('t', tier, now), 0, `call ${i}`);
     assert.equal(await store.take('t', tier, now + 200), 1000);
+    await inFlightHoldsTheRefill(store, now);
     await redis.scriptFlush();
     assert.equal(await store.take('c', limit, now), 0, 'reloads its script after SCRIPT FLUSH');
   } finally {
     await redis.quit();
   }
+});
+
+/**
+ * While granted calls are unanswered, the bucket refills only to its burst less those calls (Slack
+ * may count them later); their answers let it refill from then on. Shared with the memory store.
+ */
+async function inFlightHoldsTheRefill(store: LimiterStore, now: number): Promise<void> {
+  const post = { perMinute: 60, burst: 3 };
+  for (let i = 0; i < 3; i++) assert.equal(await store.take('p', post, now, i), 0);
+  // 5 s later, all three still in flight: nothing refilled, the next token is a second away.
+  assert.equal(await store.take('p', post, now + 5000, 3), 1000, 'refilled while the burst was in flight');
+  // Their answers come at +5 s: the refill counts from then.
+  for (let inFlight = 3; inFlight >= 1; inFlight--) await store.settle?.('p', post, now + 5000, inFlight);
+  assert.equal(await store.take('p', post, now + 5500, 0), 500);
+  assert.equal(await store.take('p', post, now + 6000, 0), 0);
+  // Without calls in flight the bucket refills to its burst as before.
+  assert.equal(await store.take('p', post, now + 60_000, 0), 0);
+  assert.equal(await store.take('p', post, now + 60_000, 1), 0);
+  assert.equal(await store.take('p', post, now + 60_000, 2), 0);
+  assert.equal(await store.take('p', post, now + 60_000, 3), 1000);
+}
+
+test('memory limiter store: calls in flight hold the refill back', async () => {
+  await inFlightHoldsTheRefill(memoryLimiterStore(), 1_700_000_000_000);
 });
 
 test('redis limiter store: when Redis is gone, calls go through instead of hanging', async (t) => {

@@ -1,5 +1,5 @@
 // The rate limiter's budgets in Redis, so that every process calling Slack for one app draws from
-// one budget per bucket. Each take and close is one Lua script: atomic, one round trip. Times are
+// one budget per bucket. Each take, settle and close is one Lua script: atomic, one round trip. Times are
 // the callers' clock readings (passed in), so processes must share a clock (NTP is enough: budgets
 // are per minute).
 import type { LimiterStore } from '../../http/limiter-store.js';
@@ -21,8 +21,9 @@ local s = redis.call('HMGET', KEYS[1], 't', 'at', 'c')
 local tokens = tonumber(s[1]) or burst
 local at = tonumber(s[2]) or now
 local closed = tonumber(s[3]) or 0
+local cap = math.max(0, burst - (tonumber(ARGV[4]) or 0))
 if now > at then
-  tokens = math.min(burst, tokens + (now - at) * rate)
+  if tokens < cap then tokens = math.min(cap, tokens + (now - at) * rate) end
   at = now
 end
 `;
@@ -46,9 +47,17 @@ ${SAVE}
 return wait
 `;
 
+// A call's answer is in: the bucket is brought up to date while it was in flight (ARGV[4] counts it).
+const SETTLE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+${REFILL}
+${SAVE}
+return 0
+`;
+
 const CLOSE = `${REFILL}
 tokens = 0
-closed = math.max(closed, tonumber(ARGV[4]))
+closed = math.max(closed, tonumber(ARGV[5]))
 ${SAVE}
 return 0
 `;
@@ -98,13 +107,18 @@ export function redisLimiterStore(client: RedisScriptClient, options: RedisLimit
   const timeoutMs = options.timeoutMs ?? 1000;
   const take = new Script(client, TAKE);
   const close = new Script(client, CLOSE);
-  const args = (limit: BucketLimit, now: number): string[] => {
+  const settle = new Script(client, SETTLE);
+  // In-flight calls are this process's: each process holds back the refill for its own.
+  const args = (limit: BucketLimit, now: number, inFlight = 0): string[] => {
     const { burst, perMinute } = budgetOf(limit);
-    return [String(burst), String(perMinute), String(now)];
+    return [String(burst), String(perMinute), String(now), String(inFlight)];
   };
   return {
-    async take(key, limit, now) {
-      return Number(await within(take.run([prefix + key], args(limit, now)), timeoutMs));
+    async take(key, limit, now, inFlight) {
+      return Number(await within(take.run([prefix + key], args(limit, now, inFlight)), timeoutMs));
+    },
+    async settle(key, limit, now, inFlight) {
+      await within(settle.run([prefix + key], args(limit, now, inFlight)), timeoutMs);
     },
     async close(key, limit, until, now) {
       await within(close.run([prefix + key], [...args(limit, now), String(until)]), timeoutMs);
