@@ -1,6 +1,8 @@
 // Builds the runtime `Methods` tree (`tree.chat.postMessage(args)`) over one `call` function.
-// The shape is computed once per process from METHODS; each tree is then one closure per method and
-// one plain object per namespace. The objects stay extensible: the WebClient adds files.uploadV2.
+// The shape is computed once per process from METHODS, on the first tree built (not at import: a
+// cold `import('slackline/web')` should not pay for walking ~400 method names it may never bind);
+// each tree is then one closure per method and one plain object per namespace. The objects stay
+// extensible: the WebClient adds files.uploadV2.
 import { METHODS, type Methods } from './methods.generated.js';
 import type { CallOptions, WebAPICallResult } from './types.js';
 
@@ -10,21 +12,6 @@ export type MethodCaller = (
   options: CallOptions | undefined,
 ) => Promise<WebAPICallResult>;
 
-/** Current and deprecated method names, sorted: the ones the typed tree holds. */
-export const TREE_METHOD_NAMES: readonly string[] = Object.freeze(
-  Object.keys(METHODS)
-    .filter((name) => {
-      const status = METHODS[name]?.status;
-      return status === 'current' || status === 'deprecated';
-    })
-    .sort(),
-);
-
-/** Top-level namespaces of the tree (`admin`, `chat`, ...), sorted. */
-export const TOP_LEVEL_NAMESPACES: readonly (keyof Methods)[] = Object.freeze(
-  [...new Set(TREE_METHOD_NAMES.map((name) => name.slice(0, name.indexOf('.'))))].sort() as (keyof Methods)[],
-);
-
 // One leaf of the build: the index of its namespace in `namespaces`, its key there, its method name.
 interface Step {
   parent: number;
@@ -32,12 +19,31 @@ interface Step {
   method: string;
 }
 
-// Namespaces in creation order, parents first (index 0 is the root), each with its parent and key.
-const namespaces: { parent: number; key: string }[] = [{ parent: -1, key: '' }];
-const steps: Step[] = [];
-{
+interface Shape {
+  /** Current and deprecated method names, sorted. */
+  names: readonly string[];
+  /** Namespaces in creation order, parents first (index 0 is the root), each with its parent and key. */
+  namespaces: readonly { parent: number; key: string }[];
+  steps: readonly Step[];
+}
+
+let shape: Shape | undefined;
+
+function treeShape(): Shape {
+  if (shape) return shape;
+  const names = Object.freeze(
+    Object.keys(METHODS)
+      .filter((name) => {
+        const status = METHODS[name]?.status;
+        return status === 'current' || status === 'deprecated';
+      })
+      .sort(),
+  );
+  const methods = new Set(names);
+  const namespaces = [{ parent: -1, key: '' }];
+  const steps: Step[] = [];
   const index = new Map<string, number>([['', 0]]);
-  for (const method of TREE_METHOD_NAMES) {
+  for (const method of names) {
     const segments = method.split('.');
     let parent = 0;
     let path = '';
@@ -45,7 +51,7 @@ const steps: Step[] = [];
       path = path === '' ? segment : `${path}.${segment}`;
       let i = index.get(path);
       if (i === undefined) {
-        if (TREE_METHOD_NAMES.includes(path)) throw new Error(`${path} is both a method and a namespace`);
+        if (methods.has(path)) throw new Error(`${path} is both a method and a namespace`);
         i = namespaces.length;
         namespaces.push({ parent, key: segment });
         index.set(path, i);
@@ -54,10 +60,27 @@ const steps: Step[] = [];
     }
     steps.push({ parent, key: segments[segments.length - 1]!, method });
   }
+  shape = { names, namespaces, steps };
+  return shape;
+}
+
+/** Current and deprecated method names, sorted: the ones the typed tree holds. */
+export function treeMethodNames(): readonly string[] {
+  return treeShape().names;
+}
+
+/** Top-level namespaces of the tree (`admin`, `chat`, ...), sorted. */
+export function topLevelNamespaces(): readonly (keyof Methods)[] {
+  const { namespaces } = treeShape();
+  return namespaces
+    .filter((ns) => ns.parent === 0)
+    .map((ns) => ns.key as keyof Methods)
+    .sort();
 }
 
 /** A fresh method tree whose every leaf calls `call(name, args, options)`. */
 export function bindMethods(call: MethodCaller): Methods {
+  const { namespaces, steps } = treeShape();
   const objects: Record<string, unknown>[] = new Array(namespaces.length);
   objects[0] = {};
   for (let i = 1; i < namespaces.length; i++) {
