@@ -40,7 +40,7 @@ export function deadlineLayer(options: DeadlineLayerOptions): Send {
         signal: spec.signal,
       });
     } catch (err) {
-      return Promise.reject(err);
+      sent = Promise.reject(err); // a deadline already passed, or a transport that threw: one path below
     }
     return sent.then(
       (response) => {

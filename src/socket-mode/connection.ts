@@ -63,7 +63,8 @@ export class Connection {
   readonly #handlers: ConnectionHandlers;
   #greeted = false;
   #closed = false;
-  #corked = false;
+  /** The socket corked for this turn, if any. */
+  #corked: Corkable | undefined;
   /** Frames written since the last flush while corked. */
   #batched = 0;
   #pingTimer: NodeJS.Timeout | undefined;
@@ -123,23 +124,22 @@ export class Connection {
   send(text: string): boolean {
     if (!this.open) return false;
     // `ws` keeps the TCP socket in `_socket` (untyped); without it, each frame is its own write.
-    const raw = this.#corked ? undefined : (this.#ws as { _socket?: Corkable | null })._socket;
-    if (raw) {
+    const raw = this.#corked ?? (this.#ws as { _socket?: Corkable | null })._socket ?? undefined;
+    if (raw !== undefined && this.#corked === undefined) {
       raw.cork();
-      this.#corked = true;
+      this.#corked = raw;
       // After this turn's I/O callbacks: the acks for the frames that arrived in it that are still corked.
       setImmediate(() => {
-        this.#corked = false;
+        this.#corked = undefined;
         this.#batched = 0;
         raw.uncork();
       });
     }
     this.#ws.send(text);
-    if (this.#corked && ++this.#batched === FRAMES_PER_WRITE) {
-      const socket = (this.#ws as { _socket?: Corkable | null })._socket;
+    if (raw !== undefined && ++this.#batched === FRAMES_PER_WRITE) {
       this.#batched = 0;
-      socket?.uncork();
-      socket?.cork();
+      raw.uncork();
+      raw.cork();
     }
     return true;
   }
