@@ -121,7 +121,12 @@ export class InstallationAuthority {
     const generation = this.#generation;
     let inst = await store.findInstallation(query);
     refuseMarked(inst, query);
-    const done = inst === undefined ? undefined : await this.#rotator?.refreshDue(query, inst);
+    // (Checked before awaiting anything: a lookup with nothing due costs no extra turn.)
+    const rotator = this.#rotator;
+    const done =
+      inst === undefined || rotator === undefined || !rotator.anyDue(query, inst)
+        ? undefined
+        : await rotator.refreshDue(query, inst);
     if (done?.due === true) {
       this.#dropCached(query); // other users' entries of this team hold the old bot token
       // The bot row this process just stored is what reading it back would answer; else read.

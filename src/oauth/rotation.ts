@@ -133,8 +133,28 @@ export class Rotator {
   }
 
   due(c: Credentials, query: InstallationQuery, userId: string | undefined, now = this.clock.now()): boolean {
+    if (c.refreshToken === undefined || c.expiresAt === undefined) return false;
+    // Further from expiry than the widest margin: not due whatever this row's jitter, and no hashing
+    // (what nearly every lookup sees; a row's margin is below margin + jitter).
+    if (c.expiresAt - this.#margin - this.#jitter > now) return false;
+    return c.expiresAt - this.marginFor(query, userId) <= now;
+  }
+
+  /** Whether refreshDue() would refresh anything of `inst` (checked without waiting, on every lookup). */
+  anyDue(query: InstallationQuery, inst: Installation, aheadMs = 0): boolean {
+    const now = this.clock.now() + aheadMs;
     return (
-      c.refreshToken !== undefined && c.expiresAt !== undefined && c.expiresAt - this.marginFor(query, userId) <= now
+      (inst.bot !== undefined && this.due(inst.bot, query, undefined, now)) ||
+      this.#userDue(query, inst, query.userId, now)
+    );
+  }
+
+  #userDue(query: InstallationQuery, inst: Installation, userId: string | undefined, now: number): boolean {
+    return (
+      userId !== undefined &&
+      inst.user.id === userId &&
+      inst.user.token !== undefined &&
+      this.due(inst.user, query, userId, now)
     );
   }
 
@@ -155,13 +175,7 @@ export class Rotator {
     if (inst.bot !== undefined && this.due(inst.bot, query, undefined, now))
       work.push(this.#ensure(query, undefined, inst.bot, aheadMs));
     const userId = query.userId;
-    if (
-      userId !== undefined &&
-      inst.user.id === userId &&
-      inst.user.token !== undefined &&
-      this.due(inst.user, query, userId, now)
-    )
-      work.push(this.#ensure(query, userId, inst.user, aheadMs));
+    if (this.#userDue(query, inst, userId, now)) work.push(this.#ensure(query, userId, inst.user, aheadMs));
     const done = await Promise.all(work);
     const refreshed = done.filter((f) => f.refreshed).length;
     return { due: work.length > 0, refreshed, bot: done.length === 1 ? done[0]?.bot : undefined };

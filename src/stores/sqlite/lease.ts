@@ -59,18 +59,23 @@ export class SqliteLeases {
       const r = write.row;
       return update.run(r.meta, r.secrets, now, r.enterpriseId, r.teamId, r.userId, write.version).changes === 1;
     });
+    // Prepared once: db.pragma() compiles its statement on every call (about 3 µs each, four a claim).
+    const synchronous = db.prepare<[], number>('PRAGMA synchronous').pluck();
+    const journalMode = db.prepare<[], string>('PRAGMA journal_mode').pluck();
+    const setLevel = [0, 1, 2, 3].map((level) => db.prepare(`PRAGMA synchronous = ${level}`));
     this.claim = (k, owner, until, now) => {
       // Only in WAL mode (NORMAL in a rollback journal may corrupt on power loss), and never inside
       // a caller's transaction, whose commit is the caller's.
-      const level = db.inTransaction ? NORMAL : (db.pragma('synchronous', { simple: true }) as number);
-      if (level <= NORMAL || db.pragma('journal_mode', { simple: true }) !== 'wal') {
+      const level = db.inTransaction ? NORMAL : (synchronous.get() ?? NORMAL);
+      const restore = setLevel[level];
+      if (level <= NORMAL || restore === undefined || journalMode.get() !== 'wal') {
         return claim.immediate(k, owner, until, now);
       }
-      db.pragma(`synchronous = ${NORMAL}`);
+      setLevel[NORMAL]?.run();
       try {
         return claim.immediate(k, owner, until, now);
       } finally {
-        db.pragma(`synchronous = ${level}`);
+        restore.run();
       }
     };
     this.finish = (k, owner, write, now) => finish.immediate(k, owner, write, now);
