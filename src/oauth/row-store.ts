@@ -12,6 +12,7 @@ import {
   type Claimed,
   keyOf,
   type NewRow,
+  type OpenRow,
   type RotatedTokens,
   type Row,
   type RowBackend,
@@ -170,6 +171,7 @@ export class RowInstallationStore implements RotatingInstallationStore {
     refresh: (refreshToken: string, lease: { interrupted: boolean }) => Promise<RotatedTokens>,
     options: RotateOptions = {},
   ): Promise<boolean> {
+    let written: OpenRow | undefined;
     const stored = await this.#underLease(keyOf(query, userId ?? ''), options, async (row, interrupted) => {
       if (row === undefined) return undefined;
       const open = this.#codec.open(row); // parsed and opened once for the whole refresh
@@ -185,12 +187,12 @@ export class RowInstallationStore implements RotatingInstallationStore {
         if (mark === undefined) throw error;
         return new WriteThenThrow(this.#codec.markedForReinstall(row, mark), error);
       }
-      return this.#codec.rotated(open, tokens);
+      written = this.#codec.rotated(open, tokens);
+      return this.#codec.sealed(written);
     });
     if (stored === undefined) return false;
-    const bot =
-      (userId ?? '') === '' && options.onStored !== undefined ? this.#codec.decode(stored, undefined) : undefined;
-    if (bot !== undefined) options.onStored?.(bot);
+    // The bot row as stored, from what was sealed into it: no need to unseal what was just sealed.
+    if (stored.userId === '' && written !== undefined) options.onStored?.(this.#codec.decodeWritten(stored, written));
     return true;
   }
 

@@ -217,10 +217,31 @@ export class RowCodec {
   decode(botRow: Row | undefined, userRow: Row | undefined): Installation | undefined {
     const main = botRow ?? userRow;
     if (main === undefined) return undefined;
-    const meta = JSON.parse(main.meta) as Meta;
-    const secrets = botRow === undefined ? {} : this.#open(botRow);
-    const userMeta = userRow === undefined ? undefined : (JSON.parse(userRow.meta) as Meta).user;
-    const userSecrets = userRow === undefined ? {} : this.#open(userRow);
+    return this.#installation(
+      main,
+      JSON.parse(main.meta) as Meta,
+      botRow === undefined ? {} : this.#open(botRow),
+      userRow === undefined ? undefined : (JSON.parse(userRow.meta) as Meta).user,
+      userRow === undefined ? {} : this.#open(userRow),
+    );
+  }
+
+  /**
+   * The bot row (userId '') a refresh has just stored, as decode() would read it back, built from the
+   * meta and secrets it was sealed from (rotated()) instead of unsealing them again.
+   */
+  decodeWritten(stored: Row, written: OpenRow): Installation {
+    if (stored.userId !== '') throw new InvalidArgumentError('decodeWritten() reads a bot row');
+    return this.#installation(stored, written.meta, written.secrets, undefined, {});
+  }
+
+  #installation(
+    main: Row,
+    meta: Meta,
+    secrets: Secrets,
+    userMeta: Meta['user'] | undefined,
+    userSecrets: Secrets,
+  ): Installation {
     const user = userMeta ?? meta.user;
     return hideSecrets({
       appId: main.appId ?? undefined,
@@ -270,24 +291,30 @@ export class RowCodec {
     return { row, meta: JSON.parse(row.meta) as Meta, secrets: this.#open(row) };
   }
 
-  /** The bot row (userId '') or a user row with its token, refresh token and expiry replaced. */
-  rotated({ row, meta, secrets }: OpenRow, t: RotatedTokens): NewRow {
-    const key = { enterpriseId: row.enterpriseId, teamId: row.teamId, userId: row.userId };
+  /**
+   * The bot row (userId '') or a user row with its token, refresh token and expiry replaced, still
+   * open: sealed() makes the row to write.
+   */
+  rotated({ row, meta, secrets }: OpenRow, t: RotatedTokens): OpenRow {
     if (row.userId !== '') {
-      const next = { ...meta, user: { ...meta.user, expiresAt: t.expiresAt } };
-      return this.#row(key, row.appId ?? undefined, next, {
-        ...secrets,
-        userToken: t.token,
-        userRefreshToken: t.refreshToken,
-      });
+      return {
+        row,
+        meta: { ...meta, user: { ...meta.user, expiresAt: t.expiresAt } },
+        secrets: { ...secrets, userToken: t.token, userRefreshToken: t.refreshToken },
+      };
     }
     if (meta.bot === undefined) throw new InvalidArgumentError('no bot on this row');
-    const next = { ...meta, bot: { ...meta.bot, expiresAt: t.expiresAt } };
-    return this.#row(key, row.appId ?? undefined, next, {
-      ...secrets,
-      botToken: t.token,
-      botRefreshToken: t.refreshToken,
-    });
+    return {
+      row,
+      meta: { ...meta, bot: { ...meta.bot, expiresAt: t.expiresAt } },
+      secrets: { ...secrets, botToken: t.token, botRefreshToken: t.refreshToken },
+    };
+  }
+
+  /** An open row sealed again, to be written over its row. */
+  sealed({ row, meta, secrets }: OpenRow): NewRow {
+    const key = { enterpriseId: row.enterpriseId, teamId: row.teamId, userId: row.userId };
+    return this.#row(key, row.appId ?? undefined, meta, secrets);
   }
 
   /** The credentials a bot row (userId '') or user row holds, for a refresh decision. */
