@@ -75,9 +75,11 @@ export class SqliteDedupeStore implements EventDedupeStore {
     const db = typeof database === 'string' ? openDatabase(database, 'NORMAL') : driverHandle(database);
     this.#db = db;
     untilNotBusy(() => migrate(db));
-    const claim = db.prepare<[number, string, number, number], { won: number }>(
+    // One row changed: inserted, or an expired claim taken over. (Counting changes costs less than
+    // RETURNING a row, about 1 µs a claim.)
+    const claim = db.prepare<[number, string, number, number]>(
       `INSERT INTO slackline_event_claims VALUES (?, ?, ?) ON CONFLICT (event_time, event_id)
-       DO UPDATE SET expires_at = excluded.expires_at WHERE slackline_event_claims.expires_at <= ? RETURNING 1 AS won`,
+       DO UPDATE SET expires_at = excluded.expires_at WHERE slackline_event_claims.expires_at <= ?`,
     );
     const untimedLive = db.prepare<[string, number], { live: number }>(
       `SELECT 1 AS live FROM slackline_event_claims WHERE event_time = ${UNTIMED} AND event_id = ? AND expires_at > ?`,
@@ -104,7 +106,7 @@ export class SqliteDedupeStore implements EventDedupeStore {
       }
       return batch.map((c) => {
         const time = c.eventTime ?? UNTIMED;
-        if (claim.get(time, c.eventId, c.now + c.ttlMs, c.now) === undefined) return false;
+        if (claim.run(time, c.eventId, c.now + c.ttlMs, c.now).changes !== 1) return false;
         if (time === UNTIMED) this.#untimed = true;
         // Claimed before the upgrade, or by a caller that did not know the time: still taken.
         else if (this.#untimed && untimedLive.get(c.eventId, c.now) !== undefined) return false;
