@@ -276,9 +276,9 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
         const size = () => statSync(path).size;
         const before = size();
         const now = Date.now();
-        // One claim per transaction: at least a frame each, past the worker's 1,000 and short of the
-        // 4,000 at which the claims' own connection checkpoints. Only a checkpoint writes the file.
-        for (let i = 0; i < 1_500; i++) await store.claim(eventId(), HOUR, now, Math.floor(now / 1000));
+        // One claim per transaction: at least a frame each, past the worker's 4,000 and short of the
+        // 16,000 at which the claims' own connection checkpoints. Only a checkpoint writes the file.
+        for (let i = 0; i < 5_000; i++) await store.claim(eventId(), HOUR, now, Math.floor(now / 1000));
         for (let i = 0; i < 200 && size() === before; i++) await sleep(25);
         assert.ok(size() > before, `the database file grew (${before} -> ${size()} bytes)`);
       } finally {
