@@ -11,10 +11,14 @@ export interface EventDedupeStore {
   /**
    * Records `eventId` until `now + ttlMs` (epoch ms). Resolves true for the one caller that claimed
    * it first, false while an earlier claim is live. Atomic across every process sharing the store.
+   * `eventTime`, when the event has one, is its `event_time` (epoch seconds): Slack's retries and
+   * any replay carry the same signed body, so every claim of one event passes the same value, and a
+   * store may file its ids by it (SQLite does, so that claims land in time order). Callers pass it
+   * to every claim and release of an event, or to none.
    */
-  claim(eventId: string, ttlMs: number, now: number): Promise<boolean>;
+  claim(eventId: string, ttlMs: number, now: number, eventTime?: number): Promise<boolean>;
   /** Forgets a claim, so that Slack's retry is processed (the first attempt failed). */
-  release(eventId: string): Promise<void>;
+  release(eventId: string, eventTime?: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -169,13 +169,15 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
       return { status: 200, headers: CHALLENGE_HEADERS, body: JSON.stringify({ challenge }) };
     }
     const eventId = typeof envelope.event_id === 'string' ? envelope.event_id : undefined;
+    // The same in every retry and replay (one signed body): stores may file ids by it.
+    const eventTime = typeof envelope.event_time === 'number' ? envelope.event_time : undefined;
     const now = clock.now();
     // Resolves false for a retry of something already taken (here or in another process).
     let claimed = false; // released on failure only if this request holds the claim
     const books = envelope.type === 'event_callback' && needsBookkeeping(envelope, options.authority);
     const work = (async () => {
       if (eventId !== undefined) {
-        claimed = await dedupe.claim(eventId, ttlMs, now);
+        claimed = await dedupe.claim(eventId, ttlMs, now, eventTime);
         if (!claimed) return false;
       }
       if (books) await bookkeeping(envelope, options.authority, log);
@@ -191,7 +193,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
       );
     } else if ('error' in outcome) {
       if (claimed && eventId !== undefined) {
-        await dedupe.release(eventId).catch((err: unknown) => failed('dedupe_failed', err, envelope)); // Slack's retry runs it
+        await dedupe.release(eventId, eventTime).catch((err: unknown) => failed('dedupe_failed', err, envelope)); // Slack's retry runs it
       }
       failed(claimed || eventId === undefined ? 'bookkeeping_failed' : 'dedupe_failed', outcome.error, envelope);
       return text(500);
@@ -229,7 +231,8 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     }
     failed('bookkeeping_failed', error, envelope);
     if (eventId !== undefined) {
-      await dedupe.release(eventId).catch((err: unknown) => failed('dedupe_failed', err, envelope));
+      const eventTime = typeof envelope.event_time === 'number' ? envelope.event_time : undefined;
+      await dedupe.release(eventId, eventTime).catch((err: unknown) => failed('dedupe_failed', err, envelope));
     }
   };
   const handler = async (request: Request, ctx?: HandlerContext): Promise<Response> =>

@@ -124,7 +124,7 @@ export class SocketModeClient {
   readonly #clock: Clock;
   readonly #dedupe: EventDedupeStore;
   /** The default (in-memory) store's answer without a promise; undefined for a store passed in. */
-  readonly #claimNow: ((key: string, ttlMs: number, now: number) => boolean) | undefined;
+  readonly #claimNow: ((key: string, ttlMs: number, now: number, eventTime?: number) => boolean) | undefined;
   readonly #opts: Required<
     Pick<
       SocketModeOptions,
@@ -424,7 +424,10 @@ export class SocketModeClient {
       else if (this.#unsent.length < this.#opts.maxQueue) this.#unsent.push(reply);
     };
     deadline = this.#deadlines.arm(() => ack());
-    const eventId = (envelope.payload as { event_id?: unknown }).event_id;
+    const { event_id: eventId, event_time: eventTime } = envelope.payload as {
+      event_id?: unknown;
+      event_time?: unknown;
+    };
     const key = typeof eventId === 'string' ? `event:${eventId}` : `envelope:${envelope.envelope_id}`;
     let claimed: boolean | Promise<boolean>;
     try {
@@ -432,6 +435,7 @@ export class SocketModeClient {
         key,
         this.#opts.dedupeTtlMs,
         this.#clock.now(),
+        typeof eventId === 'string' && typeof eventTime === 'number' ? eventTime : undefined,
       );
     } catch (err) {
       claimed = Promise.reject(err);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -152,26 +152,42 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
     });
   });
 
-  test('the claims are in the file at once: a second connection (another store) sees them', async () => {
+  test('the claims are in the file at once: a second store on it refuses them, and so does one opened after a restart', async () => {
     await withFile(async (path) => {
       const first = new SqliteDedupeStore(path);
       const second = new SqliteDedupeStore(path);
+      const now = Date.now();
+      const time = Math.floor(now / 1000) - 2; // event_time: seconds, before the delivery
+      const ids = Array.from({ length: 20 }, eventId);
       try {
-        const ids = Array.from({ length: 20 }, eventId);
-        const now = Date.now();
-        const won = await Promise.all(ids.map((id) => first.claim(id, HOUR, now)));
+        const won = await Promise.all(ids.map((id, i) => first.claim(id, HOUR, now, time + (i % 3))));
         assert.deepEqual(
           won,
           ids.map(() => true),
         );
-        const again = await Promise.all(ids.map((id) => second.claim(id, HOUR, now)));
+        const again = await Promise.all(ids.map((id, i) => second.claim(id, HOUR, now + 60_000, time + (i % 3))));
         assert.deepEqual(
           again,
           ids.map(() => false),
+          'a retry on the other connection',
         );
+        assert.equal(await second.claim(eventId(), HOUR, now, time), true, 'another id in the same second is its own');
       } finally {
         await first.close();
         await second.close();
+      }
+      const restarted = new SqliteDedupeStore(path);
+      try {
+        const replay = await Promise.all(ids.map((id, i) => restarted.claim(id, HOUR, now + 300_000, time + (i % 3))));
+        assert.deepEqual(
+          replay,
+          ids.map(() => false),
+          'a replay after a restart',
+        );
+        await restarted.release(ids[0] as string, time);
+        assert.equal(await restarted.claim(ids[0] as string, HOUR, now, time), true, 'released by (time, id)');
+      } finally {
+        await restarted.close();
       }
     });
   });
@@ -189,23 +205,83 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
     });
   });
 
-  test('expired ids are swept a slice at a time; live ones stay', async () => {
+  test('expired claims are swept from the oldest event time on; live ones stay', async () => {
     await withFile(async (path) => {
       const store = new SqliteDedupeStore(path);
       const db = openSqlite(path);
       try {
         const start = 1_700_000_000_000;
+        const at = (ms: number) => Math.floor(ms / 1000);
         const old = Array.from({ length: 600 }, eventId);
-        for (const id of old) await store.claim(id, HOUR, start);
+        for (const [i, id] of old.entries()) await store.claim(id, HOUR, start, at(start) - (i % 5));
+        const untimed = eventId(); // no event time: filed under 0, swept all the same
+        await store.claim(untimed, HOUR, start);
+        // A late claim of an old event (a replay long after it happened) lives its full TTL.
+        const late = eventId();
+        await store.claim(late, HOUR, start + HOUR + 60_000, at(start) - 60);
         const later = start + 2 * HOUR;
         const fresh = Array.from({ length: 2_048 }, eventId);
-        for (const id of fresh) await store.claim(id, HOUR, later);
+        for (const id of fresh) await store.claim(id, HOUR, later, at(later));
         const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-        assert.equal(count('SELECT count(*) AS n FROM slackline_event_ids WHERE expires_at <= 1700003600000'), 0);
-        assert.equal(count('SELECT count(*) AS n FROM slackline_event_ids'), 2_048);
-        assert.equal(await store.claim(fresh[0] as string, HOUR, later), false, 'a live id is still held');
+        assert.equal(count(`SELECT count(*) AS n FROM slackline_event_claims WHERE expires_at <= ${later}`), 0);
+        assert.equal(count('SELECT count(*) AS n FROM slackline_event_claims'), 2_048 + 1);
+        assert.equal(await store.claim(late, HOUR, later, at(start) - 60), false, 'the late claim is still live');
+        assert.equal(await store.claim(fresh[0] as string, HOUR, later, at(later)), false, 'a live id is still held');
+        assert.equal(await store.claim(old[0] as string, HOUR, later, at(start)), true, 'an expired one is free');
       } finally {
         db.close();
+        await store.close();
+      }
+    });
+  });
+
+  test('a database from before (event_ids keyed by id alone): live claims still refuse their event after the upgrade', async () => {
+    await withFile(async (path) => {
+      const now = Date.now();
+      const [live, lapsed, other] = [eventId(), eventId(), eventId()];
+      const db = openSqlite(path);
+      db.exec(
+        'CREATE TABLE slackline_event_ids (event_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID',
+      );
+      db.prepare('INSERT INTO slackline_event_ids VALUES (?, ?), (?, ?)').run(live, now + HOUR, lapsed, now - 1);
+      const store = new SqliteDedupeStore(path);
+      const second = new SqliteDedupeStore(path); // another process opening the migrated file
+      try {
+        const tables = db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'slackline_event%'")
+          .all()
+          .map((r) => (r as { name: string }).name);
+        assert.deepEqual(tables, ['slackline_event_claims'], 'the old table is gone, its rows moved');
+        const time = Math.floor(now / 1000) - 30;
+        assert.equal(await store.claim(live, HOUR, now, time), false, 'claimed before the upgrade: a duplicate');
+        assert.equal(await second.claim(live, HOUR, now, time), false, 'also on another connection');
+        assert.equal(await store.claim(live, HOUR, now), false, 'and without an event time');
+        assert.equal(await store.claim(lapsed, HOUR, now, time), true, 'a lapsed claim is free');
+        assert.equal(await second.claim(lapsed, HOUR, now, time), false, 'and then taken');
+        assert.equal(await store.claim(other, HOUR, now, time), true);
+        await store.release(live, time);
+        assert.equal(await second.claim(live, HOUR, now, time), true, 'a release frees the moved claim too');
+      } finally {
+        await store.close();
+        await second.close();
+        db.close();
+      }
+    });
+  });
+
+  test('checkpoints run on the worker: the database file takes the claims before the WAL reaches the inline threshold', async () => {
+    await withFile(async (path) => {
+      const store = new SqliteDedupeStore(path);
+      try {
+        const size = () => statSync(path).size;
+        const before = size();
+        const now = Date.now();
+        // One claim per transaction: at least a frame each, past the worker's 4,000 and short of the
+        // 16,000 at which the claims' own connection checkpoints. Only a checkpoint writes the file.
+        for (let i = 0; i < 5_000; i++) await store.claim(eventId(), HOUR, now, Math.floor(now / 1000));
+        for (let i = 0; i < 200 && size() === before; i++) await sleep(25);
+        assert.ok(size() > before, `the database file grew (${before} -> ${size()} bytes)`);
+      } finally {
         await store.close();
       }
     });
