@@ -29,11 +29,18 @@ export class DeadlineQueue {
     this.#ms = ms;
   }
 
-  /** Calls `expire` once `ms` have passed, unless `cancel` comes first. */
-  arm(expire: () => void): Deadline {
-    const deadline: Deadline = { due: performance.now() + this.#ms, expire };
+  /**
+   * Calls `expire` once `ms` have passed since `from` (performance.now() ms, default now), unless
+   * `cancel` comes first. A caller that arms late passes when the wait began; it must not be earlier
+   * than a deadline already armed (the queue expires in arming order).
+   */
+  arm(expire: () => void, from?: number): Deadline {
+    const deadline: Deadline = { due: (from ?? performance.now()) + this.#ms, expire };
     this.#waiting.add(deadline);
-    if (this.#timer === undefined) this.#timer = setTimeout(this.#fire, this.#ms);
+    if (this.#timer === undefined) {
+      const wait = from === undefined ? this.#ms : Math.max(0, Math.ceil(deadline.due - performance.now()));
+      this.#timer = setTimeout(this.#fire, wait);
+    }
     // Pending deadlines keep the process alive, as their own timers did; an idle queue does not.
     else if (this.#waiting.size === 1) this.#timer.ref();
     return deadline;

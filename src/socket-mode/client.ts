@@ -97,6 +97,8 @@ type Lifecycle = {
   listenerError: { envelopeType: EnvelopeType; error: unknown };
 };
 
+/** An envelope id that goes into an ack as it is, without JSON escaping (Slack's are UUIDs). */
+const PLAIN_ID = /^[\w-]*$/;
 const VALID_TYPES = new Set<EnvelopeType>(['events_api', 'interactive', 'slash_commands']);
 const FATAL_OPEN_ERRORS = new Set([
   'invalid_auth',
@@ -123,8 +125,12 @@ export class SocketModeClient {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #dedupe: EventDedupeStore;
-  /** The default (in-memory) store's answer without a promise; undefined for a store passed in. */
-  readonly #claimNow: ((key: string, ttlMs: number, now: number, eventTime?: number) => boolean) | undefined;
+  /**
+   * The default (in-memory) store's answer without a promise, undefined for a store passed in. Event
+   * ids and envelope ids go to two stores of their own, so the key is the id itself: no `event:` or
+   * `envelope:` prefix to concatenate, flatten and hash per envelope.
+   */
+  readonly #claimNow: ((isEvent: boolean, id: string, ttlMs: number, now: number) => boolean) | undefined;
   readonly #opts: Required<
     Pick<
       SocketModeOptions,
@@ -141,6 +147,8 @@ export class SocketModeClient {
   >;
   #WebSocket: WebSocketClass | undefined;
   readonly #listeners = new Map<EnvelopeType | 'envelope', Set<EnvelopeListener>>();
+  /** Per envelope type, its listeners then the 'envelope' ones; rebuilt when a listener comes or goes. */
+  #listenersOf = new Map<EnvelopeType, readonly EnvelopeListener[]>();
   readonly #lifecycle: { [K in keyof Lifecycle]: Set<(e: Lifecycle[K]) => void> } = {
     connected: new Set(),
     disconnected: new Set(),
@@ -192,9 +200,10 @@ export class SocketModeClient {
     this.#logger = redactingLogger(options.logger ?? silentLogger, this.#client.core.redactor);
     this.#clock = options.clock ?? systemClock;
     if (options.dedupe === undefined) {
-      const memory = new MemoryDedupeStore(100_000);
-      this.#dedupe = memory;
-      this.#claimNow = (key, ttlMs, now) => memory.claimNow(key, ttlMs, now);
+      const events = new MemoryDedupeStore(100_000);
+      const envelopes = new MemoryDedupeStore(100_000);
+      this.#dedupe = events;
+      this.#claimNow = (isEvent, id, ttlMs, now) => (isEvent ? events : envelopes).claimNow(id, ttlMs, now);
     } else this.#dedupe = options.dedupe;
     this.#WebSocket = options.WebSocket;
     this.#authority = options.authority;
@@ -229,7 +238,11 @@ export class SocketModeClient {
     const set = this.#listeners.get(key) ?? new Set();
     this.#listeners.set(key, set);
     set.add(listener as EnvelopeListener);
-    return () => set.delete(listener as EnvelopeListener);
+    this.#listenersOf = new Map();
+    return () => {
+      set.delete(listener as EnvelopeListener);
+      this.#listenersOf = new Map();
+    };
   }
 
   /** How many sockets are open right now (at most 2, during a hand-over). */
@@ -408,40 +421,52 @@ export class SocketModeClient {
    * when it returns), so a batch of envelopes is acked in the tick it arrived, in one write.
    */
   #deliver(connection: Connection, envelope: Envelope): void {
+    const arrived = performance.now();
     let acked = false;
     let deadline: Deadline | undefined;
     const ack = (payload?: Record<string, unknown>): void => {
       if (acked) return;
       acked = true;
       if (deadline !== undefined) this.#deadlines.cancel(deadline);
+      const id = envelope.envelope_id;
       const reply =
-        payload === undefined
-          ? `{"envelope_id":${JSON.stringify(envelope.envelope_id)}}`
-          : JSON.stringify({ envelope_id: envelope.envelope_id, payload });
+        payload !== undefined
+          ? JSON.stringify({ envelope_id: id, payload })
+          : PLAIN_ID.test(id)
+            ? `{"envelope_id":"${id}"}`
+            : `{"envelope_id":${JSON.stringify(id)}}`;
       // The socket it came on, if still open; otherwise whichever is live (Slack takes either); with
       // none open (mid-reconnect), the next connection sends it.
       if (connection.send(reply) || this.#active?.send(reply)) this.stats.acked++;
       else if (this.#unsent.length < this.#opts.maxQueue) this.#unsent.push(reply);
     };
-    deadline = this.#deadlines.arm(() => ack());
     const { event_id: eventId, event_time: eventTime } = envelope.payload as {
       event_id?: unknown;
       event_time?: unknown;
     };
-    const key = typeof eventId === 'string' ? `event:${eventId}` : `envelope:${envelope.envelope_id}`;
+    const isEvent = typeof eventId === 'string';
+    const id = isEvent ? eventId : envelope.envelope_id;
     let claimed: boolean | Promise<boolean>;
     try {
-      claimed = (this.#claimNow ?? this.#dedupe.claim.bind(this.#dedupe))(
-        key,
-        this.#opts.dedupeTtlMs,
-        this.#clock.now(),
-        typeof eventId === 'string' && typeof eventTime === 'number' ? eventTime : undefined,
-      );
+      claimed =
+        this.#claimNow === undefined
+          ? this.#dedupe.claim(
+              isEvent ? `event:${id}` : `envelope:${id}`,
+              this.#opts.dedupeTtlMs,
+              this.#clock.now(),
+              isEvent && typeof eventTime === 'number' ? eventTime : undefined,
+            )
+          : this.#claimNow(isEvent, id, this.#opts.dedupeTtlMs, this.#clock.now());
     } catch (err) {
       claimed = Promise.reject(err);
     }
-    if (typeof claimed === 'boolean') this.#claimed(envelope, ack, claimed);
-    else {
+    if (typeof claimed === 'boolean') {
+      this.#claimed(envelope, ack, claimed);
+      // Armed only for an envelope still unacked once its listeners returned: one a synchronous
+      // listener acked (the common case) never touches the deadline queue.
+      if (!acked) deadline = this.#deadlines.arm(() => ack(), arrived);
+    } else {
+      deadline = this.#deadlines.arm(() => ack());
       claimed.then(
         (first) => this.#claimed(envelope, ack, first),
         (err: unknown) => {
@@ -472,13 +497,15 @@ export class SocketModeClient {
   }
 
   #dispatch(envelope: Envelope, ack: (payload?: Record<string, unknown>) => void): void {
-    const typed = this.#listeners.get(envelope.type);
-    const any = this.#listeners.get('envelope');
-    if ((typed?.size ?? 0) + (any?.size ?? 0) === 0) {
+    let listeners = this.#listenersOf.get(envelope.type);
+    if (listeners === undefined) {
+      listeners = [...(this.#listeners.get(envelope.type) ?? []), ...(this.#listeners.get('envelope') ?? [])];
+      this.#listenersOf.set(envelope.type, listeners);
+    }
+    if (listeners.length === 0) {
       ack();
       return;
     }
-    const listeners = [...(typed ?? []), ...(any ?? [])];
     if (this.#inFlight >= this.#opts.maxConcurrency) {
       if (this.#queue.length >= this.#opts.maxQueue) {
         this.stats.dropped++;
@@ -493,7 +520,11 @@ export class SocketModeClient {
   }
 
   /** Runs the listeners; once all are done, frees the slot and acks (empty, if none did). */
-  #start(envelope: Envelope, ack: (payload?: Record<string, unknown>) => void, listeners: EnvelopeListener[]): void {
+  #start(
+    envelope: Envelope,
+    ack: (payload?: Record<string, unknown>) => void,
+    listeners: readonly EnvelopeListener[],
+  ): void {
     this.#inFlight++;
     const args = { envelope, body: envelope.payload, ack };
     let running: Promise<void>[] | undefined;

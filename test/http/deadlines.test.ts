@@ -55,3 +55,17 @@ test('deadlines armed while others are pending expire in order, each on its own 
   );
   for (const e of expired) assert.ok(e.after >= MS - 1, `${e.name} expired ${e.after} ms after it was armed`);
 });
+
+test('a deadline armed late, with the time its wait began, expires its length after that time', async () => {
+  const queue = new DeadlineQueue(MS);
+  const began = performance.now();
+  // The caller could arm it only now: something held the thread for a whole length (a synchronous
+  // listener, say). Due at once, not a length from now.
+  while (performance.now() - began < MS) {}
+  let after = Number.NaN;
+  queue.arm(() => {
+    after = performance.now() - began;
+  }, began);
+  await sleep(MS * 3);
+  assert.ok(after >= MS - 1 && after < MS * 1.5, `expired ${after} ms after its wait began (due at ${MS})`);
+});

@@ -104,6 +104,40 @@ test('1,000 events each delivered 3 times reach the listener 1,000 times; every 
   assert.equal(c.stats.duplicates, 2_000);
 });
 
+test('a listener added while envelopes flow is called from the next envelope on, and not once removed', async () => {
+  const c = client();
+  const calls: string[] = [];
+  const id = (body: unknown) => (body as { event_id: string }).event_id;
+  c.on('events_api', ({ body }) => {
+    calls.push(`typed ${id(body)}`);
+  });
+  await c.start();
+  await emu.socketMode.deliver('events_api', event('EvL1'));
+  const off = c.on('envelope', ({ body }) => {
+    calls.push(`any ${id(body)}`);
+  });
+  await emu.socketMode.deliver('events_api', event('EvL2'));
+  off();
+  await emu.socketMode.deliver('events_api', event('EvL3'));
+  assert.deepEqual(calls, ['typed EvL1', 'typed EvL2', 'any EvL2', 'typed EvL3']);
+});
+
+test('an envelope its synchronous listener held without acking is acked empty by the deadline counted from its arrival', async () => {
+  const c = client({ ackDeadlineMs: 1_000 });
+  c.on('events_api', () => {
+    const start = performance.now();
+    while (performance.now() - start < 1_500) {} // past the deadline before the listener returns
+    return new Promise<void>(() => {}); // and its work never ends
+  });
+  await c.start();
+  const started = performance.now();
+  const delivered = await emu.socketMode.deliver('events_api', event('EvHeld'));
+  const ackedAfter = performance.now() - started;
+  assert.equal(delivered.acked, true);
+  // Due 1,000 ms after arrival, so acked as soon as the listener lets go (~1,500 ms), not 1,000 ms later.
+  assert.ok(ackedAfter < 2_000, `acked after ${Math.round(ackedAfter)} ms`);
+});
+
 test('a long burst is acked as it is handled, not all at its end: Slack reads the first acks while the app works', async () => {
   // The tap holds Slack's 64 envelopes and passes them on in one write: the client reads them at once.
   const tap = await startTap(Number(new URL(emu.apiUrl).port), { holdMs: 50 });

@@ -281,41 +281,49 @@ export class SocketModeServer {
    * unacked events_api envelope is sent again (same envelope id, `retry_attempt` + 1) up to
    * `maxRetries` times; interactions and commands are sent once, as Slack does. Resolves
    * `acked: false` when no connection is open or nobody acked.
+   *
+   * One promise per delivery, settled from the ack itself: no async frame and no promise per attempt
+   * in between (at tens of thousands of envelopes a second they were most of this side's garbage).
    */
-  async deliver(appId: string, type: EnvelopeKind, payload: Record<string, unknown>): Promise<DeliveryResult> {
+  deliver(appId: string, type: EnvelopeKind, payload: Record<string, unknown>): Promise<DeliveryResult> {
     const envelopeId = this.#idPrefix + (++this.#idCounter).toString(16).padStart(12, '0');
     const retries = type === 'events_api' ? this.#options.maxRetries : 0;
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      const ws = this.#pick(appId);
-      if (ws === undefined) {
-        // No connection (between a drop and the reconnect): a failed attempt, tried again later.
-        if (attempt === retries) return { acked: false, payload: undefined, attempts: attempt };
-        await new Promise<void>((resolve) => this.#after(this.#options.ackTimeoutMs, resolve));
-        if (this.#closed) return { acked: false, payload: undefined, attempts: attempt };
-        continue;
-      }
-      // Built by hand, in Slack's field order: the one serialization per send is the payload's.
-      const head =
-        type === 'events_api'
-          ? `{"envelope_id":"${envelopeId}","type":"events_api","payload":`
-          : `{"envelope_id":"${envelopeId}","type":"${type}","payload":`;
-      const tail =
-        type === 'events_api'
-          ? `,"accepts_response_payload":false,"retry_attempt":${attempt},"retry_reason":"${attempt === 0 ? '' : 'timeout'}"}`
-          : ',"accepts_response_payload":true}';
-      const answer = await this.#await(envelopeId, ws, head + JSON.stringify(payload) + tail);
-      if (answer !== undefined) return { acked: true, payload: answer.payload, attempts: attempt + 1 };
-    }
-    return { acked: false, payload: undefined, attempts: retries + 1 };
-  }
-
-  #await(envelopeId: string, ws: WebSocket, frame: string): Promise<Answer> {
-    if (this.#pending.size >= MAX_PENDING) return Promise.resolve(undefined);
+    // The one serialization per delivery is the payload's; the frame around it is built by hand, in
+    // Slack's field order.
+    const body = JSON.stringify(payload);
     return new Promise((resolve) => {
-      const deadline = performance.now() + Math.max(0, this.#options.ackTimeoutMs / this.#options.scale());
-      this.#pending.set(envelopeId, { settle: resolve, deadline });
-      if (deadline < this.#sweepAt) this.#armSweep(deadline);
-      this.#send(ws, frame);
+      const attempt = (n: number): void => {
+        const settle = (answer: Answer): void => {
+          if (answer !== undefined) resolve({ acked: true, payload: answer.payload, attempts: n + 1 });
+          else if (n === retries) resolve({ acked: false, payload: undefined, attempts: n + 1 });
+          else attempt(n + 1);
+        };
+        const ws = this.#pick(appId);
+        if (ws === undefined) {
+          // No connection (between a drop and the reconnect): a failed attempt, tried again later.
+          if (n === retries) resolve({ acked: false, payload: undefined, attempts: n });
+          else {
+            this.#after(this.#options.ackTimeoutMs, () => {
+              if (this.#closed) resolve({ acked: false, payload: undefined, attempts: n });
+              else attempt(n + 1);
+            });
+          }
+          return;
+        }
+        if (this.#pending.size >= MAX_PENDING) {
+          settle(undefined);
+          return;
+        }
+        const frame =
+          type === 'events_api'
+            ? `{"envelope_id":"${envelopeId}","type":"events_api","payload":${body},"accepts_response_payload":false,"retry_attempt":${n},"retry_reason":"${n === 0 ? '' : 'timeout'}"}`
+            : `{"envelope_id":"${envelopeId}","type":"${type}","payload":${body},"accepts_response_payload":true}`;
+        const deadline = performance.now() + Math.max(0, this.#options.ackTimeoutMs / this.#options.scale());
+        this.#pending.set(envelopeId, { settle, deadline });
+        if (deadline < this.#sweepAt) this.#armSweep(deadline);
+        this.#send(ws, frame);
+      };
+      attempt(0);
     });
   }
 
