@@ -118,6 +118,7 @@ export class HttpCore {
       attempt: 1,
       gate: undefined,
       granted: false,
+      retry: undefined,
     };
     return this.#send(call) as Promise<T>;
   }

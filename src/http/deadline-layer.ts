@@ -1,8 +1,9 @@
 // Layer 3 of 4: time. Each attempt gets the smaller of the per-attempt timeout (real time: it
 // guards the network) and what is left of the call's deadline (clock time), and a transport timeout
 // is reported as whichever of the two ran out. The answer is handed to the client's `interpret`
-// here, so a bad answer is a failed attempt like a failed connection.
-import type { Send } from './call.js';
+// here, so a bad answer is a failed attempt like a failed connection; the attempt is over here, so
+// this layer tells the limiter's gate (`done`) and hands a failure to the retry layer (`call.retry`).
+import type { Call, Send } from './call.js';
 import type { Clock } from './clock.js';
 import { RequestError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -15,6 +16,11 @@ export interface DeadlineLayerOptions {
   timeoutMs: number;
   /** Already redacting; undefined when silent. */
   logger: Logger | undefined;
+}
+
+/** A failed attempt: the retry layer's to decide on, or (with none) the call's error. */
+function failed(call: Call, err: unknown): Promise<unknown> {
+  return call.retry === undefined ? Promise.reject(err) : call.retry(call, err);
 }
 
 export function deadlineLayer(options: DeadlineLayerOptions): Send {
@@ -49,10 +55,15 @@ export function deadlineLayer(options: DeadlineLayerOptions): Send {
           const requestId = response.headers['x-slack-req-id'];
           logger.debug({ method, attempt, status: response.status, ms, requestId }, 'response');
         }
-        return call.interpret(response);
+        call.gate?.done(call);
+        try {
+          return call.interpret(response);
+        } catch (err) {
+          return failed(call, err);
+        }
       },
       (err: unknown) => {
-        if (!(err instanceof RequestError)) throw err;
+        if (!(err instanceof RequestError)) return failed(call, err);
         let out = err;
         if (err.reason === 'timeout') {
           // The transport only knows its own budget ran out: say whether that was the call's deadline.
@@ -70,7 +81,7 @@ export function deadlineLayer(options: DeadlineLayerOptions): Send {
           });
         }
         logger?.debug({ method, attempt, error: out }, 'request failed');
-        throw out;
+        return failed(call, out);
       },
     );
   };

@@ -1,6 +1,7 @@
-// Layer 2 of 4: retries. After each failed attempt it asks decideRetry (retry.ts: the handlers,
-// then the limits every retry obeys), tells metrics and the log, waits, and tries again. Errors
-// that are not SlacklineErrors (a bug in an `interpret`) are never retried.
+// Layer 2 of 4: retries. After each failed attempt (which the layer below hands to `call.retry`)
+// it asks decideRetry (retry.ts: the handlers, then the limits every retry obeys), tells metrics and
+// the log, waits, and tries again. Errors that are not SlacklineErrors (a bug in an `interpret`)
+// are never retried.
 import type { Call, Send } from './call.js';
 import { type Clock, sleep } from './clock.js';
 import { RateLimitedError, SlacklineError } from './errors.js';
@@ -54,14 +55,11 @@ export function retryLayer(options: RetryLayerOptions, next: Send): Send {
     if (wait) await wait;
     return send(call);
   };
-  // One attempt; not an async function, so a call answered the first time costs one `then`.
-  const send = (call: Call): Promise<unknown> =>
-    next(call).then(
-      (result) => {
-        call.gate?.done(call);
-        return result;
-      },
-      (err: unknown) => retry(call, err),
-    );
+  // One attempt. No `then` of its own: the deadline layer hands a failed attempt to `call.retry`
+  // and an answered one straight back, so a call answered the first time adds no promise here.
+  const send = (call: Call): Promise<unknown> => {
+    call.retry = retry;
+    return next(call);
+  };
   return send;
 }
