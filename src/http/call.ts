@@ -1,6 +1,6 @@
 // What travels down the layers (limiter -> retry -> deadline -> transport): the caller's spec and
 // the state of one call. Each layer is a `Send` wrapped around the next; see core.ts for the order.
-import type { RetryGate } from './limit-layer.js';
+import type { RetryGate } from './layers.js';
 import type { HttpMethod } from './retry.js';
 import type { BucketRef } from './tiers.js';
 import type { Body, TransportResponse } from './transport.js';

@@ -1,24 +1,23 @@
 // The one HTTP core every API client (web, webhook, SCIM, audit logs) shares. A call goes down
-// four layers, each a small unit in its own file:
+// four layers, each a small unit (the first three in layers.ts, one module since every client
+// loads them together):
 //
-//   limiter (limit-layer.ts)   waits for the bucket's budget; a 429 closes only that bucket
-//   retry (retry-layer.ts)     asks decideRetry (retry.ts) after each failed attempt, waits, repeats
-//   deadline (deadline-layer)  per-attempt timeout and overall deadline; hands the answer to `interpret`
+//   limiter (limitLayer)       waits for the bucket's budget; a 429 closes only that bucket
+//   retry (retryLayer)         asks decideRetry (retry.ts) after each failed attempt, waits, repeats
+//   deadline (deadlineLayer)   per-attempt timeout and overall deadline; hands the answer to `interpret`
 //   transport (transport.ts)   sends one request, returns the whole answer
 //
 // What a body means (Slack's `ok`) is each client's business, passed in as `interpret`. The Slack
 // defaults (retry handlers, deadline, Retry-After cap) come from slack-defaults.ts.
 import type { Call, CallSpec, Send } from './call.js';
 import { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
-import { deadlineLayer } from './deadline-layer.js';
 import { HTTPError, InvalidArgumentError, RateLimitedError, type SlacklineError } from './errors.js';
 import { CoreEventHub } from './events.js';
-import { limitLayer } from './limit-layer.js';
+import { deadlineLayer, limitLayer, retryLayer } from './layers.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import type { RetryHandler } from './retry.js';
-import { retryLayer } from './retry-layer.js';
 import { fetchTransport, nodeTransport, type Transport, type TransportResponse } from './transport.js';
 
 export type { CallSpec } from './call.js';

@@ -8,7 +8,7 @@ import type https from 'node:https';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { onAbort } from './abort.js';
+import { onAbort } from './clock.js';
 import { RequestError } from './errors.js';
 import type { HttpMethod } from './retry.js';
 
