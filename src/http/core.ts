@@ -12,7 +12,6 @@
 import type { Call, CallSpec, Send } from './call.js';
 import { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
 import { HTTPError, InvalidArgumentError, RateLimitedError, type SlacklineError } from './errors.js';
-import { CoreEventHub } from './events.js';
 import { deadlineLayer, limitLayer, retryLayer } from './layers.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -154,4 +153,61 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return 1;
   return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+// What the core tells metrics about: each retry and each rate-limited answer. Payloads carry no
+// secrets (method names, counts, delays, error codes, bucket keys built from fingerprints).
+
+export interface RetryEvent {
+  method: string;
+  /** The attempt that failed (1 for the first try). */
+  attempt: number;
+  delayMs: number;
+  reason: string;
+  /** The failure's stable error code. */
+  code: string;
+}
+
+export interface RateLimitedEvent {
+  method: string;
+  /** Seconds Slack asked for. */
+  retryAfter: number;
+  /** The limiter bucket that was closed, when the limiter is on. */
+  bucket: string | undefined;
+}
+
+export interface CoreEvents {
+  retry: RetryEvent;
+  rateLimited: RateLimitedEvent;
+}
+
+export type CoreEventName = keyof CoreEvents;
+
+/** Counts since the core was made. */
+export interface CoreStats {
+  retries: number;
+  rateLimited: number;
+}
+
+export class CoreEventHub {
+  readonly stats: CoreStats = { retries: 0, rateLimited: 0 };
+  readonly #listeners: { [K in CoreEventName]: Set<(event: CoreEvents[K]) => void> } = {
+    retry: new Set(),
+    rateLimited: new Set(),
+  };
+
+  on<K extends CoreEventName>(name: K, listener: (event: CoreEvents[K]) => void): () => void {
+    this.#listeners[name].add(listener);
+    return () => this.#listeners[name].delete(listener);
+  }
+
+  emit<K extends CoreEventName>(name: K, event: CoreEvents[K]): void {
+    this.stats[name === 'retry' ? 'retries' : 'rateLimited'] += 1;
+    // A listener that throws must not break the call it observes.
+    for (const listener of this.#listeners[name]) {
+      try {
+        listener(event);
+      } catch {}
+    }
+  }
 }

@@ -2,7 +2,6 @@ export * from './call.js';
 export * from './clock.js';
 export * from './core.js';
 export * from './errors.js';
-export * from './events.js';
 export * from './layers.js';
 export * from './limiter-store.js';
 export * from './logger.js';

@@ -3,8 +3,8 @@
 // loads all three together.
 import type { Call, Send } from './call.js';
 import { type Clock, sleep } from './clock.js';
+import type { CoreEventHub } from './core.js';
 import { RateLimitedError, RequestError, SlacklineError } from './errors.js';
-import type { CoreEventHub } from './events.js';
 import type { Logger } from './logger.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { decideRetry, isRepeatable, type RetryHandler } from './retry.js';

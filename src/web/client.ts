@@ -2,9 +2,15 @@
 // on the shared HTTP core. It builds the request, reads Slack's `ok`, and nothing more: retries,
 // timeouts and redaction are the core's, with the Slack defaults of http/slack-defaults.ts.
 import { createRequire } from 'node:module';
-import { type CallSpec, HttpCore, type HttpCoreOptions, parseRetryAfter } from '../http/core.js';
+import {
+  type CallSpec,
+  type CoreEventName,
+  type CoreEvents,
+  HttpCore,
+  type HttpCoreOptions,
+  parseRetryAfter,
+} from '../http/core.js';
 import { InvalidResponseError, PlatformError, RateLimitedError } from '../http/errors.js';
-import type { CoreEventName, CoreEvents } from '../http/events.js';
 import type { LimiterStore } from '../http/limiter-store.js';
 import { RateLimiter } from '../http/rate-limiter.js';
 import { slackCoreOptions } from '../http/slack-defaults.js';
