@@ -1,6 +1,6 @@
 // What travels down the layers (limiter -> retry -> deadline -> transport): the caller's spec and
 // the state of one call. Each layer is a `Send` wrapped around the next; see core.ts for the order.
-import type { RetryGate } from './limit-layer.js';
+import type { RetryGate } from './layers.js';
 import type { HttpMethod } from './retry.js';
 import type { BucketRef } from './tiers.js';
 import type { Body, TransportResponse } from './transport.js';
@@ -46,6 +46,12 @@ export interface Call {
   gate: RetryGate | undefined;
   /** The current attempt holds a grant of its bucket, which the limiter counts as in flight. */
   granted: boolean;
+  /**
+   * Set by the retry layer: what a failed attempt becomes (the next attempt, or the error). The
+   * layer that settles an attempt (deadline) hands its failure here itself, so a call answered the
+   * first time goes through one `then`, not one per layer.
+   */
+  retry: ((call: Call, err: unknown) => Promise<unknown>) | undefined;
 }
 
 export type Send = (call: Call) => Promise<unknown>;

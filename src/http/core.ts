@@ -1,24 +1,22 @@
 // The one HTTP core every API client (web, webhook, SCIM, audit logs) shares. A call goes down
-// four layers, each a small unit in its own file:
+// four layers, each a small unit (the first three in layers.ts, one module since every client
+// loads them together):
 //
-//   limiter (limit-layer.ts)   waits for the bucket's budget; a 429 closes only that bucket
-//   retry (retry-layer.ts)     asks decideRetry (retry.ts) after each failed attempt, waits, repeats
-//   deadline (deadline-layer)  per-attempt timeout and overall deadline; hands the answer to `interpret`
+//   limiter (limitLayer)       waits for the bucket's budget; a 429 closes only that bucket
+//   retry (retryLayer)         asks decideRetry (retry.ts) after each failed attempt, waits, repeats
+//   deadline (deadlineLayer)   per-attempt timeout and overall deadline; hands the answer to `interpret`
 //   transport (transport.ts)   sends one request, returns the whole answer
 //
 // What a body means (Slack's `ok`) is each client's business, passed in as `interpret`. The Slack
 // defaults (retry handlers, deadline, Retry-After cap) come from slack-defaults.ts.
 import type { Call, CallSpec, Send } from './call.js';
 import { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
-import { deadlineLayer } from './deadline-layer.js';
 import { HTTPError, InvalidArgumentError, RateLimitedError, type SlacklineError } from './errors.js';
-import { CoreEventHub } from './events.js';
-import { limitLayer } from './limit-layer.js';
+import { deadlineLayer, limitLayer, retryLayer } from './layers.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import type { RetryHandler } from './retry.js';
-import { retryLayer } from './retry-layer.js';
 import { fetchTransport, nodeTransport, type Transport, type TransportResponse } from './transport.js';
 
 export type { CallSpec } from './call.js';
@@ -118,6 +116,7 @@ export class HttpCore {
       attempt: 1,
       gate: undefined,
       granted: false,
+      retry: undefined,
     };
     return this.#send(call) as Promise<T>;
   }
@@ -154,4 +153,61 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return 1;
   return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+// What the core tells metrics about: each retry and each rate-limited answer. Payloads carry no
+// secrets (method names, counts, delays, error codes, bucket keys built from fingerprints).
+
+export interface RetryEvent {
+  method: string;
+  /** The attempt that failed (1 for the first try). */
+  attempt: number;
+  delayMs: number;
+  reason: string;
+  /** The failure's stable error code. */
+  code: string;
+}
+
+export interface RateLimitedEvent {
+  method: string;
+  /** Seconds Slack asked for. */
+  retryAfter: number;
+  /** The limiter bucket that was closed, when the limiter is on. */
+  bucket: string | undefined;
+}
+
+export interface CoreEvents {
+  retry: RetryEvent;
+  rateLimited: RateLimitedEvent;
+}
+
+export type CoreEventName = keyof CoreEvents;
+
+/** Counts since the core was made. */
+export interface CoreStats {
+  retries: number;
+  rateLimited: number;
+}
+
+export class CoreEventHub {
+  readonly stats: CoreStats = { retries: 0, rateLimited: 0 };
+  readonly #listeners: { [K in CoreEventName]: Set<(event: CoreEvents[K]) => void> } = {
+    retry: new Set(),
+    rateLimited: new Set(),
+  };
+
+  on<K extends CoreEventName>(name: K, listener: (event: CoreEvents[K]) => void): () => void {
+    this.#listeners[name].add(listener);
+    return () => this.#listeners[name].delete(listener);
+  }
+
+  emit<K extends CoreEventName>(name: K, event: CoreEvents[K]): void {
+    this.stats[name === 'retry' ? 'retries' : 'rateLimited'] += 1;
+    // A listener that throws must not break the call it observes.
+    for (const listener of this.#listeners[name]) {
+      try {
+        listener(event);
+      } catch {}
+    }
+  }
 }

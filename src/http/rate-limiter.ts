@@ -3,8 +3,7 @@
 // minute's count, see tiers.ts). One FIFO queue per bucket: a 429 (or a long queue) on
 // one method, team or channel never delays another. Waiting calls leave the queue as soon as their
 // AbortSignal fires or their deadline passes; a full queue refuses new calls with QueueFullError.
-import { onAbort } from './abort.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, onAbort, systemClock } from './clock.js';
 import { QueueFullError, RequestError } from './errors.js';
 import { type LimiterStore, memoryLimiterStore } from './limiter-store.js';
 import { type BucketRef, budgetOf, isBudget } from './tiers.js';

@@ -1,6 +1,5 @@
 // The default retry handlers. Each is a small object with one rule; compose them in an array
 // (the core asks them in order). Delays are in clock milliseconds (see clock.ts).
-import { backoffDelay } from './backoff.js';
 import { HTTPError, InvalidResponseError, RateLimitedError, RequestError } from './errors.js';
 import type { FailedAttempt, RetryDecision, RetryHandler } from './retry.js';
 import { STOP } from './retry.js';
@@ -96,4 +95,19 @@ export function retryStaleConnection(): RetryHandler {
 /** The handlers every Slack client uses unless given its own: stale sockets, rate limits, transient failures. */
 export function defaultRetryHandlers(): RetryHandler[] {
   return [retryStaleConnection(), retryRateLimited(), retryServerErrors()];
+}
+
+// Exponential backoff with "equal jitter": half of each wait fixed, half random, so many clients
+// retrying together spread out but never bunch at zero. One formula for every retry and reconnect loop.
+export interface BackoffOptions {
+  /** The first wait, in ms. */
+  baseMs: number;
+  /** No wait exceeds this, in ms. */
+  maxMs: number;
+}
+
+/** The wait before retry number `attempt` (1 for the first retry), in ms. */
+export function backoffDelay(attempt: number, { baseMs, maxMs }: BackoffOptions, random: () => number = Math.random) {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return ceiling / 2 + random() * (ceiling / 2);
 }

@@ -8,7 +8,7 @@ import type https from 'node:https';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { onAbort } from './abort.js';
+import { onAbort } from './clock.js';
 import { RequestError } from './errors.js';
 import type { HttpMethod } from './retry.js';
 
@@ -30,6 +30,16 @@ export interface TransportResponse {
   /** Header names are lower-case. */
   headers: Record<string, string | undefined>;
   body: Buffer;
+  /**
+   * One header by its lower-case name, the same as `headers[name]`, without making every header
+   * into an object first (the node transport has it; read it with `headerOf`).
+   */
+  header?(name: string): string | undefined;
+}
+
+/** `response.headers[name]`, through the transport's cheaper `header` when it has one. */
+export function headerOf(response: TransportResponse, name: string): string | undefined {
+  return response.header === undefined ? response.headers[name] : response.header(name);
 }
 
 export interface Transport {
@@ -87,6 +97,11 @@ function failure(reason: FailureReason, err: unknown, written: boolean, staleCon
   return new RequestError(reason, detail, written, { cause: err, staleConnection });
 }
 
+// When a pooled connection last went free: a property of the socket (one write per call, cheaper
+// than a WeakMap's set).
+const FREE_SINCE = Symbol('slackline.freeSince');
+type IdleSocket = Socket & { [FREE_SINCE]?: number };
+
 type PoolHooks = {
   keepSocketAlive(socket: Socket): boolean;
 };
@@ -104,7 +119,6 @@ function closeWhenIdle<A extends http.Agent>(agent: A, idleMs: number): { agent:
   if (!(idleMs > 0)) return { agent, stop: () => {} };
   const hooks = agent as unknown as PoolHooks;
   const keep = hooks.keepSocketAlive.bind(agent);
-  const freeSince = new WeakMap<Socket, number>();
   let sweep: ReturnType<typeof setInterval> | undefined;
   const stop = (): void => {
     clearInterval(sweep);
@@ -115,7 +129,7 @@ function closeWhenIdle<A extends http.Agent>(agent: A, idleMs: number): { agent:
     let free = 0;
     for (const sockets of Object.values(agent.freeSockets)) {
       for (const socket of sockets ?? []) {
-        if (now - (freeSince.get(socket) ?? now) >= idleMs) socket.destroy();
+        if (now - ((socket as IdleSocket)[FREE_SINCE] ?? now) >= idleMs) socket.destroy();
         else free++;
       }
     }
@@ -124,7 +138,7 @@ function closeWhenIdle<A extends http.Agent>(agent: A, idleMs: number): { agent:
   hooks.keepSocketAlive = (socket) => {
     const kept = keep(socket);
     if (kept) {
-      freeSince.set(socket, performance.now());
+      (socket as IdleSocket)[FREE_SINCE] = performance.now();
       if (sweep === undefined) {
         sweep = setInterval(sweepIdle, Math.max(1, Math.floor(idleMs / 4)));
         sweep.unref();
@@ -133,6 +147,52 @@ function closeWhenIdle<A extends http.Agent>(agent: A, idleMs: number): { agent:
     return kept;
   };
   return { agent, stop };
+}
+
+/**
+ * An answer from node:http. Its headers are made into an object only when read: node:http parses
+ * them lazily too, and most successful calls never look at one (a Slack client reads a header or two
+ * on an error), so the hot path skips building and lower-casing every header line.
+ */
+class NodeResponse implements TransportResponse {
+  readonly status: number;
+  readonly body: Buffer;
+  #res: http.IncomingMessage | undefined;
+  #headers: Record<string, string | undefined> | undefined;
+
+  constructor(res: http.IncomingMessage, body: Buffer) {
+    this.status = res.statusCode ?? 0;
+    this.body = body;
+    this.#res = res;
+  }
+
+  get headers(): Record<string, string | undefined> {
+    if (this.#headers === undefined) {
+      // Node joins repeated headers with ", " already; only set-cookie stays a list.
+      const out = this.#res!.headers as Record<string, string | string[] | undefined>;
+      const cookies = out['set-cookie'];
+      if (cookies !== undefined) out['set-cookie'] = Array.isArray(cookies) ? cookies.join(', ') : cookies;
+      this.#headers = out as Record<string, string | undefined>;
+      this.#res = undefined;
+    }
+    return this.#headers;
+  }
+
+  header(name: string): string | undefined {
+    const res = this.#res;
+    if (res === undefined) return this.#headers![name];
+    // The raw lines, names as sent: one match is the value; a repeated header is left to node's
+    // rules for joining or dropping repeats, through `headers`.
+    const raw = res.rawHeaders;
+    let found: string | undefined;
+    for (let i = 0; i < raw.length; i += 2) {
+      const line = raw[i]!;
+      if (line.length !== name.length || line.toLowerCase() !== name) continue;
+      if (found !== undefined) return this.headers[name];
+      found = raw[i + 1];
+    }
+    return found;
+  }
 }
 
 // The connection was closed under a request that had been written into it: a reset or broken pipe.
@@ -224,16 +284,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
               });
               res.on('end', () => {
                 if (!res.complete) return drop('network', new Error('response truncated'));
-                // Node joins repeated headers with ", " already; only set-cookie stays a list.
-                const out = res.headers as Record<string, string | string[] | undefined>;
-                const cookies = out['set-cookie'];
-                if (cookies !== undefined) out['set-cookie'] = Array.isArray(cookies) ? cookies.join(', ') : cookies;
-                const responseHeaders = out as Record<string, string | undefined>;
-                settle(undefined, {
-                  status: res.statusCode ?? 0,
-                  headers: responseHeaders,
-                  body: Buffer.concat(chunks, size),
-                });
+                settle(undefined, new NodeResponse(res, Buffer.concat(chunks, size)));
               });
               res.on('error', (err) => drop('network', err));
             },

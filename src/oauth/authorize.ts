@@ -1,8 +1,7 @@
 // authorize(): the tokens for an incoming event, on the hot path, so answered from an in-process
 // cache that every write through this process invalidates (other processes' writes show within ttlMs).
 // A miss is single-flighted: concurrent callers for one key share one store read (and refresh).
-import { onAbort } from '../http/abort.js';
-import { type Clock, systemClock } from '../http/clock.js';
+import { type Clock, onAbort, systemClock } from '../http/clock.js';
 import { RequestError } from '../http/errors.js';
 import type { WebClient } from '../web/client.js';
 import { AuthorizationError, OAuthErrorCode } from './errors.js';

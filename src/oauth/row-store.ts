@@ -2,9 +2,9 @@
 // differ only in how they keep rows (and all pass one conformance suite).
 import { randomUUID } from 'node:crypto';
 import { KeyRing } from '../crypto/index.js';
-import { backoffDelay } from '../http/backoff.js';
 import { type Clock, sleep, systemClock, wholeMs } from '../http/clock.js';
 import { InvalidArgumentError } from '../http/errors.js';
+import { backoffDelay } from '../http/retry-handlers.js';
 import { LeaseTimeoutError } from './errors.js';
 import {
   ALL_ROWS,

@@ -2,14 +2,20 @@
 // on the shared HTTP core. It builds the request, reads Slack's `ok`, and nothing more: retries,
 // timeouts and redaction are the core's, with the Slack defaults of http/slack-defaults.ts.
 import { createRequire } from 'node:module';
-import { type CallSpec, HttpCore, type HttpCoreOptions, parseRetryAfter } from '../http/core.js';
+import {
+  type CallSpec,
+  type CoreEventName,
+  type CoreEvents,
+  HttpCore,
+  type HttpCoreOptions,
+  parseRetryAfter,
+} from '../http/core.js';
 import { InvalidResponseError, PlatformError, RateLimitedError } from '../http/errors.js';
-import type { CoreEventName, CoreEvents } from '../http/events.js';
 import type { LimiterStore } from '../http/limiter-store.js';
 import { RateLimiter } from '../http/rate-limiter.js';
 import { slackCoreOptions } from '../http/slack-defaults.js';
 import type { BucketRef } from '../http/tiers.js';
-import type { TransportResponse } from '../http/transport.js';
+import { headerOf, type TransportResponse } from '../http/transport.js';
 import { bindMethods } from './method-tree.js';
 import type { Methods } from './methods.generated.js';
 import { METHODS } from './methods.generated.js';
@@ -315,7 +321,6 @@ export class WebClient {
   }
 
   #interpret(method: string, response: TransportResponse): WebAPICallResult {
-    const requestId = response.headers['x-slack-req-id'];
     const { status } = response;
     if (status === 429) throw this.#core.httpError(method, response);
     let body: unknown;
@@ -329,25 +334,37 @@ export class WebClient {
     if (status < 200 || status >= 300) {
       // Some failures arrive as non-2xx with Slack's JSON: keep Slack's error code.
       if (isObject && result.ok === false && typeof result.error === 'string') {
-        throw new PlatformError(this.#core.redactor.value(body) as ArgsOf, { method, requestId, status });
+        throw new PlatformError(this.#core.redactor.value(body) as ArgsOf, {
+          method,
+          requestId: requestIdOf(response),
+          status,
+        });
       }
       throw this.#core.httpError(method, response);
     }
     if (!isObject) {
       const reason = body === undefined ? 'not JSON' : 'not a JSON object';
       const snippet = this.#core.snippet(response.body);
-      throw new InvalidResponseError(reason, response.headers['content-type'], snippet, { method, requestId, status });
+      throw new InvalidResponseError(reason, response.headers['content-type'], snippet, {
+        method,
+        requestId: requestIdOf(response),
+        status,
+      });
     }
     if (result.ok !== true) {
       if (result.error === 'ratelimited') {
         const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#core.clock.now());
-        throw new RateLimitedError(retryAfter, { method, requestId, status });
+        throw new RateLimitedError(retryAfter, { method, requestId: requestIdOf(response), status });
       }
-      throw new PlatformError(this.#core.redactor.value(body) as ArgsOf, { method, requestId, status });
+      throw new PlatformError(this.#core.redactor.value(body) as ArgsOf, {
+        method,
+        requestId: requestIdOf(response),
+        status,
+      });
     }
-    const scopes = response.headers['x-oauth-scopes'];
+    const scopes = headerOf(response, 'x-oauth-scopes');
     if (scopes !== undefined) {
-      const accepted = response.headers['x-accepted-oauth-scopes'];
+      const accepted = headerOf(response, 'x-accepted-oauth-scopes');
       result.response_metadata = {
         ...result.response_metadata,
         scopes: scopes ? scopes.split(',') : [],
@@ -376,6 +393,11 @@ function buildCore(options: CoreBuildOptions & WebClientCallDefaults): HttpCore 
     out.limiter = new RateLimiter({ store: rl.store, maxQueue: rl.maxQueue, clock: options.clock });
   }
   return new HttpCore(out);
+}
+
+/** Read on the way out only: the node transport parses headers when first asked, and a success never asks. */
+function requestIdOf(response: TransportResponse): string | undefined {
+  return response.headers['x-slack-req-id'];
 }
 
 const fingerprints = new Map<string, string>();

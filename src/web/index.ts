@@ -1,4 +1,5 @@
 export { type Clock, scaledClock, systemClock } from '../http/clock.js';
+export type { CoreEventName, CoreEvents, CoreStats, RateLimitedEvent, RetryEvent } from '../http/core.js';
 export {
   ErrorCode,
   HTTPError,
@@ -10,7 +11,6 @@ export {
   RequestError,
   SlacklineError,
 } from '../http/errors.js';
-export type { CoreEventName, CoreEvents, CoreStats, RateLimitedEvent, RetryEvent } from '../http/events.js';
 export { type LimiterStore, memoryLimiterStore } from '../http/limiter-store.js';
 export type { Logger, LogLevel } from '../http/logger.js';
 export { jsonLogger, silentLogger } from '../http/logger.js';

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import type { RetryEvent } from '../../src/http/core.js';
 import { HTTPError, PlatformError, RateLimitedError, RequestError } from '../../src/http/errors.js';
-import type { RetryEvent } from '../../src/http/events.js';
 import { control } from '../emulator/helpers.js';
 import { type Rig, rig, trackUnhandled } from './rate-helpers.js';
 
