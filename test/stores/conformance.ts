@@ -350,6 +350,20 @@ export function storeConformance(factory: StoreFactory): void {
   const rows = factory.rows;
   if (rows === undefined) return;
 
+  test(`${factory.name}: an empty batch is saved as nothing (saveMany([]) and upsert([]))`, async () => {
+    const { backend, done } = await rows();
+    try {
+      await backend.upsert([], 1_000);
+      const store = new RowInstallationStore(backend, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+      await store.saveMany([]);
+      await store.saveMany([install()]);
+      assert.equal((await store.findBot(q('T0CONF1')))?.version, 1);
+      assert.deepEqual((await store.list({ limit: 10 })).items.length, 1);
+    } finally {
+      await done();
+    }
+  });
+
   test(`${factory.name}: reseal while rotate() refreshes, 20 ms database latency: 0 lost refreshes`, async () => {
     const { backend, done } = await rows();
     try {

@@ -126,6 +126,7 @@ export class PostgresRowBackend implements RowBackend {
   ) {}
 
   async upsert(rows: NewRow[], now: number): Promise<void> {
+    if (rows.length === 0) return; // (an empty VALUES list is not SQL)
     // One statement: the upserts and their history rows commit together.
     const values: unknown[] = [];
     const tuples = rows.map((r, i) => {
