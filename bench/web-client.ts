@@ -6,7 +6,6 @@
 // BENCH_SMOKE=1 runs a few hundred calls once, prints, and writes nothing: it proves the bench works.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DIST_BENCH, firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
 
 // 'slackline' is the default configuration: the limiter on, with a budget that never binds.
@@ -66,10 +65,10 @@ async function processMs(args: string[]): Promise<number> {
 
 /** Cold import of each door, next to bare node, interleaved; medians. */
 export async function coldImports(rounds: number): Promise<ColdImport[]> {
-  const ours = pathToFileURL(join(DIST_BENCH, '..', 'src', 'web', 'index.js')).href;
   const targets: [string, string[]][] = [
     ['node', ['-e', '0']],
-    ['slackline/web', ['--input-type=module', '-e', `await import(${JSON.stringify(ours)})`]],
+    // Through package.json "exports", as users import it (the bundle in dist/pkg).
+    ['slackline/web', ['--input-type=module', '-e', "await import('slackline/web')"]],
     ['@slack/web-api', ['--input-type=module', '-e', "await import('@slack/web-api')"]],
   ];
   const samples = new Map<string, number[]>(targets.map(([name]) => [name, []]));

@@ -26,8 +26,10 @@ test('the packed package installs with no dependencies and every door imports', 
     assert.deepEqual(Object.keys(lock.packages).sort(), ['', 'node_modules/slackline']);
     // Written by `npm run build` (scripts/dist-scope.mjs): Node 20's loader stops its package.json
     // walk there for every module it loads instead of climbing to the package root.
-    const scope = join(dir, 'node_modules', 'slackline', 'dist', 'src', 'package.json');
-    assert.deepEqual(JSON.parse(readFileSync(scope, 'utf8')), { type: 'module' });
+    for (const tree of ['src', 'pkg']) {
+      const scope = join(dir, 'node_modules', 'slackline', 'dist', tree, 'package.json');
+      assert.deepEqual(JSON.parse(readFileSync(scope, 'utf8')), { type: 'module' }, `dist/${tree}/package.json`);
+    }
     const script = `for (const d of ${JSON.stringify(doors())}) { const m = await import(d); if (!Object.keys(m).length) throw new Error(d + ' is empty'); } console.log('ok');`;
     const result = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
     assert.equal(result.toString().trim(), 'ok');
