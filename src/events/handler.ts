@@ -15,7 +15,7 @@ import type { AckPayload, Dispatcher, EventCallback } from './dispatcher.js';
 import { type EventEnvelope, parseInbound, utf8 } from './inbound.js';
 import { checkHandlerOptions, type EventFailure, eventsLogger } from './options.js';
 import { queryOf, RAW_ENTRY, type RawHandler, type Reply, toResponse } from './raw.js';
-import { readLimitedBody, SignatureError, verifySlackRequest } from './verify.js';
+import { readLimitedBody, SignatureError, slackVerifier } from './verify.js';
 
 export type { EventEnvelope } from './inbound.js';
 
@@ -104,6 +104,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
   const pending = new Set<Promise<void>>();
   const deadlines = new DeadlineQueue(deadlineMs);
   const log = eventsLogger(options.logger, secrets);
+  const verify = slackVerifier(secrets, limit, clock);
   /** Logs one failure with its reason code, then hands the error to the user's onError. */
   const failed = (code: EventFailure, error: unknown, envelope?: EventEnvelope) => {
     log.error({ reason: code, ...describe(envelope), error }, `event failed: ${code}`);
@@ -133,14 +134,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     // Slack's certificate check: answered and dropped, whatever else came with it.
     if (isSslCheck(request.url, body, contentType)) return text(200);
     try {
-      verifySlackRequest({
-        signingSecret: secrets,
-        timestamp: request.header('x-slack-request-timestamp'),
-        signature: request.header('x-slack-signature'),
-        body,
-        clock,
-        maxBodyBytes: limit,
-      });
+      verify(request.header('x-slack-request-timestamp'), request.header('x-slack-signature'), body);
     } catch (err) {
       return err instanceof SignatureError ? refused(err.code, err.status) : refused('signature_mismatch', 401);
     }
