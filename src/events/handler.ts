@@ -12,7 +12,7 @@ import type { InstallationAuthority } from '../oauth/authorize.js';
 import { bookkeeping, describe, needsBookkeeping } from './bookkeeping.js';
 import { type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
 import type { AckPayload, Dispatcher, EventCallback } from './dispatcher.js';
-import { type EventEnvelope, parseInbound, utf8 } from './inbound.js';
+import { type EventEnvelope, isForm, parseInbound, utf8 } from './inbound.js';
 import { checkHandlerOptions, type EventFailure, eventsLogger } from './options.js';
 import { queryOf, RAW_ENTRY, type RawHandler, type Reply, toResponse } from './raw.js';
 import { readLimitedBody, SignatureError, slackVerifier } from './verify.js';
@@ -74,7 +74,7 @@ function isSslCheck(url: string, body: Uint8Array, contentType: string | null): 
     const query = new URLSearchParams(search).getAll('ssl_check');
     if (query.length === 1 && query[0] === '1') return true;
   }
-  if (contentType?.split(';')[0]?.trim().toLowerCase() !== 'application/x-www-form-urlencoded') return false;
+  if (!isForm(contentType)) return false;
   const form = new URLSearchParams(utf8(body)).getAll('ssl_check');
   return form.length === 1 && form[0] === '1';
 }
@@ -204,10 +204,12 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     await afterResponse();
     const listeners =
       envelope.type === 'event_callback' ? dispatcher?.dispatch('event', envelope as EventCallback).done : undefined;
-    try {
-      await onEvent?.(envelope);
-    } catch (err) {
-      failed('handler_failed', err, envelope);
+    if (onEvent !== undefined) {
+      try {
+        await onEvent(envelope);
+      } catch (err) {
+        failed('handler_failed', err, envelope);
+      }
     }
     await listeners; // never rejects: the dispatcher logs its listeners' failures
   };
