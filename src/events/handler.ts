@@ -67,6 +67,8 @@ const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json; charset=
 const CHALLENGE_HEADERS = Object.freeze({ 'content-type': 'application/json' });
 
 const text = (status: number, body = ''): Reply => ({ status, headers: TEXT_HEADERS, body });
+/** The empty 200 nearly every request gets: one object, never written to. */
+const OK: Reply = Object.freeze(text(200));
 
 function isSslCheck(url: string, body: Uint8Array, contentType: string | null): boolean {
   const search = queryOf(url);
@@ -132,7 +134,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     }
     const contentType = request.header('content-type');
     // Slack's certificate check: answered and dropped, whatever else came with it.
-    if (isSslCheck(request.url, body, contentType)) return text(200);
+    if (isSslCheck(request.url, body, contentType)) return OK;
     try {
       verify(request.header('x-slack-request-timestamp'), request.header('x-slack-signature'), body);
     } catch (err) {
@@ -154,7 +156,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
           : dispatcher.dispatch('interaction', inbound.body);
       track(dispatched.done);
       const payload = await dispatched.ack;
-      return payload === undefined ? text(200) : json(payload);
+      return payload === undefined ? OK : json(payload);
     }
     const envelope = inbound.body;
     if (envelope.type === 'url_verification') {
@@ -196,7 +198,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     } else {
       log.debug({ ...describe(envelope) }, 'event already taken (a retry)');
     }
-    return text(200);
+    return OK;
   };
   const runUser = async (envelope: EventEnvelope): Promise<void> => {
     const { onEvent, dispatcher } = options;
