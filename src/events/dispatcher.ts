@@ -277,15 +277,15 @@ export class Dispatcher {
         this.#options.client === undefined ? {} : { core: this.#options.client.core },
       );
     };
-    await Promise.all(
-      routes.map(async (route) => {
-        try {
-          await route.listener({ body, installation, client, ack, respond });
-        } catch (err) {
-          this.#logger.error({ kind, code: codeOf(err) }, 'inbound: a listener failed');
-        }
-      }),
-    );
+    const run = async (route: Route<unknown>) => {
+      try {
+        await route.listener({ body, installation, client, ack, respond });
+      } catch (err) {
+        this.#logger.error({ kind, code: codeOf(err) }, 'inbound: a listener failed');
+      }
+    };
+    // One listener (the usual case) needs no Promise.all around it.
+    await (routes.length === 1 ? run(routes[0] as Route<unknown>) : Promise.all(routes.map(run)));
   }
 }
 

@@ -12,10 +12,10 @@ import type { InstallationAuthority } from '../oauth/authorize.js';
 import { bookkeeping, describe, needsBookkeeping } from './bookkeeping.js';
 import { type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
 import type { AckPayload, Dispatcher, EventCallback } from './dispatcher.js';
-import { type EventEnvelope, parseInbound, utf8 } from './inbound.js';
+import { type EventEnvelope, isForm, parseInbound, utf8 } from './inbound.js';
 import { checkHandlerOptions, type EventFailure, eventsLogger } from './options.js';
 import { queryOf, RAW_ENTRY, type RawHandler, type Reply, toResponse } from './raw.js';
-import { readLimitedBody, SignatureError, verifySlackRequest } from './verify.js';
+import { readLimitedBody, SignatureError, slackVerifier } from './verify.js';
 
 export type { EventEnvelope } from './inbound.js';
 
@@ -67,6 +67,8 @@ const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json; charset=
 const CHALLENGE_HEADERS = Object.freeze({ 'content-type': 'application/json' });
 
 const text = (status: number, body = ''): Reply => ({ status, headers: TEXT_HEADERS, body });
+/** The empty 200 nearly every request gets: one object, never written to. */
+const OK: Reply = Object.freeze(text(200));
 
 function isSslCheck(url: string, body: Uint8Array, contentType: string | null): boolean {
   const search = queryOf(url);
@@ -74,7 +76,7 @@ function isSslCheck(url: string, body: Uint8Array, contentType: string | null): 
     const query = new URLSearchParams(search).getAll('ssl_check');
     if (query.length === 1 && query[0] === '1') return true;
   }
-  if (contentType?.split(';')[0]?.trim().toLowerCase() !== 'application/x-www-form-urlencoded') return false;
+  if (!isForm(contentType)) return false;
   const form = new URLSearchParams(utf8(body)).getAll('ssl_check');
   return form.length === 1 && form[0] === '1';
 }
@@ -104,6 +106,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
   const pending = new Set<Promise<void>>();
   const deadlines = new DeadlineQueue(deadlineMs);
   const log = eventsLogger(options.logger, secrets);
+  const verify = slackVerifier(secrets, limit, clock);
   /** Logs one failure with its reason code, then hands the error to the user's onError. */
   const failed = (code: EventFailure, error: unknown, envelope?: EventEnvelope) => {
     log.error({ reason: code, ...describe(envelope), error }, `event failed: ${code}`);
@@ -131,16 +134,9 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     }
     const contentType = request.header('content-type');
     // Slack's certificate check: answered and dropped, whatever else came with it.
-    if (isSslCheck(request.url, body, contentType)) return text(200);
+    if (isSslCheck(request.url, body, contentType)) return OK;
     try {
-      verifySlackRequest({
-        signingSecret: secrets,
-        timestamp: request.header('x-slack-request-timestamp'),
-        signature: request.header('x-slack-signature'),
-        body,
-        clock,
-        maxBodyBytes: limit,
-      });
+      verify(request.header('x-slack-request-timestamp'), request.header('x-slack-signature'), body);
     } catch (err) {
       return err instanceof SignatureError ? refused(err.code, err.status) : refused('signature_mismatch', 401);
     }
@@ -160,7 +156,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
           : dispatcher.dispatch('interaction', inbound.body);
       track(dispatched.done);
       const payload = await dispatched.ack;
-      return payload === undefined ? text(200) : json(payload);
+      return payload === undefined ? OK : json(payload);
     }
     const envelope = inbound.body;
     if (envelope.type === 'url_verification') {
@@ -202,7 +198,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     } else {
       log.debug({ ...describe(envelope) }, 'event already taken (a retry)');
     }
-    return text(200);
+    return OK;
   };
   const runUser = async (envelope: EventEnvelope): Promise<void> => {
     const { onEvent, dispatcher } = options;
@@ -210,10 +206,12 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     await afterResponse();
     const listeners =
       envelope.type === 'event_callback' ? dispatcher?.dispatch('event', envelope as EventCallback).done : undefined;
-    try {
-      await onEvent?.(envelope);
-    } catch (err) {
-      failed('handler_failed', err, envelope);
+    if (onEvent !== undefined) {
+      try {
+        await onEvent(envelope);
+      } catch (err) {
+        failed('handler_failed', err, envelope);
+      }
     }
     await listeners; // never rejects: the dispatcher logs its listeners' failures
   };

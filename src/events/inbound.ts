@@ -13,8 +13,15 @@ export type Inbound =
 const obj = (v: unknown) =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
-const isForm = (contentType: string | null) =>
-  contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Whether the media type (before any `;`, any case, spaces around it) is a form; no split per request. */
+export function isForm(contentType: string | null): boolean {
+  if (contentType === null) return false;
+  const end = contentType.indexOf(';');
+  const type = (end < 0 ? contentType : contentType.slice(0, end)).trim();
+  return type.length === FORM.length && type.toLowerCase() === FORM;
+}
 
 /** Fields a slash command always carries; one missing means the form is not a command. */
 const COMMAND_FIELDS = ['command', 'team_id', 'channel_id', 'user_id'] as const;

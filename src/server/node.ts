@@ -242,8 +242,9 @@ export function nodeListener(handler: WebHandler, origin: string, options: NodeL
       if (size > limit) return 413;
       return pending > maxPending ? 503 : undefined;
     };
-    // Whatever happens to the request, its bytes leave the budget when its exchange ends.
-    res.once('close', () => {
+    // Whatever happens to the request, its bytes leave the budget when its exchange ends ('close'
+    // comes once: `on` spares the once-wrapper per request).
+    res.on('close', () => {
       pending -= size;
       size = 0;
     });

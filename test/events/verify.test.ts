@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { readLimitedBody, SignatureError, signSlackRequest, verifySlackRequest } from '../../src/events/verify.js';
+import {
+  readLimitedBody,
+  SignatureError,
+  signSlackRequest,
+  slackVerifier,
+  verifySlackRequest,
+} from '../../src/events/verify.js';
 import type { Clock } from '../../src/http/clock.js';
 
 // Slack's documented example (docs.slack.dev "Verifying requests from Slack"; also in slack_sdk's tests).
@@ -83,6 +90,72 @@ test('formats are checked first; two secrets during rotation; the body limit com
   assert.equal(
     code(() => verifySlackRequest({ ...base, maxBodyBytes: 10 })),
     'body_too_large',
+  );
+});
+
+test('the bound verifier computes the HMAC createHmac does, for every key length and body size', () => {
+  // Key blocks are derived once (keys past 64 bytes are hashed first) and small bodies hashed from a
+  // reused buffer, large ones streamed: each path must give Node's HMAC, and nothing left from the
+  // previous request may leak into the next.
+  const now = Number(KAT.timestamp);
+  const secrets = [
+    'k',
+    'x'.repeat(63),
+    'y'.repeat(64),
+    'z'.repeat(65),
+    's\u00e9cr\u00e8t-\u{1F511}'.repeat(9),
+    'w'.repeat(300),
+  ];
+  const sizes = [0, 1, 55, 64, 1000, 16 * 1024 - 20, 16 * 1024, 20_000];
+  const hmac = (secret: string, body: Uint8Array) =>
+    `v0=${createHmac('sha256', secret).update(`v0:${KAT.timestamp}:`).update(body).digest('hex')}`;
+  const rotating = slackVerifier(['first-secret', 'second-secret'], 1 << 20, at(now));
+  for (const size of [...sizes].reverse().concat(sizes)) {
+    const body = new Uint8Array(size).map((_, i) => (i * 31 + size) & 0xff);
+    for (const secret of secrets) {
+      const verify = slackVerifier([secret], 1 << 20, at(now));
+      assert.equal(
+        code(() => verify(KAT.timestamp, hmac(secret, body), body)),
+        'ok',
+        `${secret.length}/${size}`,
+      );
+      const other = body.length === 0 ? new Uint8Array([1]) : body.map((b, i) => (i === body.length - 1 ? b ^ 1 : b));
+      assert.equal(
+        code(() => verify(KAT.timestamp, hmac(secret, other), body)),
+        'signature_mismatch',
+      );
+    }
+    assert.equal(
+      code(() => rotating(KAT.timestamp, hmac('second-secret', body), body)),
+      'ok',
+    );
+    assert.equal(
+      code(() => rotating(KAT.timestamp, hmac('first-secret', body), body)),
+      'ok',
+    );
+    assert.equal(
+      code(() => rotating(KAT.timestamp, hmac('third-secret', body), body)),
+      'signature_mismatch',
+    );
+  }
+  const verify = slackVerifier([KAT.secret], 1 << 20, at(now));
+  const hex = KAT.signature.slice(3);
+  for (const bad of [
+    `v0=${hex.slice(0, 63)}g`,
+    `v0=${hex.slice(1)}`,
+    `${KAT.signature}0`,
+    `v0:${hex}`,
+    `v0=${hex.slice(0, 62)}+0`,
+  ]) {
+    assert.equal(
+      code(() => verify(KAT.timestamp, bad, KAT.body)),
+      'signature_malformed',
+      bad,
+    );
+  }
+  assert.equal(
+    code(() => verify(KAT.timestamp, KAT.signature, KAT.body)),
+    'ok',
   );
 });
 

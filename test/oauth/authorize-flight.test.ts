@@ -152,3 +152,19 @@ test('a lease held elsewhere past leaseWaitMs: the working token is answered; an
     db.close();
   }
 });
+
+test('cache keys stay distinct for ids that need escaping', async () => {
+  // The cache key is JSON built by hand for plain ids: ids with quotes must not run together.
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-keys-')), 'keys.db');
+  const sqlite = new SqliteInstallationStore(path, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    await sqlite.save(install({ team: 'T0K1', token: 'xoxb-canary-k1' }));
+    await sqlite.save(install({ team: 'T0K1","x', token: 'xoxb-canary-quoted' }));
+    const authority = new InstallationAuthority(sqlite, { scopes: [], client: new WebClient() });
+    assert.equal((await authority.authorize(q('T0K1","x'))).botToken, 'xoxb-canary-quoted');
+    assert.equal((await authority.authorize(q('T0K1', 'x","'))).botToken, 'xoxb-canary-k1');
+    assert.equal((await authority.authorize(q('T0K1'))).botToken, 'xoxb-canary-k1');
+  } finally {
+    await sqlite.close();
+  }
+});
