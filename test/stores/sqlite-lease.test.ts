@@ -47,8 +47,9 @@ test('sqlite: a dead holder lease is waited out until it lapses, then one refres
   }
 });
 
-test('sqlite: the lease claim commits at synchronous=NORMAL, the write-back at the connection level (FULL, EXTRA), never lowered outside WAL', async () => {
+test('sqlite: the lease claim commits at synchronous=NORMAL, every write-back at the connection level (FULL, EXTRA), never lowered outside WAL', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'slackline-lease-'));
+  const keys = new KeyRing([{ id: 't', key: randomBytes(32) }]);
   try {
     for (const [journal, level, claimAt] of [
       ['wal', 2, 1],
@@ -57,8 +58,8 @@ test('sqlite: the lease claim commits at synchronous=NORMAL, the write-back at t
       ['delete', 2, 2],
     ] as const) {
       const db = openSqlite(join(dir, `sync-${journal}-${level}.sqlite`)) as unknown as Database.Database;
-      const store = new SqliteInstallationStore(db, { keys: new KeyRing([{ id: 't', key: randomBytes(32) }]) });
       try {
+        new SqliteInstallationStore(db, { keys }); // creates the lease table the triggers below watch
         db.pragma(`journal_mode = ${journal}`);
         db.pragma(`synchronous = ${level}`);
         // The level each commit runs at, read inside the claim's and the write-back's statements.
@@ -68,12 +69,22 @@ test('sqlite: the lease claim commits at synchronous=NORMAL, the write-back at t
           BEGIN SELECT slackline_test_level('claim', (SELECT synchronous FROM pragma_synchronous)); END;
           CREATE TEMP TRIGGER test_write AFTER UPDATE ON main.slackline_installations
           BEGIN SELECT slackline_test_level('write', (SELECT synchronous FROM pragma_synchronous)); END`);
-        await store.save(install({ bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
-        const q = { enterpriseId: null, teamId: 'T0CONF1', isEnterpriseInstall: false };
+        // A store made after the last schema change, as in an app: its statements are never
+        // recompiled for one, so a PRAGMA prepared once and run again would set nothing.
+        const store = new SqliteInstallationStore(db, { keys });
+        const teams = ['T0CONF1', 'T0CONF2', 'T0CONF3'];
+        for (const team of teams) {
+          await store.save(
+            install({ team, bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }),
+          );
+        }
         const refresh = async () => ({ token: 'xoxb-canary-2', refreshToken: 'xoxe-canary-r2', expiresAt: 5_000 });
-        assert.equal(await store.rotate(q, undefined, () => true, refresh), true);
+        for (const teamId of teams) {
+          const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+          assert.equal(await store.rotate(q, undefined, () => true, refresh), true);
+        }
         const label = `${journal} at ${level}`;
-        assert.deepEqual(seen, { claim: [claimAt], write: [level] }, label);
+        assert.deepEqual(seen, { claim: teams.map(() => claimAt), write: teams.map(() => level) }, label);
         assert.equal(db.pragma('synchronous', { simple: true }), level, `${label}: the level is put back`);
       } finally {
         db.close();

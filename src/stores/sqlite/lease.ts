@@ -59,23 +59,24 @@ export class SqliteLeases {
       const r = write.row;
       return update.run(r.meta, r.secrets, now, r.enterpriseId, r.teamId, r.userId, write.version).changes === 1;
     });
-    // Prepared once: db.pragma() compiles its statement on every call (about 3 µs each, four a claim).
-    const synchronous = db.prepare<[], number>('PRAGMA synchronous').pluck();
-    const journalMode = db.prepare<[], string>('PRAGMA journal_mode').pluck();
-    const setLevel = [0, 1, 2, 3].map((level) => db.prepare(`PRAGMA synchronous = ${level}`));
+    // Compiled at each use, never prepared once: SQLite applies `PRAGMA synchronous = n` (and reads
+    // the level for `PRAGMA synchronous`) while compiling the statement, so a prepared one re-run
+    // later may set nothing or answer a stale level. Prepared once, the connection was left at
+    // NORMAL from the second claim on, and every write-back after it committed without an fsync.
+    const levelNow = () => db.pragma('synchronous', { simple: true }) as number;
+    const setLevel = (level: number) => db.exec(`PRAGMA synchronous = ${level}`);
     this.claim = (k, owner, until, now) => {
       // Only in WAL mode (NORMAL in a rollback journal may corrupt on power loss), and never inside
       // a caller's transaction, whose commit is the caller's.
-      const level = db.inTransaction ? NORMAL : (synchronous.get() ?? NORMAL);
-      const restore = setLevel[level];
-      if (level <= NORMAL || restore === undefined || journalMode.get() !== 'wal') {
+      const level = db.inTransaction ? NORMAL : levelNow();
+      if (level <= NORMAL || db.pragma('journal_mode', { simple: true }) !== 'wal') {
         return claim.immediate(k, owner, until, now);
       }
-      setLevel[NORMAL]?.run();
+      setLevel(NORMAL);
       try {
         return claim.immediate(k, owner, until, now);
       } finally {
-        restore.run();
+        setLevel(level);
       }
     };
     this.finish = (k, owner, write, now) => finish.immediate(k, owner, write, now);
