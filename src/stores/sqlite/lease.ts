@@ -17,10 +17,12 @@
 // token it has spent, is fsynced with its commit (and with it every earlier frame of the WAL, the
 // claim's included). This saves one fsync per refresh, most of its cost.
 //
-// Group commit: the write-backs asked for in one turn of the event loop are committed in one
-// transaction, so refreshes that end together share its one fsync; each caller is answered only after
-// that commit returns, so what an answer promises is as durable as with one commit each. Each
-// write-back runs in a savepoint of its own: one that fails is rolled back and fails alone.
+// Group commit: the claims and write-backs asked for in one turn of the event loop are committed in
+// one transaction, so refreshes that end together share its one fsync (claims that come with a
+// write-back are fsynced with it; claims alone commit at NORMAL as above). Each caller is answered
+// only after the commit that holds its operation returns, so what an answer promises is as durable
+// as with one commit each. Each operation runs in a savepoint of its own: one that fails is rolled
+// back and fails alone.
 import type Database from 'better-sqlite3';
 import type { Claimed, NewRow, Row, RowKey } from '../../oauth/rows.js';
 
@@ -31,22 +33,24 @@ const LEASES = `CREATE TABLE IF NOT EXISTS slackline_refresh_leases (
 
 type Claim = Claimed | undefined;
 type Write = { row: NewRow; version: number } | undefined;
-interface PendingFinish {
-  k: RowKey;
-  owner: string;
-  write: Write;
-  now: number;
-  resolve: (written: boolean) => void;
-  reject: (error: unknown) => void;
+/** A claim or a write-back asked for in this turn, waiting for the turn's commit. */
+type Op =
+  | { kind: 'claim'; k: RowKey; owner: string; until: number; now: number; settle: Settle<Claim> }
+  | { kind: 'finish'; k: RowKey; owner: string; write: Write; now: number; settle: Settle<boolean> };
+type Settle<T> = { resolve: (value: T) => void; reject: (error: unknown) => void };
+/** An operation of a shared commit that failed (and was rolled back) alone. */
+class Failed {
+  constructor(readonly error: unknown) {}
 }
 /** PRAGMA synchronous levels: OFF 0, NORMAL 1, FULL 2, EXTRA 3. */
 const NORMAL = 1;
 
 export class SqliteLeases {
-  readonly claim: (k: RowKey, owner: string, until: number, now: number) => Claim;
+  /** Takes the lease for `owner` (answered once committed), or answers undefined while another holds it. */
+  readonly claim: (k: RowKey, owner: string, until: number, now: number) => Promise<Claim>;
   /** Lets the lease go (writing `write` as its owner), answered once that is committed. */
   readonly finish: (k: RowKey, owner: string, write: Write, now: number) => Promise<boolean>;
-  /** Commits the write-backs asked for so far (the store's close() calls it). */
+  /** Commits the claims and write-backs asked for so far (the store's close() calls it). */
   readonly flush: () => void;
 
   constructor(db: Database.Database, get: (k: RowKey) => Row | undefined) {
@@ -75,60 +79,71 @@ export class SqliteLeases {
       const r = write.row;
       return update.run(r.meta, r.secrets, now, r.enterpriseId, r.teamId, r.userId, write.version).changes === 1;
     });
+    // Alone, an operation is its own BEGIN IMMEDIATE transaction; in a batch, a savepoint of the batch's.
+    const apply = (op: Op, alone: boolean): Claim | boolean => {
+      if (op.kind === 'claim') {
+        return alone ? claim.immediate(op.k, op.owner, op.until, op.now) : claim(op.k, op.owner, op.until, op.now);
+      }
+      return alone ? finish.immediate(op.k, op.owner, op.write, op.now) : finish(op.k, op.owner, op.write, op.now);
+    };
+    const applyAll = db.transaction((batch: Op[]) =>
+      batch.map((op) => {
+        try {
+          return apply(op, false);
+        } catch (error) {
+          // Some errors (I/O, a full disk) roll the whole transaction back: then the batch fails.
+          if (!db.inTransaction) throw error;
+          return new Failed(error);
+        }
+      }),
+    );
     // Compiled at each use, never prepared once: SQLite applies `PRAGMA synchronous = n` (and reads
     // the level for `PRAGMA synchronous`) while compiling the statement, so a prepared one re-run
     // later may set nothing or answer a stale level. Prepared once, the connection was left at
     // NORMAL from the second claim on, and every write-back after it committed without an fsync.
-    const levelNow = () => db.pragma('synchronous', { simple: true }) as number;
     const setLevel = (level: number) => db.exec(`PRAGMA synchronous = ${level}`);
-    this.claim = (k, owner, until, now) => {
+    /** Lowers the level to NORMAL for a commit of claims alone; answers the level to put back. */
+    const lowerForClaims = (): number | undefined => {
       // Only in WAL mode (NORMAL in a rollback journal may corrupt on power loss), and never inside
       // a caller's transaction, whose commit is the caller's.
-      const level = db.inTransaction ? NORMAL : levelNow();
-      if (level <= NORMAL || db.pragma('journal_mode', { simple: true }) !== 'wal') {
-        return claim.immediate(k, owner, until, now);
-      }
+      if (db.inTransaction) return undefined;
+      const level = db.pragma('synchronous', { simple: true }) as number;
+      if (level <= NORMAL || db.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
       setLevel(NORMAL);
-      try {
-        return claim.immediate(k, owner, until, now);
-      } finally {
-        setLevel(level);
-      }
+      return level;
     };
-    // Nested in `finishAll`, each `finish` is a savepoint: its failure rolls back that write-back alone.
-    const finishAll = db.transaction((batch: PendingFinish[]) =>
-      batch.map((f) => {
-        try {
-          return finish(f.k, f.owner, f.write, f.now);
-        } catch (error) {
-          // Some errors (I/O, a full disk) roll the whole transaction back: then the batch fails.
-          if (!db.inTransaction) throw error;
-          return { error };
-        }
-      }),
-    );
-    let pending: PendingFinish[] = [];
+    let pending: Op[] = [];
     this.flush = () => {
       const batch = pending;
       if (batch.length === 0) return;
       pending = [];
-      let done: (boolean | { error: unknown })[];
+      const restore = batch.every((op) => op.kind === 'claim') ? lowerForClaims() : undefined;
+      let done: (Claim | boolean | Failed)[];
       try {
-        done = batch.length === 1 ? [finishOne(batch[0] as PendingFinish)] : finishAll.immediate(batch);
+        done = batch.length === 1 ? [apply(batch[0] as Op, true)] : applyAll.immediate(batch);
       } catch (error) {
-        for (const f of batch) f.reject(error);
+        for (const op of batch) op.settle.reject(error);
         return;
+      } finally {
+        if (restore !== undefined) setLevel(restore);
       }
-      for (const [i, f] of batch.entries()) {
+      for (const [i, op] of batch.entries()) {
         const result = done[i];
-        if (typeof result === 'boolean') f.resolve(result);
-        else f.reject(result?.error);
+        if (result instanceof Failed) op.settle.reject(result.error);
+        else if (op.kind === 'claim') op.settle.resolve(result as Claim);
+        else op.settle.resolve(result as boolean);
       }
     };
-    const finishOne = (f: PendingFinish) => finish.immediate(f.k, f.owner, f.write, f.now);
+    const queue = (op: Op): void => {
+      if (pending.push(op) === 1) setImmediate(this.flush);
+    };
+    this.claim = (k, owner, until, now) =>
+      new Promise<Claim>((resolve, reject) =>
+        queue({ kind: 'claim', k, owner, until, now, settle: { resolve, reject } }),
+      );
     this.finish = (k, owner, write, now) =>
-      new Promise<boolean>((resolve, reject) => {
-        if (pending.push({ k, owner, write, now, resolve, reject }) === 1) setImmediate(this.flush);
-      });
+      new Promise<boolean>((resolve, reject) =>
+        queue({ kind: 'finish', k, owner, write, now, settle: { resolve, reject } }),
+      );
   }
 }
