@@ -160,7 +160,7 @@ export class SqliteRowBackend implements RowBackend {
   }
 
   async close(): Promise<void> {
-    this.#leases.flush(); // write-backs already asked for are committed, not dropped
+    await this.#leases.flush(); // claims and write-backs already asked for are committed, not dropped
     if (this.owned && this.db.open) this.db.close();
   }
 }

@@ -25,6 +25,7 @@
 // back and fails alone.
 import type Database from 'better-sqlite3';
 import type { Claimed, NewRow, Row, RowKey } from '../../oauth/rows.js';
+import { Failed, TurnBatch } from '../turn-batch.js';
 
 const LEASES = `CREATE TABLE IF NOT EXISTS slackline_refresh_leases (
   enterprise_id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL, owner TEXT NOT NULL, until INTEGER NOT NULL,
@@ -35,13 +36,8 @@ type Claim = Claimed | undefined;
 type Write = { row: NewRow; version: number } | undefined;
 /** A claim or a write-back asked for in this turn, waiting for the turn's commit. */
 type Op =
-  | { kind: 'claim'; k: RowKey; owner: string; until: number; now: number; settle: Settle<Claim> }
-  | { kind: 'finish'; k: RowKey; owner: string; write: Write; now: number; settle: Settle<boolean> };
-type Settle<T> = { resolve: (value: T) => void; reject: (error: unknown) => void };
-/** An operation of a shared commit that failed (and was rolled back) alone. */
-class Failed {
-  constructor(readonly error: unknown) {}
-}
+  | { kind: 'claim'; k: RowKey; owner: string; until: number; now: number }
+  | { kind: 'finish'; k: RowKey; owner: string; write: Write; now: number };
 /** PRAGMA synchronous levels: OFF 0, NORMAL 1, FULL 2, EXTRA 3. */
 const NORMAL = 1;
 
@@ -51,7 +47,7 @@ export class SqliteLeases {
   /** Lets the lease go (writing `write` as its owner), answered once that is committed. */
   readonly finish: (k: RowKey, owner: string, write: Write, now: number) => Promise<boolean>;
   /** Commits the claims and write-backs asked for so far (the store's close() calls it). */
-  readonly flush: () => void;
+  readonly flush: () => Promise<void>;
 
   constructor(db: Database.Database, get: (k: RowKey) => Row | undefined) {
     db.exec(LEASES);
@@ -112,38 +108,16 @@ export class SqliteLeases {
       setLevel(NORMAL);
       return level;
     };
-    let pending: Op[] = [];
-    this.flush = () => {
-      const batch = pending;
-      if (batch.length === 0) return;
-      pending = [];
-      const restore = batch.every((op) => op.kind === 'claim') ? lowerForClaims() : undefined;
-      let done: (Claim | boolean | Failed)[];
+    const batch = new TurnBatch<Op, Claim | boolean>((ops) => {
+      const restore = ops.every((op) => op.kind === 'claim') ? lowerForClaims() : undefined;
       try {
-        done = batch.length === 1 ? [apply(batch[0] as Op, true)] : applyAll.immediate(batch);
-      } catch (error) {
-        for (const op of batch) op.settle.reject(error);
-        return;
+        return ops.length === 1 ? [apply(ops[0] as Op, true)] : applyAll.immediate(ops);
       } finally {
         if (restore !== undefined) setLevel(restore);
       }
-      for (const [i, op] of batch.entries()) {
-        const result = done[i];
-        if (result instanceof Failed) op.settle.reject(result.error);
-        else if (op.kind === 'claim') op.settle.resolve(result as Claim);
-        else op.settle.resolve(result as boolean);
-      }
-    };
-    const queue = (op: Op): void => {
-      if (pending.push(op) === 1) setImmediate(this.flush);
-    };
-    this.claim = (k, owner, until, now) =>
-      new Promise<Claim>((resolve, reject) =>
-        queue({ kind: 'claim', k, owner, until, now, settle: { resolve, reject } }),
-      );
-    this.finish = (k, owner, write, now) =>
-      new Promise<boolean>((resolve, reject) =>
-        queue({ kind: 'finish', k, owner, write, now, settle: { resolve, reject } }),
-      );
+    });
+    this.flush = batch.flush;
+    this.claim = (k, owner, until, now) => batch.add({ kind: 'claim', k, owner, until, now }) as Promise<Claim>;
+    this.finish = (k, owner, write, now) => batch.add({ kind: 'finish', k, owner, write, now }) as Promise<boolean>;
   }
 }
