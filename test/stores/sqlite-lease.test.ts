@@ -47,8 +47,9 @@ test('sqlite: a dead holder lease is waited out until it lapses, then one refres
   }
 });
 
-test('sqlite: the lease claim commits at synchronous=NORMAL, the write-back at the connection level (FULL, EXTRA), never lowered outside WAL', async () => {
+test('sqlite: the lease claim commits at synchronous=NORMAL, every write-back at the connection level (FULL, EXTRA), never lowered outside WAL', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'slackline-lease-'));
+  const keys = new KeyRing([{ id: 't', key: randomBytes(32) }]);
   try {
     for (const [journal, level, claimAt] of [
       ['wal', 2, 1],
@@ -57,8 +58,8 @@ test('sqlite: the lease claim commits at synchronous=NORMAL, the write-back at t
       ['delete', 2, 2],
     ] as const) {
       const db = openSqlite(join(dir, `sync-${journal}-${level}.sqlite`)) as unknown as Database.Database;
-      const store = new SqliteInstallationStore(db, { keys: new KeyRing([{ id: 't', key: randomBytes(32) }]) });
       try {
+        new SqliteInstallationStore(db, { keys }); // creates the lease table the triggers below watch
         db.pragma(`journal_mode = ${journal}`);
         db.pragma(`synchronous = ${level}`);
         // The level each commit runs at, read inside the claim's and the write-back's statements.
@@ -68,18 +69,125 @@ test('sqlite: the lease claim commits at synchronous=NORMAL, the write-back at t
           BEGIN SELECT slackline_test_level('claim', (SELECT synchronous FROM pragma_synchronous)); END;
           CREATE TEMP TRIGGER test_write AFTER UPDATE ON main.slackline_installations
           BEGIN SELECT slackline_test_level('write', (SELECT synchronous FROM pragma_synchronous)); END`);
-        await store.save(install({ bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
-        const q = { enterpriseId: null, teamId: 'T0CONF1', isEnterpriseInstall: false };
+        // A store made after the last schema change, as in an app: its statements are never
+        // recompiled for one, so a PRAGMA prepared once and run again would set nothing.
+        const store = new SqliteInstallationStore(db, { keys });
+        const teams = ['T0CONF1', 'T0CONF2', 'T0CONF3'];
+        for (const team of teams) {
+          await store.save(
+            install({ team, bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }),
+          );
+        }
         const refresh = async () => ({ token: 'xoxb-canary-2', refreshToken: 'xoxe-canary-r2', expiresAt: 5_000 });
-        assert.equal(await store.rotate(q, undefined, () => true, refresh), true);
+        for (const teamId of teams) {
+          const q = { enterpriseId: null, teamId, isEnterpriseInstall: false };
+          assert.equal(await store.rotate(q, undefined, () => true, refresh), true);
+        }
         const label = `${journal} at ${level}`;
-        assert.deepEqual(seen, { claim: [claimAt], write: [level] }, label);
+        assert.deepEqual(seen, { claim: teams.map(() => claimAt), write: teams.map(() => level) }, label);
         assert.equal(db.pragma('synchronous', { simple: true }), level, `${label}: the level is put back`);
       } finally {
         db.close();
       }
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A store on a fresh file with `teams` saved, each with a due rotating token; and a second connection. */
+async function rotatingStore(dir: string, teams: string[]) {
+  const path = join(dir, `group-${randomBytes(4).toString('hex')}.sqlite`);
+  const db = openSqlite(path) as unknown as Database.Database;
+  const other = openSqlite(path) as unknown as Database.Database;
+  const store = new SqliteInstallationStore(db, { keys: new KeyRing([{ id: 't', key: randomBytes(32) }]) });
+  for (const team of teams) {
+    await store.save(install({ team, bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
+  }
+  const query = (teamId: string) => ({ enterpriseId: null, teamId, isEnterpriseInstall: false });
+  return { db, other, store, query };
+}
+
+test('sqlite: write-backs that end in one turn are committed together, each caller answered only once its row is committed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slackline-lease-'));
+  const teams = ['T0CONF1', 'T0CONF2', 'T0CONF3', 'T0CONF4'];
+  const { db, other, store, query } = await rotatingStore(dir, teams);
+  try {
+    const version = other.prepare("SELECT version FROM slackline_installations WHERE team_id = ? AND user_id = ''");
+    let answer!: () => void;
+    const slack = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    // What another process reads at the moment each caller is answered.
+    const seenByOthers: Record<string, unknown> = {};
+    const rotations = teams.map(async (team) => {
+      const done = await store.rotate(
+        query(team),
+        undefined,
+        () => true,
+        async () => {
+          await slack; // every refresh answered in the same turn
+          return { token: `xoxb-canary-${team}`, refreshToken: `xoxe-canary-${team}`, expiresAt: 5_000 };
+        },
+      );
+      seenByOthers[team] = (version.get(team) as { version: number }).version;
+      return done;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // every lease claimed
+    answer();
+    assert.deepEqual(await Promise.all(rotations), [true, true, true, true]);
+    assert.deepEqual(seenByOthers, Object.fromEntries(teams.map((t) => [t, 2])), 'committed before answered');
+    const leases = db.prepare('SELECT COUNT(*) AS n FROM slackline_refresh_leases').get() as { n: number };
+    assert.equal(leases.n, 0);
+    for (const team of teams) {
+      assert.equal((await store.findBot(query(team)))?.bot?.refreshToken, `xoxe-canary-${team}`);
+    }
+  } finally {
+    db.close();
+    other.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sqlite: a write-back that fails in a shared commit fails alone; the others are committed once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slackline-lease-'));
+  const teams = ['T0CONF1', 'T0CONF2', 'T0CONF3'];
+  const { db, other, store, query } = await rotatingStore(dir, teams);
+  try {
+    // Every write-back attempt per team, rolled back or not; T0CONF2's first one fails (a busy disk, say).
+    const attempts: Record<string, number> = {};
+    db.function('slackline_test_attempt', (team: string) => {
+      attempts[team] = (attempts[team] ?? 0) + 1;
+      return team === 'T0CONF2' && attempts[team] === 1 ? 1 : 0;
+    });
+    db.exec(`CREATE TEMP TRIGGER test_fail AFTER UPDATE ON main.slackline_installations
+      WHEN slackline_test_attempt(NEW.team_id) BEGIN SELECT RAISE(ABORT, 'test: write failed'); END`);
+    let answer!: () => void;
+    const slack = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const rotations = teams.map((team) =>
+      store.rotate(
+        query(team),
+        undefined,
+        () => true,
+        async () => {
+          await slack;
+          return { token: `xoxb-canary-${team}`, refreshToken: `xoxe-canary-${team}`, expiresAt: 5_000 };
+        },
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    answer();
+    // The failed one is tried again (the lease is still its own) and then stored.
+    assert.deepEqual(await Promise.all(rotations), [true, true, true]);
+    assert.deepEqual(attempts, { T0CONF1: 1, T0CONF2: 2, T0CONF3: 1 }, 'the others were not rolled back with it');
+    for (const team of teams) {
+      assert.equal((await store.findBot(query(team)))?.bot?.refreshToken, `xoxe-canary-${team}`);
+    }
+  } finally {
+    db.close();
+    other.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

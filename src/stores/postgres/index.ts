@@ -21,6 +21,7 @@ import {
 } from '../../oauth/rows.js';
 import type { StateRecord, StateStore } from '../../oauth/types.js';
 import { loadDriver } from '../driver.js';
+import { Failed, TurnBatch } from '../turn-batch.js';
 import type { PostgresPool } from './pool.js';
 
 export { DriverMissingError, LeaseTimeoutError, StoreErrorCode, StoreUnreachableError } from '../../oauth/errors.js';
@@ -118,12 +119,71 @@ export class PostgresDatabase {
   }
 }
 
+type ClaimOp = { k: RowKey; owner: string; until: number; now: number };
+type FinishOp = { k: RowKey; owner: string; write: { row: NewRow; version: number } | undefined; now: number };
+const keyText = (k: RowKey) => `${k.enterpriseId}\u0000${k.teamId}\u0000${k.userId}`;
+
 /** The PostgreSQL rows under PostgresInstallationStore (exported for composing stores and for tests). */
 export class PostgresRowBackend implements RowBackend {
+  // Group commit: the claims (and the write-backs) asked for in one turn are one statement, one round
+  // trip and one commit; each caller is answered from what that statement returned, once it has.
+  readonly #claims = new TurnBatch<ClaimOp, Claimed | undefined>((ops) =>
+    this.#batched(
+      ops,
+      (one) => this.#claimOne(one),
+      (many) => this.#claimMany(many),
+    ),
+  );
+  readonly #finishes = new TurnBatch<FinishOp, boolean>((ops) =>
+    this.#batched(
+      ops,
+      (one) => this.#finishOne(one),
+      (many) => this.#finishMany(many),
+    ),
+  );
+
   constructor(
     private readonly db: PostgresDatabase,
     private readonly owned = false,
   ) {}
+
+  /**
+   * One statement for the batch, or the single-row one for a batch of one. Operations on a key already
+   * in the statement go in the next one (an upsert may not touch a row twice). When the batched
+   * statement fails (it is rolled back whole), each operation is run alone, so one that fails fails
+   * by itself.
+   */
+  async #batched<Op extends { k: RowKey }, R>(
+    ops: Op[],
+    one: (op: Op) => Promise<R>,
+    many: (ops: Op[]) => Promise<R[]>,
+  ): Promise<(R | Failed)[]> {
+    const alone = (op: Op) => one(op).catch((error: unknown) => new Failed(error));
+    if (ops.length === 1) return [await alone(ops[0] as Op)];
+    const seen = new Set<string>();
+    const now: Op[] = [];
+    const later: number[] = [];
+    for (const [i, op] of ops.entries()) {
+      const key = keyText(op.k);
+      if (seen.has(key)) later.push(i);
+      else {
+        seen.add(key);
+        now.push(op);
+      }
+    }
+    let first: (R | Failed)[];
+    try {
+      first = await many(now);
+    } catch {
+      first = await Promise.all(now.map(alone));
+    }
+    const out: (R | Failed)[] = [];
+    let j = 0;
+    for (let i = 0; i < ops.length; i++) {
+      out.push(later.includes(i) ? await alone(ops[i] as Op) : (first[j++] as R | Failed));
+    }
+    return out;
+  }
 
   async upsert(rows: NewRow[], now: number): Promise<void> {
     if (rows.length === 0) return; // (an empty VALUES list is not SQL)
@@ -156,7 +216,11 @@ export class PostgresRowBackend implements RowBackend {
    * FOR SHARE makes PostgreSQL (READ COMMITTED) return the latest committed version of the row
    * instead of the snapshot's, as a separate SELECT after the claim would.
    */
-  async claimLease(k: RowKey, owner: string, until: number, now: number): Promise<Claimed | undefined> {
+  claimLease(k: RowKey, owner: string, until: number, now: number): Promise<Claimed | undefined> {
+    return this.#claims.add({ k, owner, until, now });
+  }
+
+  async #claimOne({ k, owner, until, now }: ClaimOp): Promise<Claimed | undefined> {
     // xmax is 0 on a freshly inserted row and set on one updated in place: a lapsed lease taken over.
     const taken = await this.db.query<SqlRow & { interrupted: boolean; found: boolean }>(
       `WITH claim AS (
@@ -173,13 +237,83 @@ export class PostgresRowBackend implements RowBackend {
     return { row: first.found ? rowFromSql(first) : undefined, interrupted: first.interrupted };
   }
 
-  /** One statement: drop our lease and, only if it was ours and the version did not move, write the row. */
-  async finishLease(
+  /**
+   * The claims of a batch as one statement, as #claimOne does each. A lapsed lease is taken over only
+   * if it lapsed by the earliest `now` of the batch (never earlier than its own caller would).
+   */
+  async #claimMany(ops: ClaimOp[]): Promise<(Claimed | undefined)[]> {
+    const col = <T>(f: (op: ClaimOp) => T) => ops.map(f);
+    const taken = await this.db.query<SqlRow & { lease_owner: string; interrupted: boolean; found: boolean }>(
+      `WITH claim AS (
+         INSERT INTO $schema.slackline_refresh_leases
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+         ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
+         WHERE slackline_refresh_leases.until <= $6
+         RETURNING enterprise_id, team_id, user_id, owner, xmax <> 0 AS interrupted)
+       SELECT claim.owner AS lease_owner, claim.interrupted, r.enterprise_id IS NOT NULL AS found, r.*
+       FROM claim LEFT JOIN LATERAL (
+         SELECT * FROM $schema.slackline_installations i
+         WHERE i.enterprise_id = claim.enterprise_id AND i.team_id = claim.team_id AND i.user_id = claim.user_id
+         FOR SHARE) r ON true`,
+      [
+        col((o) => o.k.enterpriseId),
+        col((o) => o.k.teamId),
+        col((o) => o.k.userId),
+        col((o) => o.owner),
+        col((o) => o.until),
+        Math.min(...col((o) => o.now)),
+      ],
+    );
+    const byOwner = new Map(taken.map((t) => [t.lease_owner, t]));
+    return ops.map((o) => {
+      const t = byOwner.get(o.owner);
+      return t === undefined ? undefined : { row: t.found ? rowFromSql(t) : undefined, interrupted: t.interrupted };
+    });
+  }
+
+  finishLease(
     k: RowKey,
     owner: string,
     write: { row: NewRow; version: number } | undefined,
     now: number,
   ): Promise<boolean> {
+    return this.#finishes.add({ k, owner, write, now });
+  }
+
+  /** The write-backs of a batch as one statement, as #finishOne does each. */
+  async #finishMany(ops: FinishOp[]): Promise<boolean[]> {
+    const col = <T>(f: (op: FinishOp) => T) => ops.map(f);
+    const written = await this.db.query<{ owner: string }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[])
+           AS i(enterprise_id, team_id, user_id, owner, meta, secrets, now, version)),
+       mine AS (
+         DELETE FROM $schema.slackline_refresh_leases l USING input i
+         WHERE l.enterprise_id = i.enterprise_id AND l.team_id = i.team_id AND l.user_id = i.user_id AND l.owner = i.owner
+         RETURNING l.owner)
+       UPDATE $schema.slackline_installations r
+       SET meta = i.meta, secrets = i.secrets, updated_at = i.now, version = r.version + 1
+       FROM input i
+       WHERE i.meta IS NOT NULL AND r.enterprise_id = i.enterprise_id AND r.team_id = i.team_id
+         AND r.user_id = i.user_id AND r.version = i.version AND i.owner IN (SELECT owner FROM mine)
+       RETURNING i.owner`,
+      [
+        col((o) => o.k.enterpriseId),
+        col((o) => o.k.teamId),
+        col((o) => o.k.userId),
+        col((o) => o.owner),
+        col((o) => o.write?.row.meta ?? null),
+        col((o) => o.write?.row.secrets ?? null),
+        col((o) => o.now),
+        col((o) => o.write?.version ?? 0),
+      ],
+    );
+    const owners = new Set(written.map((w) => w.owner));
+    return ops.map((o) => owners.has(o.owner));
+  }
+
+  /** One statement: drop our lease and, only if it was ours and the version did not move, write the row. */
+  async #finishOne({ k, owner, write, now }: FinishOp): Promise<boolean> {
     const key = [k.enterpriseId, k.teamId, k.userId, owner];
     const drop = `DELETE FROM $schema.slackline_refresh_leases
       WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 AND owner = $4 RETURNING owner`;
@@ -266,6 +400,7 @@ export class PostgresRowBackend implements RowBackend {
   }
 
   async close(): Promise<void> {
+    await Promise.all([this.#claims.flush(), this.#finishes.flush()]); // nothing asked for is left unanswered
     if (this.owned) await this.db.close();
   }
 }

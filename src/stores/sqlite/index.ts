@@ -160,6 +160,7 @@ export class SqliteRowBackend implements RowBackend {
   }
 
   async close(): Promise<void> {
+    await this.#leases.flush(); // claims and write-backs already asked for are committed, not dropped
     if (this.owned && this.db.open) this.db.close();
   }
 }
