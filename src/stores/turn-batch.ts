@@ -1,6 +1,7 @@
-// Group commit for a store's refresh leases: operations asked for in one turn of the event loop are
-// handed to the store together when the turn ends, so one statement or transaction (one commit, one
-// round trip) serves all of them. Each caller is answered only from what that commit returned.
+// Group commit for a store: operations asked for in one turn of the event loop (refresh-lease claims
+// and write-backs, event de-dup claims) are handed to the store together when the turn ends, so one
+// statement or transaction (one commit, one round trip) serves all of them. Each caller is answered
+// only from what that commit returned.
 
 /** An operation of a shared commit that failed alone (its own error, the others unaffected). */
 export class Failed {

@@ -18,6 +18,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { EventDedupeStore } from '../../events/dedupe.js';
+import { TurnBatch } from '../turn-batch.js';
 import { driverHandle } from './driver-handle.js';
 import type { SqliteHandle } from './handle.js';
 import { openDatabase, untilNotBusy } from './open.js';
@@ -66,10 +67,10 @@ const CHECKPOINT_FRAMES = 4_000;
 export class SqliteDedupeStore implements EventDedupeStore {
   readonly #db: Database.Database;
   readonly #owned: boolean;
-  readonly #claimAll: (batch: readonly PendingClaim[]) => boolean[];
+  /** Claims made in one turn of the event loop: one transaction. */
+  readonly #batch: TurnBatch<Claim, boolean>;
   readonly #release: Database.Statement<[number, string]>;
   readonly #releaseAny: Database.Statement<[string]>;
-  #pending: PendingClaim[] = [];
   #claims = 0;
   /** Whether rows under UNTIMED may be live: then a timed claim also looks there. */
   #untimed: boolean;
@@ -101,11 +102,11 @@ export class SqliteDedupeStore implements EventDedupeStore {
       `DELETE FROM slackline_event_claims WHERE (event_time, event_id) IN (
          SELECT event_time, event_id FROM slackline_event_claims WHERE event_time <= ? AND expires_at <= ? LIMIT ${SWEEP})`,
     );
-    const tx = db.transaction((batch: readonly PendingClaim[]) => {
+    const tx = db.transaction((batch: readonly Claim[]) => {
       const before = this.#claims;
       this.#claims += batch.length;
       if (Math.floor(before / (SWEEP / 2)) !== Math.floor(this.#claims / (SWEEP / 2))) {
-        const { now, ttlMs } = batch[0] as PendingClaim;
+        const { now, ttlMs } = batch[0] as Claim;
         sweep.run(Math.floor((now - ttlMs) / 1000), now);
         if (this.#untimed) this.#untimed = (anyUntimed.get() as { n: number }).n > 0;
       }
@@ -118,36 +119,19 @@ export class SqliteDedupeStore implements EventDedupeStore {
         return true;
       });
     });
-    this.#claimAll = (batch) => tx.immediate(batch);
+    this.#batch = new TurnBatch((batch) => {
+      const won = tx.immediate(batch);
+      this.#checkpoints?.wrote(batch.length);
+      return won;
+    });
     this.#release = db.prepare('DELETE FROM slackline_event_claims WHERE event_time = ? AND event_id = ?');
     this.#releaseAny = db.prepare('DELETE FROM slackline_event_claims WHERE event_id = ?');
     if (typeof database === 'string' && database !== ':memory:') this.#checkpoints = new Checkpointer(db, database);
   }
 
   claim(eventId: string, ttlMs: number, now: number, eventTime?: number): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      const time = timeKey(eventTime);
-      if (this.#pending.push({ eventId, ttlMs, now, eventTime: time, resolve, reject }) === 1) {
-        setImmediate(this.#flush);
-      }
-    });
+    return this.#batch.add({ eventId, ttlMs, now, eventTime: timeKey(eventTime) });
   }
-
-  /** Commits every claim queued in this turn of the event loop, in one transaction. */
-  readonly #flush = (): void => {
-    const batch = this.#pending;
-    if (batch.length === 0) return;
-    this.#pending = [];
-    let won: boolean[];
-    try {
-      won = this.#claimAll(batch);
-    } catch (err) {
-      for (const c of batch) c.reject(err);
-      return;
-    }
-    this.#checkpoints?.wrote(batch.length);
-    for (let i = 0; i < batch.length; i++) (batch[i] as PendingClaim).resolve(won[i] === true);
-  };
 
   async release(eventId: string, eventTime?: number): Promise<void> {
     const time = timeKey(eventTime);
@@ -160,7 +144,7 @@ export class SqliteDedupeStore implements EventDedupeStore {
   }
 
   async close(): Promise<void> {
-    this.#flush(); // claims already made are answered, not left hanging
+    await this.#batch.flush(); // claims already made are answered, not left hanging
     await this.#checkpoints?.close();
     if (this.#owned && this.#db.open) this.#db.close();
   }
@@ -239,11 +223,9 @@ class Checkpointer {
   }
 }
 
-interface PendingClaim {
+interface Claim {
   eventId: string;
   ttlMs: number;
   now: number;
   eventTime: number | undefined;
-  resolve(won: boolean): void;
-  reject(err: unknown): void;
 }
