@@ -105,31 +105,45 @@ async function rotatingStore(dir: string, teams: string[]) {
     await store.save(install({ team, bot: { ...install().bot!, refreshToken: 'xoxe-canary-r1', expiresAt: 1000 } }));
   }
   const query = (teamId: string) => ({ enterpriseId: null, teamId, isEnterpriseInstall: false });
-  return { db, other, store, query };
+  let answer!: () => void;
+  const slack = new Promise<void>((resolve) => {
+    answer = resolve;
+  });
+  /** Rotates `team`'s token; Slack answers every such refresh at once, in one turn, on `answer()`. */
+  const rotateHeld = (team: string) =>
+    store.rotate(
+      query(team),
+      undefined,
+      () => true,
+      async () => {
+        await slack;
+        return { token: `xoxb-canary-${team}`, refreshToken: `xoxe-canary-${team}`, expiresAt: 5_000 };
+      },
+    );
+  /** Every team's row holds the refresh token its rotation was given. */
+  const assertRotated = async () => {
+    for (const team of teams) {
+      assert.equal((await store.findBot(query(team)))?.bot?.refreshToken, `xoxe-canary-${team}`);
+    }
+  };
+  const close = () => {
+    db.close();
+    other.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { db, other, rotateHeld, answer: () => answer(), assertRotated, close };
 }
 
 test('sqlite: write-backs that end in one turn are committed together, each caller answered only once its row is committed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'slackline-lease-'));
   const teams = ['T0CONF1', 'T0CONF2', 'T0CONF3', 'T0CONF4'];
-  const { db, other, store, query } = await rotatingStore(dir, teams);
+  const { db, other, rotateHeld, answer, assertRotated, close } = await rotatingStore(dir, teams);
   try {
     const version = other.prepare("SELECT version FROM slackline_installations WHERE team_id = ? AND user_id = ''");
-    let answer!: () => void;
-    const slack = new Promise<void>((resolve) => {
-      answer = resolve;
-    });
     // What another process reads at the moment each caller is answered.
     const seenByOthers: Record<string, unknown> = {};
     const rotations = teams.map(async (team) => {
-      const done = await store.rotate(
-        query(team),
-        undefined,
-        () => true,
-        async () => {
-          await slack; // every refresh answered in the same turn
-          return { token: `xoxb-canary-${team}`, refreshToken: `xoxe-canary-${team}`, expiresAt: 5_000 };
-        },
-      );
+      const done = await rotateHeld(team);
       seenByOthers[team] = (version.get(team) as { version: number }).version;
       return done;
     });
@@ -139,20 +153,16 @@ test('sqlite: write-backs that end in one turn are committed together, each call
     assert.deepEqual(seenByOthers, Object.fromEntries(teams.map((t) => [t, 2])), 'committed before answered');
     const leases = db.prepare('SELECT COUNT(*) AS n FROM slackline_refresh_leases').get() as { n: number };
     assert.equal(leases.n, 0);
-    for (const team of teams) {
-      assert.equal((await store.findBot(query(team)))?.bot?.refreshToken, `xoxe-canary-${team}`);
-    }
+    await assertRotated();
   } finally {
-    db.close();
-    other.close();
-    rmSync(dir, { recursive: true, force: true });
+    close();
   }
 });
 
 test('sqlite: a write-back that fails in a shared commit fails alone; the others are committed once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'slackline-lease-'));
   const teams = ['T0CONF1', 'T0CONF2', 'T0CONF3'];
-  const { db, other, store, query } = await rotatingStore(dir, teams);
+  const { db, rotateHeld, answer, assertRotated, close } = await rotatingStore(dir, teams);
   try {
     // Every write-back attempt per team, rolled back or not; T0CONF2's first one fails (a busy disk, say).
     const attempts: Record<string, number> = {};
@@ -162,32 +172,14 @@ test('sqlite: a write-back that fails in a shared commit fails alone; the others
     });
     db.exec(`CREATE TEMP TRIGGER test_fail AFTER UPDATE ON main.slackline_installations
       WHEN slackline_test_attempt(NEW.team_id) BEGIN SELECT RAISE(ABORT, 'test: write failed'); END`);
-    let answer!: () => void;
-    const slack = new Promise<void>((resolve) => {
-      answer = resolve;
-    });
-    const rotations = teams.map((team) =>
-      store.rotate(
-        query(team),
-        undefined,
-        () => true,
-        async () => {
-          await slack;
-          return { token: `xoxb-canary-${team}`, refreshToken: `xoxe-canary-${team}`, expiresAt: 5_000 };
-        },
-      ),
-    );
+    const rotations = teams.map(rotateHeld);
     await new Promise((resolve) => setTimeout(resolve, 20));
     answer();
     // The failed one is tried again (the lease is still its own) and then stored.
     assert.deepEqual(await Promise.all(rotations), [true, true, true]);
     assert.deepEqual(attempts, { T0CONF1: 1, T0CONF2: 2, T0CONF3: 1 }, 'the others were not rolled back with it');
-    for (const team of teams) {
-      assert.equal((await store.findBot(query(team)))?.bot?.refreshToken, `xoxe-canary-${team}`);
-    }
+    await assertRotated();
   } finally {
-    db.close();
-    other.close();
-    rmSync(dir, { recursive: true, force: true });
+    close();
   }
 });
