@@ -19,7 +19,10 @@ describe('emulator methods: profiles, presence, dnd, emoji', () => {
   let emu: Emulator;
   let writer: string;
   before(async () => {
-    emu = await startEmulator();
+    // Time stands still but for the control API's advances: a snooze's remaining seconds are read
+    // exactly, never one short because a real second ticked between two calls.
+    const started = Date.now();
+    emu = await startEmulator({ clock: () => started });
   });
   beforeEach(() => {
     emu.reset();
