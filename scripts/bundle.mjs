@@ -49,7 +49,7 @@ const options = {
 // esbuild makes one chunk per set of entries that reach a module, so the 21 modules of the web door,
 // each shared by a different set of the 14 doors, came out as 11 chunks. Each door that reaches the
 // HTTP core or the web client is made to import all of it: the core is then one chunk and the web
-// client another, and `slackline/web` loads 3 files. A door evaluates a few small modules it did not
+// client another, and `slackline/web` loads 4 files (its entry, those two, esbuild's helpers). A door evaluates a few small modules it did not
 // need (the web client's own modules only where it already uses the web client).
 const graph = (await build({ ...options, entryPoints: entries, write: false, metafile: true })).metafile.inputs;
 const reach = (from) => {

@@ -7,7 +7,7 @@ import type { WebClient } from '../web/client.js';
 import { AuthorizationError, OAuthErrorCode } from './errors.js';
 import { hideSecrets } from './inspect.js';
 import { type RotationOptions, Rotator, TokenRefreshError } from './rotation.js';
-import { keyOf, readsUserRow } from './rows.js';
+import { keyId, keyOf, readsUserRow } from './rows.js';
 import type {
   DeleteOutcome,
   DeleteScope,
@@ -295,20 +295,5 @@ function refuseMarked(inst: Installation | undefined, query: InstallationQuery):
 }
 
 function cacheKey(query: InstallationQuery): string {
-  const k = keyOf(query);
-  const userId = query.userId ?? '';
-  // Every event looks its installation up: Slack's ids need no escaping, so their key is built as the
-  // same JSON without running the serializer.
-  return verbatim(k.enterpriseId) && verbatim(k.teamId) && verbatim(userId)
-    ? `["${k.enterpriseId}","${k.teamId}","${userId}"]`
-    : JSON.stringify([k.enterpriseId, k.teamId, userId]);
-}
-
-/** Whether JSON.stringify writes `s` as it is between quotes (no quote, backslash, control or surrogate). */
-function verbatim(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
-  }
-  return true;
+  return keyId(keyOf(query, query.userId ?? ''));
 }

@@ -3,9 +3,17 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { KeyRing } from '../crypto/index.js';
 import { RowInstallationStore, type RowStoreOptions } from './row-store.js';
-import { ALL_ROWS, ALL_USERS, type Claimed, type NewRow, type Row, type RowBackend, type RowKey } from './rows.js';
+import {
+  ALL_ROWS,
+  ALL_USERS,
+  type Claimed,
+  keyId as id,
+  type NewRow,
+  type Row,
+  type RowBackend,
+  type RowKey,
+} from './rows.js';
 
-const id = (k: RowKey) => JSON.stringify([k.enterpriseId, k.teamId, k.userId]);
 const order = (a: RowKey, b: RowKey) =>
   a.enterpriseId < b.enterpriseId
     ? -1

@@ -147,6 +147,26 @@ export function keyOf(query: InstallationQuery, userId = ''): RowKey {
   return { enterpriseId, teamId, userId };
 }
 
+/**
+ * A row key as one string, the JSON array [enterpriseId, teamId, userId]: map keys, cache keys and a
+ * batch's keys. Every event looks its installation up by it, and Slack's ids need no escaping, so
+ * theirs is written as that JSON directly rather than through the serializer.
+ */
+export function keyId(k: RowKey): string {
+  return verbatim(k.enterpriseId) && verbatim(k.teamId) && verbatim(k.userId)
+    ? `["${k.enterpriseId}","${k.teamId}","${k.userId}"]`
+    : JSON.stringify([k.enterpriseId, k.teamId, k.userId]);
+}
+
+/** Whether JSON.stringify writes `s` as it is between quotes (no quote, backslash, control or surrogate). */
+function verbatim(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+
 /** Whether a lookup reads a user's own row beside the bot row (a real user id, not '' or '*...'). */
 export function readsUserRow(query: InstallationQuery): query is InstallationQuery & { userId: string } {
   const userId = query.userId;

@@ -42,7 +42,9 @@ export class TurnBatch<Op, R> {
       for (const p of batch) p.reject(error);
       return;
     }
-    for (const [i, p] of batch.entries()) {
+    // An index loop: the event de-dup answers every event here, and entries() makes a pair per item.
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i] as Pending<Op, R>;
       const result = done[i] as R | Failed;
       if (result instanceof Failed) p.reject(result.error);
       else p.resolve(result);

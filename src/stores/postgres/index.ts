@@ -12,6 +12,7 @@ import {
   ALL_ROWS,
   ALL_USERS,
   type Claimed,
+  keyId,
   type NewRow,
   type Row,
   type RowBackend,
@@ -121,7 +122,6 @@ export class PostgresDatabase {
 
 type ClaimOp = { k: RowKey; owner: string; until: number; now: number };
 type FinishOp = { k: RowKey; owner: string; write: { row: NewRow; version: number } | undefined; now: number };
-const keyText = (k: RowKey) => `${k.enterpriseId}\u0000${k.teamId}\u0000${k.userId}`;
 
 /** The PostgreSQL rows under PostgresInstallationStore (exported for composing stores and for tests). */
 export class PostgresRowBackend implements RowBackend {
@@ -162,10 +162,10 @@ export class PostgresRowBackend implements RowBackend {
     if (ops.length === 1) return [await alone(ops[0] as Op)];
     const seen = new Set<string>();
     const now: Op[] = [];
-    const later: number[] = [];
+    const later = new Set<number>();
     for (const [i, op] of ops.entries()) {
-      const key = keyText(op.k);
-      if (seen.has(key)) later.push(i);
+      const key = keyId(op.k);
+      if (seen.has(key)) later.add(i);
       else {
         seen.add(key);
         now.push(op);
@@ -180,7 +180,7 @@ export class PostgresRowBackend implements RowBackend {
     const out: (R | Failed)[] = [];
     let j = 0;
     for (let i = 0; i < ops.length; i++) {
-      out.push(later.includes(i) ? await alone(ops[i] as Op) : (first[j++] as R | Failed));
+      out.push(later.has(i) ? await alone(ops[i] as Op) : (first[j++] as R | Failed));
     }
     return out;
   }
