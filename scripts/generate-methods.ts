@@ -52,33 +52,49 @@ export interface MethodInfo {
 `;
 
 function methodsTable(methods: readonly CatalogMethod[]): string {
-  const rows = methods.map((m) => {
-    const info = {
+  // Few methods differ in their facts: each distinct set is one frozen object, and the table maps a
+  // name to its index. A cold import scans and parses about a quarter of the text that one object
+  // per method took (12 KB against 44 KB) and allocates 30-odd objects instead of 385.
+  const infos: string[] = [];
+  const indexOf = new Map<string, number>();
+  const codes = methods.map((m) => {
+    const info = JSON.stringify({
       json: m.json_body_supported === true,
       get: m.http_method === 'GET',
       tier: tierOf(m),
       status: m.status,
       read: isRead(m),
-    };
-    const fields = Object.entries(info).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`);
-    return `  ${JSON.stringify(m.name)}: { ${fields.join(', ')} }`;
+    });
+    let index = indexOf.get(info);
+    if (index === undefined) {
+      index = infos.length;
+      indexOf.set(info, index);
+      infos.push(info);
+    }
+    return `${JSON.stringify(m.name)}:${index}`;
   });
-  const json = `{\n${rows.join(',\n')}\n}`;
+  const json = `{\n${codes.join(',\n')}\n}`;
   // The table sits in a template literal: nothing in it may end or interpolate it.
-  if (/[`\\]|\$\{/.test(json)) throw new Error('a method name or field holds a backtick, a backslash or ${');
+  if (/[`\\]|\$\{/.test(json)) throw new Error('a method name holds a backtick, a backslash or ${');
   return (
+    '/** The distinct sets of facts; METHODS maps each name to one of these (frozen, shared). */\n' +
+    'const INFOS: readonly MethodInfo[] = (\n' +
+    `  [\n${infos.map((i) => `    ${i},`).join('\n')}\n  ] as MethodInfo[]\n` +
+    ').map((info) => Object.freeze(info));\n\n' +
     doc([
       'Runtime facts about every method in the catalog (retired and undocumented ones too), by name.',
-      'A null-prototype object, so `METHODS[name]` is undefined for any name not in the catalog.',
-      'JSON, not object literals: a cold import reads a JSON string faster than it parses and runs the same table as code.',
+      'A frozen null-prototype object, so `METHODS[name]` is undefined for any name not in the catalog.',
+      'Built from a JSON string of name to index in INFOS: a cold import reads a short JSON string faster',
+      'than it parses and runs the same table as code.',
     ]) +
-    'export const METHODS: Readonly<Record<string, MethodInfo | undefined>> = Object.freeze(\n' +
-    '  Object.setPrototypeOf(\n' +
-    '    JSON.parse(`' +
+    'export const METHODS: Readonly<Record<string, MethodInfo | undefined>> = (() => {\n' +
+    '  const table: Record<string, MethodInfo> = Object.create(null);\n' +
+    '  const codes = JSON.parse(`' +
     json +
-    '`) as Record<string, MethodInfo>,\n' +
-    '    null,\n' +
-    '  ),\n);\n'
+    '`) as Record<string, number>;\n' +
+    '  for (const name in codes) table[name] = INFOS[codes[name] as number] as MethodInfo;\n' +
+    '  return Object.freeze(table);\n' +
+    '})();\n'
   );
 }
 

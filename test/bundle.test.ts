@@ -23,7 +23,7 @@ const load = (specifier: string): Promise<Record<string, unknown>> => import(spe
 type Web = typeof import('../src/web/index.js');
 type Emulator = typeof import('../src/emulator/index.js');
 
-test('every door resolves into dist/pkg and exports exactly what its source module does', async () => {
+test('every door resolves into dist/pkg and exports exactly what its source module does, every function and class by its own name', async () => {
   assert.ok(doors.length >= 10, `found ${doors.length} doors in package.json`);
   for (const { specifier, file } of doors) {
     assert.match(file, /^\.\/dist\/pkg\//, `${specifier} points at the bundle`);
@@ -31,6 +31,11 @@ test('every door resolves into dist/pkg and exports exactly what its source modu
     const bundled = await load(specifier);
     const source = await load(pathToFileURL(join(root, file.replace('/dist/pkg/', '/dist/src/'))).href);
     assert.deepEqual(Object.keys(bundled).sort(), Object.keys(source).sort(), `${specifier}: export names`);
+    // The bundle is built without esbuild's keepNames: a renamed class or function would show here.
+    for (const [name, value] of Object.entries(source)) {
+      if (typeof value === 'function')
+        assert.equal((bundled[name] as { name: string }).name, value.name, `${specifier}: ${name}.name`);
+    }
   }
 });
 

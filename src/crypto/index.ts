@@ -57,7 +57,7 @@ export class KeyRing {
         if (!KID.test(id)) throw new SealError('seal_bad_key', 'key ids are 1-32 characters of A-Z a-z 0-9 _ -');
         return { id, key: decodeKey(id, part.slice(colon + 1)) };
       });
-    return new KeyRing(keys);
+    return new this(keys); // not `new KeyRing`: see scripts/bundle.mjs on class names
   }
 
   /** A fresh random key spec, for `slackline keys generate` and the embedded default. */

@@ -20,7 +20,7 @@ export class SCIMFilter {
 
   /** @internal */
   static fromTrusted(text: string): SCIMFilter {
-    return new SCIMFilter(text);
+    return new this(text); // not `new SCIMFilter`: see scripts/bundle.mjs on class names
   }
 
   toString(): string {

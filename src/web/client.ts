@@ -169,7 +169,9 @@ export class WebClient {
 
   /** A client for another token on the same connection pool, logger, retry handlers and limiter. */
   withToken(token: string): WebClient {
-    const client = new WebClient(token, {
+    // Not `new WebClient`: a class that names itself in its body is bundled as `class _WebClient`
+    // and loses its name (scripts/bundle.mjs). A subclass's withToken makes the subclass.
+    const client = new (this.constructor as typeof WebClient)(token, {
       slackApiUrl: this.slackApiUrl,
       core: this.#core,
       headers: this.#headers,

@@ -16,6 +16,8 @@ const catalog = (JSON.parse(readFileSync(join(dataDir, 'methods.json'), 'utf8'))
 interface CatalogEntry {
   name: string;
   status: string;
+  json_body_supported?: boolean;
+  http_method?: string;
 }
 const typedNames = catalog
   .filter((m) => m.status === 'current' || m.status === 'deprecated')
@@ -43,7 +45,12 @@ describe('methods.generated.ts', () => {
       assert.equal(typeof info.get, 'boolean', name);
       assert.equal(typeof info.read, 'boolean', name);
       assert.match(info.tier, /^(Tier[1-4]|Special|Unknown)$/, name);
-      assert.equal(info.status, catalog.find((m) => m.name === name)!.status, name);
+      const entry = catalog.find((m) => m.name === name)!;
+      assert.equal(info.status, entry.status, name);
+      // Facts are shared between methods (one frozen object per distinct set): each is its own method's.
+      assert.equal(info.json, entry.json_body_supported === true, name);
+      assert.equal(info.get, entry.http_method === 'GET', name);
+      assert.ok(Object.isFrozen(info), name);
     }
   });
 
