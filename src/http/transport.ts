@@ -5,7 +5,6 @@
 // the built-in fetch at a fraction of the CPU (see bench/). `fetchTransport` serves other runtimes.
 import type http from 'node:http';
 import type https from 'node:https';
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { onAbort } from './clock.js';
@@ -65,22 +64,23 @@ export interface NodeTransportOptions {
 }
 
 const DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024;
-const require = createRequire(import.meta.url);
+// Built-in modules load on first use through process.getBuiltinModule (Node 20.16+): no
+// createRequire, whose CommonJS machinery a cold import would otherwise set up for three lookups.
 let httpsModule: typeof https | undefined;
 const loadHttps = (): typeof https => {
-  httpsModule ??= require('node:https') as typeof https;
+  httpsModule ??= process.getBuiltinModule('node:https');
   return httpsModule;
 };
 // node:http and node:stream load when the first transport is made, not when the door is imported
 // (a cold `import('slackline/web')` then costs little more than bare node; measured in bench/).
 let httpModule: typeof http | undefined;
 const loadHttp = (): typeof http => {
-  httpModule ??= require('node:http') as typeof http;
+  httpModule ??= process.getBuiltinModule('node:http');
   return httpModule;
 };
 let readableClass: typeof Readable | undefined;
 const loadReadable = (): typeof Readable => {
-  readableClass ??= (require('node:stream') as typeof import('node:stream')).Readable;
+  readableClass ??= process.getBuiltinModule('node:stream').Readable;
   return readableClass;
 };
 export const DEFAULT_IDLE_TIMEOUT_MS = 4_000;

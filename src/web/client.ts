@@ -1,7 +1,6 @@
 // The Web API client: `new WebClient(token).chat.postMessage({...})`, every method in Slack's catalog,
 // on the shared HTTP core. It builds the request, reads Slack's `ok`, and nothing more: retries,
 // timeouts and redaction are the core's, with the Slack defaults of http/slack-defaults.ts.
-import { createRequire } from 'node:module';
 import {
   type CallSpec,
   type CoreEventName,
@@ -30,7 +29,6 @@ import { BASIC_AUTH_METHODS, basicCredentials, checkMethodName, checkToken, form
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 const USER_AGENT = `slackline/0.1.0 node/${process.version}`;
-const require = createRequire(import.meta.url);
 
 export interface RateLimitOptions {
   /** Where budgets live (default: this process's memory); share one across processes with Redis. */
@@ -410,7 +408,7 @@ const MAX_CHANNEL_BUCKETS = 1000;
 function fingerprint(token: string): string {
   let name = fingerprints.get(token);
   if (name === undefined) {
-    const { createHash } = require('node:crypto') as typeof import('node:crypto');
+    const { createHash } = process.getBuiltinModule('node:crypto');
     name = `t_${createHash('sha256').update(token).digest('base64url').slice(0, 16)}`;
     if (fingerprints.size >= 10_000) fingerprints.clear();
     fingerprints.set(token, name);
