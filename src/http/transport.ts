@@ -58,7 +58,7 @@ export interface NodeTransportOptions {
   idleTimeoutMs?: number;
   /** Largest response body accepted (default 64 MiB); a larger one fails with `body_too_large`. */
   maxResponseBytes?: number;
-  /** Your own agents (proxies, TLS settings). */
+  /** Your own agents (proxies, TLS settings): used as they are, and left open by `close()`. */
   httpAgent?: http.Agent;
   httpsAgent?: https.Agent;
 }
@@ -303,9 +303,10 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       });
     },
     close() {
+      // Only the agents made here: one the caller passed in is the caller's to close.
       for (const stop of stops) stop();
-      httpAgent.destroy();
-      httpsAgent?.destroy();
+      if (httpAgent !== options.httpAgent) httpAgent.destroy();
+      if (httpsAgent !== options.httpsAgent) httpsAgent?.destroy();
     },
   };
 }

@@ -263,6 +263,28 @@ describe('keep-alive connections', () => {
     }
   });
 
+  it('closing the transport leaves an agent the caller passed in open: it is the caller\'s to close', async () => {
+    let closed = 0;
+    const s = await serve((req, res) => req.on('end', () => res.end('ok')).resume());
+    s.server.on('connection', (socket) => socket.on('close', () => closed++));
+    const agent = new http.Agent({ keepAlive: true });
+    const core = new HttpCore({ transport: nodeTransport({ httpAgent: agent }) });
+    try {
+      await core.call(spec(s.url), ok(core, 'test.call'));
+      core.transport.close();
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(closed, 0, 'the pooled connection of the caller\'s agent is still open');
+      assert.equal(Object.values(agent.freeSockets).flat().length, 1);
+      agent.destroy();
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(closed, 1, 'the caller closes it');
+    } finally {
+      agent.destroy();
+      s.server.closeAllConnections();
+      await s.close();
+    }
+  });
+
   it('a write that meets a connection the server closed, before it was all sent, is retried at once', async () => {
     const sockets = new Set<unknown>();
     // The second request on a connection is reset as soon as its headers arrive (an idle close
