@@ -263,7 +263,7 @@ describe('keep-alive connections', () => {
     }
   });
 
-  it('closing the transport leaves an agent the caller passed in open: it is the caller\'s to close', async () => {
+  it("closing the transport leaves an agent the caller passed in open: it is the caller's to close", async () => {
     let closed = 0;
     const s = await serve((req, res) => req.on('end', () => res.end('ok')).resume());
     s.server.on('connection', (socket) => socket.on('close', () => closed++));
@@ -273,7 +273,7 @@ describe('keep-alive connections', () => {
       await core.call(spec(s.url), ok(core, 'test.call'));
       core.transport.close();
       await new Promise((r) => setTimeout(r, 200));
-      assert.equal(closed, 0, 'the pooled connection of the caller\'s agent is still open');
+      assert.equal(closed, 0, "the pooled connection of the caller's agent is still open");
       assert.equal(Object.values(agent.freeSockets).flat().length, 1);
       agent.destroy();
       await new Promise((r) => setTimeout(r, 200));
