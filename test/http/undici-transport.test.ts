@@ -211,11 +211,14 @@ describe('undici transport', () => {
   it('closes an idle connection after its idle timeout, whatever the server offers', async () => {
     const own = await serve((r, res) => r.on('end', () => res.end('ok')));
     const transport = undiciTransport(undici, { idleTimeoutMs: 100 });
-    await transport.send(req(own.url));
-    await new Promise((r) => setTimeout(r, 1_000));
-    assert.equal(own.closed.length, 1, 'the client closed the idle connection (the server keeps 60 s)');
-    transport.close();
-    await own.close();
+    try {
+      await transport.send(req(own.url));
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(own.closed.length, 1, 'the client closed the idle connection (the server keeps 60 s)');
+    } finally {
+      transport.close();
+      await own.close();
+    }
   });
 
   it('a dispatcher you pass stays yours: close() leaves it open; refused still proves nothing sent', async () => {
