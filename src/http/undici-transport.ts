@@ -19,7 +19,10 @@ import {
   type TransportResponse,
 } from './transport.js';
 
-/** The part of undici's legacy dispatch handler this transport implements (undici 6 and 7). */
+/**
+ * The part of undici's dispatch handler this transport implements: the form undici 7 (tested with
+ * 7.30) hands straight to its connections, without the adapter it puts around the newer form.
+ */
 export interface UndiciHandler {
   onConnect(abort: (err?: Error) => void): void;
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean;
