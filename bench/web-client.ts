@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { DIST_BENCH, firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
 
 // 'slackline' is the default configuration: the limiter on, with a budget that never binds.
-const CLIENTS = ['slackline', 'slackline (no limiter)', '@slack/web-api', 'bare node:http', 'bare undici'] as const;
+const CLIENTS = [
+  'slackline',
+  'slackline (undici transport)',
+  'slackline (no limiter)',
+  '@slack/web-api',
+  'bare node:http',
+  'bare undici',
+] as const;
 const BARE = ['bare node:http', 'bare undici'];
 const CONCURRENCY = [1, 50];
 const SMOKE = process.env.BENCH_SMOKE === '1';
@@ -142,12 +149,14 @@ function ratios(rows: Row[], row: Row) {
 
 function print(rows: Row[], imports: ColdImport[]): void {
   console.log('\nchat.postMessage against one local server');
-  console.log('client                  conc   calls/s  vs peer  vs bare  CPU ms/1000  CPU vs undici  peak RSS MiB');
+  console.log(
+    'client                        conc   calls/s  vs peer  vs bare  CPU ms/1000  CPU vs undici  peak RSS MiB',
+  );
   for (const row of rows) {
     const r = ratios(rows, row);
     console.log(
       [
-        row.client.padEnd(22),
+        row.client.padEnd(28),
         String(row.concurrency).padStart(5),
         row.callsPerSec.toFixed(0).padStart(9),
         r.peer.padStart(8),
@@ -169,7 +178,8 @@ function table(rows: Row[], imports: ColdImport[], calls: number, rounds: number
     '(`npm run bench web-client`; client pinned to one core, server to the other). `slackline` is the',
     'default configuration (the limiter on, with a budget that never binds: Slack would hold one channel to',
     'a post a second); "vs bare" compares with the faster of the two bare keep-alive loops (node:http and',
-    "undici's `request`), and CPU is compared with the undici loop.",
+    "undici's `request`), and CPU is compared with the undici loop. `slackline (undici transport)` is the",
+    "default configuration on `undiciTransport(undici)`, which calls undici's `dispatch` directly.",
     '',
     '| client | concurrency | calls/s | vs @slack/web-api | vs fastest bare loop | CPU ms per 1,000 calls | CPU vs undici | peak RSS MiB |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',

@@ -2,7 +2,9 @@
 // Prints one JSON line: calls, wall ms, CPU ms and peak RSS of this process.
 import http from 'node:http';
 import { WebClient as PeerClient } from '@slack/web-api';
+import * as undici from 'undici';
 import { Agent, request } from 'undici';
+import { undiciTransport } from '../../src/http/undici-transport.js';
 import { WebClient } from '../../src/web/client.js';
 
 type Post = () => Promise<unknown>;
@@ -59,6 +61,13 @@ function makePost(): Post {
     // (Slack would hold one channel to a post a second; the fake server has no limit).
     const limits = { 'chat.postMessage': { perMinute: 1e12, burst: 1e12 } };
     const client = new WebClient(token, { slackApiUrl: url, rateLimits: { limits } });
+    return () => client.chat.postMessage(args);
+  }
+  if (kind === 'slackline (undici transport)') {
+    // The default configuration on the opt-in undici transport.
+    const limits = { 'chat.postMessage': { perMinute: 1e12, burst: 1e12 } };
+    const transport = undiciTransport(undici);
+    const client = new WebClient(token, { slackApiUrl: url, rateLimits: { limits }, transport });
     return () => client.chat.postMessage(args);
   }
   if (kind === 'slackline (no limiter)') {

@@ -13,3 +13,4 @@ export * from './retry-handlers.js';
 export * from './slack-defaults.js';
 export * from './tiers.js';
 export * from './transport.js';
+export * from './undici-transport.js';

@@ -2,7 +2,8 @@
 // timeouts, rate limits and Slack's `ok` live in layers above it.
 //
 // The default is node:http(s) with keep-alive agents: on Node 20 it runs several times faster than
-// the built-in fetch at a fraction of the CPU (see bench/). `fetchTransport` serves other runtimes.
+// the built-in fetch at a fraction of the CPU (see bench/). `fetchTransport` serves other runtimes;
+// `undiciTransport` (undici-transport.ts) runs on an undici module the caller installed and passes in.
 import type http from 'node:http';
 import type https from 'node:https';
 import type { Socket } from 'node:net';
@@ -63,7 +64,7 @@ export interface NodeTransportOptions {
   httpsAgent?: https.Agent;
 }
 
-const DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024;
 // Built-in modules load on first use through process.getBuiltinModule (Node 20.16+): no
 // createRequire, whose CommonJS machinery a cold import would otherwise set up for three lookups.
 let httpsModule: typeof https | undefined;
@@ -85,14 +86,14 @@ const loadReadable = (): typeof Readable => {
 };
 export const DEFAULT_IDLE_TIMEOUT_MS = 4_000;
 
-type FailureReason = 'network' | 'aborted' | 'timeout' | 'body_too_large';
+export type FailureReason = 'network' | 'aborted' | 'timeout' | 'body_too_large';
 
-function errorCode(err: unknown): string | undefined {
+export function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }
 
-function failure(reason: FailureReason, err: unknown, written: boolean, staleConnection = false): RequestError {
+export function failure(reason: FailureReason, err: unknown, written: boolean, staleConnection = false): RequestError {
   const detail = errorCode(err) ?? (err instanceof Error ? err.message : String(err));
   return new RequestError(reason, detail, written, { cause: err, staleConnection });
 }
@@ -312,7 +313,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
 }
 
 // Connection errors that prove nothing was sent: nobody listened, or the name did not resolve.
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+export const NEVER_CONNECTED: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
  * A transport over any WHATWG `fetch` (Bun, Deno, Workers, or a test's in-process handler).

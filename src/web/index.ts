@@ -26,6 +26,12 @@ export {
 export type { Transport } from '../http/transport.js';
 export { fetchTransport, nodeTransport } from '../http/transport.js';
 export {
+  type UndiciDispatcher,
+  type UndiciModule,
+  type UndiciTransportOptions,
+  undiciTransport,
+} from '../http/undici-transport.js';
+export {
   type CallOptions,
   DEFAULT_SLACK_API_URL,
   type RateLimitOptions,

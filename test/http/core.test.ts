@@ -1,11 +1,13 @@
-// The core's HTTP cases, run through each transport: node:http (the default) and WHATWG fetch.
+// The core's HTTP cases, run through each transport: node:http (the default), WHATWG fetch and undici.
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import * as undici from 'undici';
 import { HttpCore, type HttpCoreOptions, parseRetryAfter } from '../../src/http/core.js';
 import { RateLimitedError, RequestError } from '../../src/http/errors.js';
 import type { RetryHandler } from '../../src/http/retry.js';
 import { fetchTransport } from '../../src/http/transport.js';
+import { undiciTransport } from '../../src/http/undici-transport.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -49,6 +51,7 @@ const text = (r: { body: Buffer }) => r.body.toString();
 const TRANSPORTS = {
   'node:http': (options: HttpCoreOptions = {}) => new HttpCore(options),
   fetch: (options: HttpCoreOptions = {}) => new HttpCore({ ...options, transport: fetchTransport(fetch) }),
+  undici: (options: HttpCoreOptions = {}) => new HttpCore({ ...options, transport: undiciTransport(undici) }),
 };
 
 for (const [name, newCore] of Object.entries(TRANSPORTS))

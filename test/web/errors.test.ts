@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
+import * as undici from 'undici';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import {
   HTTPError,
@@ -12,6 +13,8 @@ import {
   RateLimitedError,
   RequestError,
 } from '../../src/http/errors.js';
+import type { Transport } from '../../src/http/transport.js';
+import { undiciTransport } from '../../src/http/undici-transport.js';
 import { WebClient } from '../../src/web/client.js';
 import { startServer } from '../helpers/server.js';
 
@@ -26,10 +29,11 @@ after(async () => {
   await emu.close();
 });
 
-// The same answers through each transport: node:http (the default) and WHATWG fetch.
-const TRANSPORTS: [string, { fetch?: typeof fetch }][] = [
-  ['node:http', {}],
-  ['fetch', { fetch }],
+// The same answers through each transport: node:http (the default), WHATWG fetch and undici.
+const TRANSPORTS: [string, () => { fetch?: typeof fetch; transport?: Transport }][] = [
+  ['node:http', () => ({})],
+  ['fetch', () => ({ fetch })],
+  ['undici', () => ({ transport: undiciTransport(undici) })],
 ];
 
 for (const [name, transport] of TRANSPORTS)
@@ -40,7 +44,7 @@ for (const [name, transport] of TRANSPORTS)
         slackApiUrl: emu.apiUrl,
         timeoutMs: 2_000,
         retryHandlers: [],
-        ...transport,
+        ...transport(),
       });
     });
     after(() => client.close());
@@ -126,7 +130,7 @@ for (const [name, transport] of TRANSPORTS)
       const dead = new WebClient('xoxb-canary-token', {
         slackApiUrl: `http://127.0.0.1:${port}/api/`,
         retryHandlers: [],
-        ...transport,
+        ...transport(),
       });
       await assert.rejects(dead.auth.test(), (e: unknown) => {
         assert.ok(e instanceof RequestError);

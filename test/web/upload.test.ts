@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import * as undici from 'undici';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { InvalidArgumentError } from '../../src/http/errors.js';
+import { undiciTransport } from '../../src/http/undici-transport.js';
 import { WebClient } from '../../src/web/client.js';
 
 const run = promisify(execFile);
@@ -32,26 +34,35 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('several files in one call: bytes, text content and a stream, shared in one message', async () => {
-  const bytes = Buffer.from('binary \u0000 bytes');
-  const streamed = Buffer.from('streamed '.repeat(1000));
-  const result = await client.files.uploadV2({
-    channel_id: general,
-    initial_comment: 'three files',
-    file_uploads: [
-      { file: bytes, filename: 'a.bin' },
-      { content: 'hello text', filename: 'b.txt' },
-      { file: Readable.from([streamed]), length: streamed.length, filename: 'c.txt' },
-    ],
+// The three steps and the stream body through each transport that takes one: node:http and undici.
+const UPLOADERS: [string, () => WebClient][] = [
+  ['node:http', () => client],
+  ['undici', () => new WebClient(emu.tokens.bot, { slackApiUrl: emu.apiUrl, transport: undiciTransport(undici) })],
+];
+
+for (const [name, uploader] of UPLOADERS)
+  test(`several files in one call through ${name}: bytes, text content and a stream, shared in one message`, async () => {
+    const client = uploader();
+    const bytes = Buffer.from('binary \u0000 bytes');
+    const streamed = Buffer.from('streamed '.repeat(1000));
+    const result = await client.files.uploadV2({
+      channel_id: general,
+      initial_comment: 'three files',
+      file_uploads: [
+        { file: bytes, filename: 'a.bin' },
+        { content: 'hello text', filename: 'b.txt' },
+        { file: Readable.from([streamed]), length: streamed.length, filename: 'c.txt' },
+      ],
+    });
+    assert.equal(result.files?.length, 3);
+    const records = result.files!.map((f) => emu.state.files.get(f.id ?? ''));
+    assert.deepEqual(
+      records.map((r) => r?.sha256),
+      [bytes, Buffer.from('hello text'), streamed].map((b) => createHash('sha256').update(b).digest('hex')),
+    );
+    assert.ok(records.every((r) => r?.completed && r.channels.includes(general)));
+    if (name !== 'node:http') client.close();
   });
-  assert.equal(result.files?.length, 3);
-  const records = result.files!.map((f) => emu.state.files.get(f.id ?? ''));
-  assert.deepEqual(
-    records.map((r) => r?.sha256),
-    [bytes, Buffer.from('hello text'), streamed].map((b) => createHash('sha256').update(b).digest('hex')),
-  );
-  assert.ok(records.every((r) => r?.completed && r.channels.includes(general)));
-});
 
 test('bad upload arguments are typed errors before any request', async () => {
   await assert.rejects(client.files.uploadV2({ channel_id: general }), InvalidArgumentError);
