@@ -152,6 +152,28 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
     });
   });
 
+  test('claims of one turn with different clocks: each is judged against its own now (a lapsed claim is taken over once)', async () => {
+    await withFile(async (path) => {
+      const store = new SqliteDedupeStore(path);
+      try {
+        const [a, b] = [eventId(), eventId()];
+        const t = Date.now();
+        assert.equal(await store.claim(a, 1_000, t), true, 'a, held until t + 1 s');
+        // One turn, one transaction, claims asked at different times (their `now` as given).
+        const won = await Promise.all([
+          store.claim(a, 1_000, t + 500), // still held
+          store.claim(b, 1_000, t + 500),
+          store.claim(a, 1_000, t + 1_500), // lapsed: taken over, now held until t + 2.5 s
+          store.claim(a, 1_000, t + 1_600), // held by the claim just before
+          store.claim(b, 1_000, t + 1_600), // b's claim of this turn is held until t + 1.5 s: lapsed
+        ]);
+        assert.deepEqual(won, [false, true, true, false, true]);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   test('the claims are in the file at once: a second store on it refuses them, and so does one opened after a restart', async () => {
     await withFile(async (path) => {
       const first = new SqliteDedupeStore(path);
