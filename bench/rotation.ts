@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { KeyRing } from '../src/crypto/index.js';
 import { systemClock } from '../src/http/clock.js';
@@ -87,11 +88,26 @@ interface Sweep {
   cpu: number;
   /** Lookups per wall-clock second. */
   wall: number;
+  /**
+   * Garbage collections that ended during the sweep, and their pause in ms: a sweep that gets one
+   * scavenge more or less than its pair moves the ratio by several points, so each round says so.
+   */
+  gcs: number;
+  gcMs: number;
 }
+
+const collected = { count: 0, ms: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    collected.count++;
+    collected.ms += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 /** Every installation looked up once, uncached, CONCURRENCY at a time. */
 async function sweep(authority: InstallationAuthority): Promise<Sweep> {
   let next = 0;
+  const gc0 = { ...collected };
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   await Promise.all(
@@ -99,7 +115,10 @@ async function sweep(authority: InstallationAuthority): Promise<Sweep> {
       for (let k = next++; k < N; k = next++) await authority.authorize(query((k * 7919) % N));
     }),
   );
-  return { cpu: N / cpuSince(c0), wall: N / ((performance.now() - t0) / 1000) };
+  const cpu = cpuSince(c0);
+  const wall = (performance.now() - t0) / 1000;
+  await new Promise((resolve) => setImmediate(resolve)); // the observer hears of a collection a turn later
+  return { cpu: N / cpu, wall: N / wall, gcs: collected.count - gc0.count, gcMs: collected.ms - gc0.ms };
 }
 
 interface StoreResult {
@@ -139,7 +158,8 @@ async function compare(
     rotation: { clientId: served.clientId, clientSecret: served.clientSecret, jitterMs: 0 },
   });
   // Warm-up: both paths compiled and the rows in the page cache before anything is measured.
-  let idle = { off: { cpu: 0, wall: 0 }, on: { cpu: 0, wall: 0 } };
+  const none: Sweep = { cpu: 0, wall: 0, gcs: 0, gcMs: 0 };
+  let idle = { off: none, on: none };
   for (let w = 0; w < 2; w++) {
     idle = { off: await sweep(off), on: await sweep(on) };
     console.log(
@@ -163,7 +183,7 @@ async function compare(
     const due = Array.from({ length: DUE }, (_, k) => Math.floor((k * N) / DUE) + r);
     const tokens = served.refreshTokens.slice(offset + r * DUE, offset + (r + 1) * DUE);
     await store.saveMany(due.map((i, k) => installation(i, tokens[k])));
-    const round = { off: { cpu: 0, wall: 0 }, on: { cpu: 0, wall: 0 } };
+    const round = { off: none, on: none };
     // Alternate which goes first, so neither always runs on a warmer process.
     for (const which of r % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
       round[which] = await sweep(which === 'off' ? off : on);
@@ -184,7 +204,7 @@ async function compare(
     }
     rounds.push(round);
     console.log(
-      `${name.padEnd(10)} round ${r}: per CPU second rotation off ${round.off.cpu.toFixed(0)}, on ${round.on.cpu.toFixed(0)} (${((round.on.cpu / round.off.cpu) * 100).toFixed(1)}%); wall ${round.off.wall.toFixed(0)}/s vs ${round.on.wall.toFixed(0)}/s`,
+      `${name.padEnd(10)} round ${r}: per CPU second rotation off ${round.off.cpu.toFixed(0)}, on ${round.on.cpu.toFixed(0)} (${((round.on.cpu / round.off.cpu) * 100).toFixed(1)}%); wall ${round.off.wall.toFixed(0)}/s vs ${round.on.wall.toFixed(0)}/s; GC off ${round.off.gcs} (${round.off.gcMs.toFixed(1)} ms), on ${round.on.gcs} (${round.on.gcMs.toFixed(1)} ms)`,
     );
   }
   client.core.close();

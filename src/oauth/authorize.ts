@@ -65,8 +65,27 @@ export interface AuthorityOptions {
   rotation?: RotationOptions;
 }
 
+/**
+ * The cached entries of one workspace or org. Dropping them (a refresh, a save) marks this once
+ * instead of scanning the whole cache: its entries are then never answered, and are replaced or
+ * evicted as any other. `count`: entries holding it, so it is forgotten with its last one.
+ */
+interface TeamEntries {
+  readonly prefix: string;
+  count: number;
+  dropped: boolean;
+}
+
+interface Cached {
+  value: AuthorizeResult;
+  expires: number;
+  team: TeamEntries;
+}
+
 export class InstallationAuthority {
-  readonly #cache = new Map<string, { value: AuthorizeResult; expires: number }>();
+  readonly #cache = new Map<string, Cached>();
+  /** The live (not dropped) entries of each workspace or org in the cache, by key prefix. */
+  readonly #teams = new Map<string, TeamEntries>();
   /** Misses being read, per cache key: every concurrent caller of one key shares the one read. */
   readonly #reads = new Map<string, Promise<AuthorizeResult>>();
   /** Bumped by invalidate(): a read that started before a write must not fill the cache after it. */
@@ -100,7 +119,7 @@ export class InstallationAuthority {
     if (this.store === undefined) return this.#fromEnv(query);
     const key = cacheKey(query);
     const hit = this.#cache.get(key);
-    if (hit !== undefined && hit.expires > this.#clock.now()) {
+    if (hit !== undefined && hit.expires > this.#clock.now() && !hit.team.dropped) {
       this.#cache.delete(key);
       this.#cache.set(key, hit); // most recently used last
       return hit.value;
@@ -135,16 +154,39 @@ export class InstallationAuthority {
     if (inst === undefined || (inst.bot === undefined && inst.user.token === undefined)) throw new AuthorizationError();
     const value = this.#result(inst, query.userId);
     if (this.#ttl > 0 && generation === this.#generation) {
-      if (this.#cache.size >= this.#size) this.#cache.delete(this.#cache.keys().next().value as string);
       // Never answered from the cache once a token is within its refresh margin.
       const margin = (userId?: string) => this.#rotator?.marginFor(query, userId) ?? 0;
       const tokenExpiry = Math.min(
         (inst.bot?.expiresAt ?? Infinity) - margin(),
         (inst.user.expiresAt ?? Infinity) - margin(query.userId),
       );
-      this.#cache.set(key, { value, expires: Math.min(this.#clock.now() + this.#ttl, tokenExpiry) });
+      this.#fill(key, query, value, Math.min(this.#clock.now() + this.#ttl, tokenExpiry));
     }
     return value;
+  }
+
+  #fill(key: string, query: InstallationQuery, value: AuthorizeResult, expires: number): void {
+    const old = this.#cache.get(key);
+    if (old !== undefined) this.#uncache(key, old);
+    else if (this.#cache.size >= this.#size) {
+      const [oldest, entry] = this.#cache.entries().next().value as [string, Cached];
+      this.#uncache(oldest, entry);
+    }
+    // A bot key is its team's prefix and `""]`; another spells the user id, maybe escaped.
+    const prefix = query.userId === undefined || query.userId === '' ? key.slice(0, -3) : teamPrefix(query);
+    let team = this.#teams.get(prefix);
+    if (team === undefined) {
+      team = { prefix, count: 0, dropped: false };
+      this.#teams.set(prefix, team);
+    }
+    team.count++;
+    this.#cache.set(key, { value, expires, team });
+  }
+
+  #uncache(key: string, entry: Cached): void {
+    this.#cache.delete(key);
+    const team = entry.team;
+    if (--team.count === 0 && !team.dropped) this.#teams.delete(team.prefix);
   }
 
   /** A WebClient bound to the installation's bot token (or the user's, with `as: 'user'`), on one transport. */
@@ -227,9 +269,14 @@ export class InstallationAuthority {
     this.#generation++;
   }
 
+  /** O(1) whatever the cache holds: a refresh pays this, and a full cache held 10,000 keys to scan. */
   #dropCached(query: Pick<InstallationQuery, 'enterpriseId' | 'teamId' | 'isEnterpriseInstall'>): string {
-    const prefix = cacheKey({ ...query, userId: undefined }).slice(0, -3); // `["E","T",`
-    for (const key of this.#cache.keys()) if (key.startsWith(prefix)) this.#cache.delete(key);
+    const prefix = teamPrefix(query);
+    const team = this.#teams.get(prefix);
+    if (team !== undefined) {
+      team.dropped = true;
+      this.#teams.delete(prefix);
+    }
     return prefix;
   }
 
@@ -296,4 +343,9 @@ function refuseMarked(inst: Installation | undefined, query: InstallationQuery):
 
 function cacheKey(query: InstallationQuery): string {
   return keyId(keyOf(query, query.userId ?? ''));
+}
+
+/** What every cache key of the query's workspace or org starts with: `["E","T",`. */
+function teamPrefix(query: Pick<InstallationQuery, 'enterpriseId' | 'teamId' | 'isEnterpriseInstall'>): string {
+  return keyId(keyOf(query, '')).slice(0, -3);
 }

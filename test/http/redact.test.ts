@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
 import { HttpCore } from '../../src/http/core.js';
-import { REDACTED, Redactor } from '../../src/http/redact.js';
+import { hasSecretShape, REDACTED, Redactor } from '../../src/http/redact.js';
 import { hideSecrets } from '../../src/oauth/inspect.js';
 import { WebClient } from '../../src/web/client.js';
 
@@ -192,4 +192,43 @@ test("installations' clients register nothing that grows: 10,000 clients on one 
   for (let i = 0; i < 10_000; i++) new WebClient(`${X}e.${X}p-1-canaryRotated${i}`, { core });
   assert.equal(core.redactor.size, 1);
   core.close();
+});
+
+test('hasSecretShape() answers what the value patterns do, through its one-token shortcut too', () => {
+  const patternsOnly = new Redactor({ maxSecrets: 0, maxCodes: 0 });
+  const values = [
+    ...Object.values(FAMILIES).map(String),
+    `${X}b-1-2-canaryPlain`,
+    `${X}e.${X}b-1-canaryRotating`,
+    `${X}e-1-canaryRefresh`,
+    `${X}b-canary with a space`,
+    `${X}b-canary"quoted`,
+    `${X}b-canary\n`,
+    `x${X}b-canaryPrefixed`,
+    `${X}B-canaryUpper`,
+    `${X}e.${X}-canaryNoLetter`,
+    `xapp-1-${X}b-canaryInside`,
+    'canary0client0secret0value',
+    `Bearer ${X}b-canaryBearer`,
+  ];
+  for (const value of values) {
+    assert.equal(hasSecretShape(value), patternsOnly.string(value) === REDACTED, JSON.stringify(value));
+  }
+  // The shortcut's cases are the ones the redactor never keeps.
+  const r = new Redactor();
+  r.addSecret(`${X}e.${X}b-1-canaryRotating`);
+  r.addSecret(`${X}b-canary with a space`);
+  assert.equal(r.size, 1);
+});
+
+test('registering a kept secret again keeps it, as the most recent', () => {
+  const r = new Redactor({ maxSecrets: 2 });
+  r.addSecret('canary0first0secret');
+  r.addSecret('canary0second0secret');
+  r.addSecret('canary0first0secret'); // again: now the most recent
+  r.addSecret('canary0third0secret'); // past the bound: the least recent (second) goes
+  assert.equal(
+    r.string('canary0first0secret canary0second0secret canary0third0secret'),
+    `${REDACTED} canary0second0secret ${REDACTED}`,
+  );
 });

@@ -168,3 +168,62 @@ test('cache keys stay distinct for ids that need escaping', async () => {
     await sqlite.close();
   }
 });
+
+test("dropping a team's cache entries (a save, a refresh) drops its bot and user entries only, and refills cache again", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-drop-')), 'drop.db');
+  const sqlite = new SqliteInstallationStore(path, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    for (const team of ['T0D1', 'T0D2']) await sqlite.save(install({ team, token: `xoxb-canary-${team}-old` }));
+    const { store, reads } = counted(sqlite);
+    // Room for 4 entries: the evictions below must not leave a dropped team's entries answerable.
+    const authority = new InstallationAuthority(store, { scopes: [], client: new WebClient(), cacheSize: 4 });
+    const lookups = [q('T0D1'), q('T0D1', 'U0A'), q('T0D1', '*users'), q('T0D2')];
+    const tokens = async () => Promise.all(lookups.map(async (l) => (await authority.authorize(l)).botToken));
+    assert.deepEqual(await tokens(), [
+      'xoxb-canary-T0D1-old',
+      'xoxb-canary-T0D1-old',
+      'xoxb-canary-T0D1-old',
+      'xoxb-canary-T0D2-old',
+    ]);
+    assert.deepEqual(await tokens(), [
+      'xoxb-canary-T0D1-old',
+      'xoxb-canary-T0D1-old',
+      'xoxb-canary-T0D1-old',
+      'xoxb-canary-T0D2-old',
+    ]);
+    assert.deepEqual(Object.fromEntries(reads), { T0D1: 3, T0D2: 1 }); // the second round came from the cache
+    for (const team of ['T0D1', 'T0D2']) await sqlite.save(install({ team, token: `xoxb-canary-${team}-new` }));
+    authority.invalidate(q('T0D1'));
+    // Every entry of T0D1 is read again; T0D2's (not invalidated) is still answered from the cache.
+    assert.deepEqual(await tokens(), [
+      'xoxb-canary-T0D1-new',
+      'xoxb-canary-T0D1-new',
+      'xoxb-canary-T0D1-new',
+      'xoxb-canary-T0D2-old',
+    ]);
+    assert.deepEqual(Object.fromEntries(reads), { T0D1: 6, T0D2: 1 });
+    // The entries read after the drop are cached again, and dropped again by the next invalidate().
+    assert.deepEqual(await tokens(), [
+      'xoxb-canary-T0D1-new',
+      'xoxb-canary-T0D1-new',
+      'xoxb-canary-T0D1-new',
+      'xoxb-canary-T0D2-old',
+    ]);
+    assert.deepEqual(Object.fromEntries(reads), { T0D1: 6, T0D2: 1 });
+    await sqlite.save(install({ team: 'T0D1', token: 'xoxb-canary-T0D1-newer' }));
+    authority.invalidate(q('T0D1'));
+    // A fifth key evicts the least recently used entry (T0D1's bot entry) while T0D1 is dropped.
+    await sqlite.save(install({ team: 'T0D3', token: 'xoxb-canary-T0D3' }));
+    assert.equal((await authority.authorize(q('T0D3'))).botToken, 'xoxb-canary-T0D3');
+    assert.deepEqual(await tokens(), [
+      'xoxb-canary-T0D1-newer',
+      'xoxb-canary-T0D1-newer',
+      'xoxb-canary-T0D1-newer',
+      'xoxb-canary-T0D2-old',
+    ]);
+    authority.invalidate(q('T0D2'));
+    assert.equal((await authority.authorize(q('T0D2'))).botToken, 'xoxb-canary-T0D2-new');
+  } finally {
+    await sqlite.close();
+  }
+});

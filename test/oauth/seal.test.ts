@@ -110,3 +110,18 @@ test('a malformed entry is refused without repeating it (it may be a secret past
     }
   }
 });
+
+test('every seal has its own IV, across the refills of the IV pool, and opens again', () => {
+  const ring = KeyRing.parse(KeyRing.generateSpec('k'));
+  const ivs = new Set<string>();
+  for (let i = 0; i < 1_000; i++) {
+    const sealed = ring.seal(`xoxb-canary-${i}`, 'installation::T1:');
+    ivs.add(
+      Buffer.from(sealed.split('.')[2] as string, 'base64url')
+        .subarray(0, 12)
+        .toString('hex'),
+    );
+    assert.equal(ring.open(sealed, 'installation::T1:'), `xoxb-canary-${i}`);
+  }
+  assert.equal(ivs.size, 1_000); // 256 IVs are drawn at a time: this crossed three refills
+});
