@@ -30,7 +30,8 @@ import { firstLine, machine, median, spawnNode, updateReadme, writeResult } from
 
 const SELF = fileURLToPath(import.meta.url);
 const N = Number(process.env.SLACKLINE_BENCH_ROTATION_INSTALLS ?? 10_000);
-const ROUNDS = Number(process.env.SLACKLINE_BENCH_ROTATION_ROUNDS ?? 3);
+// 15: the bench takes under a minute, and single rounds spread 70-107% with where garbage collection lands.
+const ROUNDS = Number(process.env.SLACKLINE_BENCH_ROTATION_ROUNDS ?? 15);
 const DUE = Math.max(1, Math.round(N / 100));
 /** Refreshes made before the measured rounds, so the refresh path runs compiled as the lookups do. */
 const WARM = Number(process.env.SLACKLINE_BENCH_ROTATION_WARM ?? 2_000);
