@@ -179,37 +179,24 @@ test("dropping a team's cache entries (a save, a refresh) drops its bot and user
     const authority = new InstallationAuthority(store, { scopes: [], client: new WebClient(), cacheSize: 4 });
     const lookups = [q('T0D1'), q('T0D1', 'U0A'), q('T0D1', '*users'), q('T0D2')];
     const tokens = async () => Promise.all(lookups.map(async (l) => (await authority.authorize(l)).botToken));
+    // What the four lookups answer (T0D1's three entries, then T0D2's), and each team's store reads so far.
+    const answers = async (d1: string, d2: string, readsSoFar: Record<string, number>) => {
+      assert.deepEqual(await tokens(), [d1, d1, d1, d2]);
+      assert.deepEqual(Object.fromEntries(reads), readsSoFar);
+    };
     assert.deepEqual(await tokens(), [
       'xoxb-canary-T0D1-old',
       'xoxb-canary-T0D1-old',
       'xoxb-canary-T0D1-old',
       'xoxb-canary-T0D2-old',
     ]);
-    assert.deepEqual(await tokens(), [
-      'xoxb-canary-T0D1-old',
-      'xoxb-canary-T0D1-old',
-      'xoxb-canary-T0D1-old',
-      'xoxb-canary-T0D2-old',
-    ]);
-    assert.deepEqual(Object.fromEntries(reads), { T0D1: 3, T0D2: 1 }); // the second round came from the cache
+    await answers('xoxb-canary-T0D1-old', 'xoxb-canary-T0D2-old', { T0D1: 3, T0D2: 1 }); // the second round came from the cache
     for (const team of ['T0D1', 'T0D2']) await sqlite.save(install({ team, token: `xoxb-canary-${team}-new` }));
     authority.invalidate(q('T0D1'));
     // Every entry of T0D1 is read again; T0D2's (not invalidated) is still answered from the cache.
-    assert.deepEqual(await tokens(), [
-      'xoxb-canary-T0D1-new',
-      'xoxb-canary-T0D1-new',
-      'xoxb-canary-T0D1-new',
-      'xoxb-canary-T0D2-old',
-    ]);
-    assert.deepEqual(Object.fromEntries(reads), { T0D1: 6, T0D2: 1 });
+    await answers('xoxb-canary-T0D1-new', 'xoxb-canary-T0D2-old', { T0D1: 6, T0D2: 1 });
     // The entries read after the drop are cached again, and dropped again by the next invalidate().
-    assert.deepEqual(await tokens(), [
-      'xoxb-canary-T0D1-new',
-      'xoxb-canary-T0D1-new',
-      'xoxb-canary-T0D1-new',
-      'xoxb-canary-T0D2-old',
-    ]);
-    assert.deepEqual(Object.fromEntries(reads), { T0D1: 6, T0D2: 1 });
+    await answers('xoxb-canary-T0D1-new', 'xoxb-canary-T0D2-old', { T0D1: 6, T0D2: 1 });
     await sqlite.save(install({ team: 'T0D1', token: 'xoxb-canary-T0D1-newer' }));
     authority.invalidate(q('T0D1'));
     // A fifth key evicts the least recently used entry (T0D1's bot entry) while T0D1 is dropped.
