@@ -48,7 +48,7 @@ const options = {
   // test/bundle.test.ts asserts every exported function and class has the name it has in dist/src
   // (errors name themselves from new.target.name).
   keepNames: false,
-  // Whitespace and comments out: 10% less for V8 to scan at import. Identifiers stay; stack traces
+  // Whitespace and comments out: about 1.7M fewer instructions to import the web door. Identifiers stay; stack traces
   // map back to dist/src under --enable-source-maps through the linked maps.
   minifyWhitespace: true,
   sourcemap: 'linked',

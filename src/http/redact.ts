@@ -56,8 +56,10 @@ export function isSecretKey(key: string): boolean {
 // tokens of rotation and of configuration tokens); "xoxe." in front of any of those (rotating
 // access and configuration tokens); "xapp-" (app-level); "xwfp-" (workflow, just-in-time).
 const TOKEN_CHARS = '[A-Za-z0-9._~+/=-]*';
+/** Every xox token family (bot, user, refresh, config...): the first value pattern, and ONE_TOKEN. */
+const XOX_TOKEN = `xox(?:e\\.xox)?[a-z]-${TOKEN_CHARS}`;
 const VALUE_PATTERNS: readonly RegExp[] = [
-  new RegExp(`xox(?:e\\.xox)?[a-z]-${TOKEN_CHARS}`, 'g'),
+  new RegExp(XOX_TOKEN, 'g'),
   new RegExp(`(?:xapp|xwfp)-${TOKEN_CHARS}`, 'g'),
   // Incoming webhooks, response_urls, workflow triggers: every hooks URL carries its secret in the path.
   /https?:\/\/hooks\.(?:slack|slack-gov)\.com\/[^\s"'<>]*/g,
@@ -80,7 +82,7 @@ function byPattern(text: string): string {
  * in what is left ('[REDACTED]'), so byPattern() would answer REDACTED. One test instead of seven
  * replaces for what is registered most (a refresh registers three tokens, every clientFor() one).
  */
-const ONE_TOKEN = new RegExp(`^xox(?:e\\.xox)?[a-z]-${TOKEN_CHARS}$`);
+const ONE_TOKEN = new RegExp(`^${XOX_TOKEN}$`);
 
 /** True when the value patterns alone redact all of `value` (it needs no registering). */
 export function hasSecretShape(value: string): boolean {
