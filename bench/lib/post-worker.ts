@@ -2,9 +2,8 @@
 // Prints one JSON line: calls, wall ms, CPU ms and peak RSS of this process.
 import http from 'node:http';
 import { WebClient as PeerClient } from '@slack/web-api';
-import * as undici from 'undici';
 import { Agent, request } from 'undici';
-import { undiciTransport } from '../../src/http/undici-transport.js';
+import { nodeTransport } from '../../src/http/transport.js';
 import { WebClient } from '../../src/web/client.js';
 
 type Post = () => Promise<unknown>;
@@ -63,10 +62,10 @@ function makePost(): Post {
     const client = new WebClient(token, { slackApiUrl: url, rateLimits: { limits } });
     return () => client.chat.postMessage(args);
   }
-  if (kind === 'slackline (undici transport)') {
-    // The default configuration on the opt-in undici transport.
+  if (kind === 'slackline (node:http transport)') {
+    // The default configuration on node:http, the default where undici cannot be loaded.
     const limits = { 'chat.postMessage': { perMinute: 1e12, burst: 1e12 } };
-    const transport = undiciTransport(undici);
+    const transport = nodeTransport();
     const client = new WebClient(token, { slackApiUrl: url, rateLimits: { limits }, transport });
     return () => client.chat.postMessage(args);
   }

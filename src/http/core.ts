@@ -11,18 +11,22 @@
 // defaults (retry handlers, deadline, Retry-After cap) come from slack-defaults.ts.
 import type { Call, CallSpec, Send } from './call.js';
 import { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
+import { defaultTransport } from './default-transport.js';
 import { HTTPError, InvalidArgumentError, RateLimitedError, type SlacklineError } from './errors.js';
 import { deadlineLayer, limitLayer, retryLayer } from './layers.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import type { RetryHandler } from './retry.js';
-import { fetchTransport, nodeTransport, type Transport, type TransportResponse } from './transport.js';
+import { fetchTransport, type Transport, type TransportResponse } from './transport.js';
 
 export type { CallSpec } from './call.js';
 
 export interface HttpCoreOptions {
-  /** Send through your own transport (the core never closes it); by default node:http(s) with keep-alive. */
+  /**
+   * Send through your own transport (the core never closes it). By default undici's keep-alive pool,
+   * loaded at the first request (node:http where undici cannot be loaded): default-transport.ts.
+   */
   transport?: Transport;
   /** Or through a WHATWG fetch (other runtimes, in-process handlers). Not with `transport`. */
   fetch?: typeof fetch;
@@ -73,7 +77,7 @@ export class HttpCore {
     if (options.transport && options.fetch) throw new TypeError('give `transport` or `fetch`, not both');
     this.redactor = options.redactor ?? new Redactor();
     this.#ownsTransport = options.transport === undefined;
-    this.transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : nodeTransport());
+    this.transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : defaultTransport());
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     checkMs('timeoutMs', timeoutMs);

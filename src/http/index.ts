@@ -1,6 +1,7 @@
 export * from './call.js';
 export * from './clock.js';
 export * from './core.js';
+export * from './default-transport.js';
 export * from './errors.js';
 export * from './layers.js';
 export * from './limiter-store.js';

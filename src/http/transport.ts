@@ -1,9 +1,9 @@
 // The transport sends one HTTP request and returns the whole answer. Nothing else: retries,
 // timeouts, rate limits and Slack's `ok` live in layers above it.
 //
-// The default is node:http(s) with keep-alive agents: on Node 20 it runs several times faster than
-// the built-in fetch at a fraction of the CPU (see bench/). `fetchTransport` serves other runtimes;
-// `undiciTransport` (undici-transport.ts) runs on an undici module the caller installed and passes in.
+// Here: `nodeTransport`, node:http(s) with keep-alive agents (on Node 20 several times faster than the
+// built-in fetch at a fraction of the CPU; the default where undici cannot be loaded), and
+// `fetchTransport` for other runtimes. The default is undici's (default-transport.ts).
 import type http from 'node:http';
 import type https from 'node:https';
 import type { Socket } from 'node:net';

@@ -1,6 +1,6 @@
-// A transport on undici's dispatcher, for callers who install undici and pass it in: slackline never
-// imports undici (the web door has no runtime dependency), so `undiciTransport(undici)` takes the
-// module the way `fetchTransport(fetch)` takes a fetch. It goes straight to `dispatch` with a handler
+// A transport on undici's dispatcher: the default one (default-transport.ts loads undici at the first
+// request and passes it in), or `undiciTransport(undici)` / `undiciTransport(dispatcher)` with a
+// module or dispatcher of the caller's (a proxy, TLS options). It goes straight to `dispatch` with a handler
 // of its own: no `request()` stream, no promise per body, no header object unless one is read. Its
 // contract is nodeTransport's (transport.ts): verbs, bodies, timeout and abort, response cap while
 // reading, no redirects, idle connections closed first; the differences are said where they are.
@@ -72,9 +72,9 @@ export interface UndiciTransportOptions {
 }
 
 /**
- * A transport on undici. Pass the module (`undiciTransport(undici)`: a keep-alive pool is made and
- * `close()` destroys it) or a dispatcher of your own (a `ProxyAgent`, an `Agent` with TLS options:
- * you keep it, and `close()` leaves it open). Redirects are never followed, the response cap holds as
+ * A transport on undici. Pass the module (`undiciTransport(undici)`: a keep-alive pool is made at
+ * the first request and `close()` destroys it; a later request makes a new one) or a dispatcher of
+ * your own (a `ProxyAgent`, an `Agent` with TLS options: you keep it, and `close()` leaves it open). Redirects are never followed, the response cap holds as
  * bytes arrive, and undici does not decompress here (nor does nodeTransport).
  *
  * What a failure proves: a request that failed before undici gave it a connection (refused, DNS,
@@ -90,16 +90,18 @@ export function undiciTransport(
 ): Transport {
   const own = !('dispatch' in undici);
   const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  const dispatcher = own
-    ? new undici.Agent({
-        connections: options.maxSockets ?? 64,
-        keepAliveTimeout: idleMs,
-        keepAliveMaxTimeout: idleMs,
-        // Off: each request has our own timer (its budget covers the whole exchange).
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      })
-    : undici;
+  // Our own pool is made at the first request, and again at the first one after close(): close()
+  // frees the connections, and the transport stays usable, as nodeTransport's does.
+  const makePool = (agent: UndiciModule['Agent']): UndiciDispatcher =>
+    new agent({
+      connections: options.maxSockets ?? 64,
+      keepAliveTimeout: idleMs,
+      keepAliveMaxTimeout: idleMs,
+      // Off: each request has our own timer (its budget covers the whole exchange).
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+  let pool: UndiciDispatcher | undefined = own ? undefined : undici;
   const shared: Shared = { own, maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE };
   return {
     send(request) {
@@ -108,7 +110,8 @@ export function undiciTransport(
         if (exchange.settled) return;
         const { url } = request;
         try {
-          dispatcher.dispatch(
+          pool ??= makePool((undici as UndiciModule).Agent);
+          pool.dispatch(
             {
               origin: url.origin,
               path: url.pathname + url.search,
@@ -125,7 +128,9 @@ export function undiciTransport(
       });
     },
     close() {
-      if (own) dispatcher.destroy().catch(() => {});
+      if (!own || pool === undefined) return;
+      pool.destroy().catch(() => {});
+      pool = undefined;
     },
   };
 }

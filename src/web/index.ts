@@ -1,6 +1,12 @@
 export { type Clock, scaledClock, systemClock } from '../http/clock.js';
 export type { CoreEventName, CoreEvents, CoreStats, RateLimitedEvent, RetryEvent } from '../http/core.js';
 export {
+  type DefaultTransport,
+  type DefaultTransportKind,
+  type DefaultTransportOptions,
+  defaultTransport,
+} from '../http/default-transport.js';
+export {
   ErrorCode,
   HTTPError,
   InvalidArgumentError,

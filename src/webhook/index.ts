@@ -3,9 +3,10 @@
 // same errors, redaction and Slack defaults as the Web API client (a 429 waits its Retry-After and
 // is retried; a write that Slack may have received is not); the URL never appears in an error or log.
 import type { HttpCore, HttpCoreOptions } from '../http/core.js';
+import { defaultTransport } from '../http/default-transport.js';
 import { InvalidArgumentError, PlatformError } from '../http/errors.js';
 import { slackCore } from '../http/slack-defaults.js';
-import { nodeTransport, type Transport, type TransportResponse } from '../http/transport.js';
+import type { Transport, TransportResponse } from '../http/transport.js';
 
 export interface WebhookMessage {
   text?: string;
@@ -178,7 +179,7 @@ export async function respond(
   let core = options.core;
   if (core === undefined) {
     const own = coreOptions(options);
-    if (own.transport === undefined && own.fetch === undefined) own.transport = responsePool ??= nodeTransport();
+    if (own.transport === undefined && own.fetch === undefined) own.transport = responsePool ??= defaultTransport();
     core = slackCore(own);
   }
   core.redactor.addSecret(responseUrl);

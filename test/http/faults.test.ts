@@ -285,7 +285,9 @@ describe('keep-alive connections', () => {
     }
   });
 
-  it('a write that meets a connection the server closed, before it was all sent, is retried at once', async () => {
+  // node:http only: undici hands a body to the socket whole, so it cannot prove a write unfinished
+  // (undici-transport.ts); there the race is avoided by closing idle connections first.
+  it('a write that meets a connection the server closed, before it was all sent, is retried at once (node:http)', async () => {
     const sockets = new Set<unknown>();
     // The second request on a connection is reset as soon as its headers arrive (an idle close
     // racing our write); a request on a new connection is answered.
@@ -294,7 +296,8 @@ describe('keep-alive connections', () => {
       sockets.add(req.socket);
       req.on('end', () => res.end('ok')).resume();
     });
-    const core = slackCore();
+    const transport = nodeTransport();
+    const core = slackCore({ transport });
     const retries: RetryEvent[] = [];
     core.events.on('retry', (e) => retries.push(e));
     await core.call(spec(s.url), ok(core, 'test.call'));
@@ -304,6 +307,7 @@ describe('keep-alive connections', () => {
     assert.equal(retries.length, 1);
     assert.match(retries[0]!.reason, /stale keep-alive/);
     assert.equal(retries[0]!.delayMs, 0);
+    transport.close();
     core.close();
     await s.close();
   });

@@ -83,6 +83,8 @@ test('a 429 is waited out and retried: IncomingWebhook and respond() have the Sl
 test('respond() reuses one connection pool across calls', async () => {
   const ports = new Set<number | undefined>();
   for (let i = 0; i < 3; i++) {
+    // undici (the default transport) pools a connection again one event-loop turn after its answer.
+    await new Promise<void>((r) => setImmediate(r));
     await respond(`${server.url}ok/${secretPath}`, `reply ${i}`);
     ports.add(server.requests.at(-1)?.remotePort);
   }
