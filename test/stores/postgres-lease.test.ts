@@ -205,11 +205,13 @@ test('postgres: claims and write-backs of one turn go in one statement, each cal
   try {
     // The statements sent: one for the four claims, one for the four write-backs.
     const sent: string[] = [];
-    const pool = db.pool as { query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
+    type Query = string | { text: string };
+    const pool = db.pool as { query: (query: Query, values?: unknown[]) => Promise<{ rows: unknown[] }> };
     const query = pool.query.bind(pool);
-    pool.query = (text, values) => {
+    pool.query = (sql, values) => {
+      const text = typeof sql === 'string' ? sql : sql.text; // the lease statements are prepared ones
       sent.push(text.includes('slackline_refresh_leases') ? (text.includes('unnest') ? 'batch' : 'one') : 'other');
-      return query(text, values);
+      return query(sql, values);
     };
     // The write-back's statement is held on a row lock until the check below: no caller may be
     // answered meanwhile.

@@ -30,6 +30,27 @@ export type { PostgresPool, PostgresPoolClient } from './pool.js';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * A statement of the hot paths (lookups, lease claims, write-backs), run as a named prepared
+ * statement: each pooled connection has it parsed and planned once, then sends only its values,
+ * where a text query is parsed and planned by the server at every call. Its text never varies.
+ */
+interface Prepared {
+  readonly name: string;
+  readonly text: string;
+}
+
+const prepared = (name: string, text: string): Prepared => ({ name: `slackline_${name}`, text });
+
+/**
+ * The installation columns, listed: a prepared `SELECT *` fails ("cached plan must not change result
+ * type") on every connection that prepared it once a migration adds a column.
+ */
+const COLUMNS = 'enterprise_id, team_id, user_id, app_id, meta, secrets, installed_at, updated_at, version';
+const rColumns = COLUMNS.split(', ')
+  .map((c) => `r.${c}`)
+  .join(', ');
+
 function schemaSql(s: string): string {
   return `
 CREATE SCHEMA IF NOT EXISTS ${s};
@@ -76,6 +97,7 @@ export class PostgresDatabase {
   readonly #pool: pg.Pool;
   readonly schema: string;
   #ready: Promise<void> | undefined;
+  readonly #texts = new Map<Prepared, string>();
 
   constructor(options: PostgresOptions) {
     this.schema = options.schema ?? 'public';
@@ -115,10 +137,91 @@ export class PostgresDatabase {
     return (await this.#pool.query(text.replaceAll('$schema', this.schema), values)).rows as T[];
   }
 
+  /** Runs a prepared statement (see Prepared), with its text for this schema made once. */
+  async run<T extends object>(statement: Prepared, values: unknown[]): Promise<T[]> {
+    await this.ready();
+    let text = this.#texts.get(statement);
+    if (text === undefined) {
+      text = statement.text.replaceAll('$schema', this.schema);
+      this.#texts.set(statement, text);
+    }
+    return (await this.#pool.query({ name: statement.name, text, values })).rows as T[];
+  }
+
   close(): Promise<void> {
     return this.#pool.end();
   }
 }
+
+/** An installation row by its key: every uncached lookup. */
+const GET = prepared(
+  'get',
+  `SELECT ${COLUMNS} FROM $schema.slackline_installations WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3`,
+);
+
+/** See PostgresRowBackend.claimLease. xmax is 0 on a freshly inserted lease, set on a lapsed one taken over. */
+const CLAIM_ONE = prepared(
+  'claim',
+  `WITH claim AS (
+     INSERT INTO $schema.slackline_refresh_leases VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
+     WHERE slackline_refresh_leases.until <= $6 RETURNING xmax <> 0 AS interrupted)
+   SELECT claim.interrupted, r.enterprise_id IS NOT NULL AS found, ${rColumns} FROM claim LEFT JOIN LATERAL (
+     SELECT ${COLUMNS} FROM $schema.slackline_installations
+     WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 FOR SHARE) r ON true`,
+);
+
+/** The claims of a batch, as CLAIM_ONE does each (arrays of keys, owners and ends; the earliest now). */
+const CLAIM_MANY = prepared(
+  'claim_many',
+  `WITH claim AS (
+     INSERT INTO $schema.slackline_refresh_leases
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+     ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
+     WHERE slackline_refresh_leases.until <= $6
+     RETURNING enterprise_id, team_id, user_id, owner, xmax <> 0 AS interrupted)
+   SELECT claim.owner AS lease_owner, claim.interrupted, r.enterprise_id IS NOT NULL AS found, ${rColumns}
+   FROM claim LEFT JOIN LATERAL (
+     SELECT ${COLUMNS} FROM $schema.slackline_installations i
+     WHERE i.enterprise_id = claim.enterprise_id AND i.team_id = claim.team_id AND i.user_id = claim.user_id
+     FOR SHARE) r ON true`,
+);
+
+/** Lets our lease go, writing nothing. */
+const DROP_LEASE = prepared(
+  'drop_lease',
+  `DELETE FROM $schema.slackline_refresh_leases
+   WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 AND owner = $4 RETURNING owner`,
+);
+
+/** Drops our lease and, only if it was ours and the version did not move, writes the row. */
+const FINISH_ONE = prepared(
+  'finish',
+  `WITH mine AS (
+     DELETE FROM $schema.slackline_refresh_leases
+     WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 AND owner = $4 RETURNING owner)
+   UPDATE $schema.slackline_installations SET meta = $5, secrets = $6, updated_at = $7, version = version + 1
+   WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 AND version = $8 AND EXISTS (SELECT 1 FROM mine)
+   RETURNING version`,
+);
+
+/** The write-backs of a batch, as FINISH_ONE (or DROP_LEASE, with a null meta) does each. */
+const FINISH_MANY = prepared(
+  'finish_many',
+  `WITH input AS (
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[])
+       AS i(enterprise_id, team_id, user_id, owner, meta, secrets, now, version)),
+   mine AS (
+     DELETE FROM $schema.slackline_refresh_leases l USING input i
+     WHERE l.enterprise_id = i.enterprise_id AND l.team_id = i.team_id AND l.user_id = i.user_id AND l.owner = i.owner
+     RETURNING l.owner)
+   UPDATE $schema.slackline_installations r
+   SET meta = i.meta, secrets = i.secrets, updated_at = i.now, version = r.version + 1
+   FROM input i
+   WHERE i.meta IS NOT NULL AND r.enterprise_id = i.enterprise_id AND r.team_id = i.team_id
+     AND r.user_id = i.user_id AND r.version = i.version AND i.owner IN (SELECT owner FROM mine)
+   RETURNING i.owner`,
+);
 
 type ClaimOp = { k: RowKey; owner: string; until: number; now: number };
 type FinishOp = { k: RowKey; owner: string; write: { row: NewRow; version: number } | undefined; now: number };
@@ -221,17 +324,14 @@ export class PostgresRowBackend implements RowBackend {
   }
 
   async #claimOne({ k, owner, until, now }: ClaimOp): Promise<Claimed | undefined> {
-    // xmax is 0 on a freshly inserted row and set on one updated in place: a lapsed lease taken over.
-    const taken = await this.db.query<SqlRow & { interrupted: boolean; found: boolean }>(
-      `WITH claim AS (
-         INSERT INTO $schema.slackline_refresh_leases VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
-         WHERE slackline_refresh_leases.until <= $6 RETURNING xmax <> 0 AS interrupted)
-       SELECT claim.interrupted, r.enterprise_id IS NOT NULL AS found, r.* FROM claim LEFT JOIN LATERAL (
-         SELECT * FROM $schema.slackline_installations
-         WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 FOR SHARE) r ON true`,
-      [k.enterpriseId, k.teamId, k.userId, owner, until, now],
-    );
+    const taken = await this.db.run<SqlRow & { interrupted: boolean; found: boolean }>(CLAIM_ONE, [
+      k.enterpriseId,
+      k.teamId,
+      k.userId,
+      owner,
+      until,
+      now,
+    ]);
     const first = taken[0];
     if (first === undefined) return undefined;
     return { row: first.found ? rowFromSql(first) : undefined, interrupted: first.interrupted };
@@ -243,18 +343,8 @@ export class PostgresRowBackend implements RowBackend {
    */
   async #claimMany(ops: ClaimOp[]): Promise<(Claimed | undefined)[]> {
     const col = <T>(f: (op: ClaimOp) => T) => ops.map(f);
-    const taken = await this.db.query<SqlRow & { lease_owner: string; interrupted: boolean; found: boolean }>(
-      `WITH claim AS (
-         INSERT INTO $schema.slackline_refresh_leases
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-         ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
-         WHERE slackline_refresh_leases.until <= $6
-         RETURNING enterprise_id, team_id, user_id, owner, xmax <> 0 AS interrupted)
-       SELECT claim.owner AS lease_owner, claim.interrupted, r.enterprise_id IS NOT NULL AS found, r.*
-       FROM claim LEFT JOIN LATERAL (
-         SELECT * FROM $schema.slackline_installations i
-         WHERE i.enterprise_id = claim.enterprise_id AND i.team_id = claim.team_id AND i.user_id = claim.user_id
-         FOR SHARE) r ON true`,
+    const taken = await this.db.run<SqlRow & { lease_owner: string; interrupted: boolean; found: boolean }>(
+      CLAIM_MANY,
       [
         col((o) => o.k.enterpriseId),
         col((o) => o.k.teamId),
@@ -283,31 +373,16 @@ export class PostgresRowBackend implements RowBackend {
   /** The write-backs of a batch as one statement, as #finishOne does each. */
   async #finishMany(ops: FinishOp[]): Promise<boolean[]> {
     const col = <T>(f: (op: FinishOp) => T) => ops.map(f);
-    const written = await this.db.query<{ owner: string }>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[])
-           AS i(enterprise_id, team_id, user_id, owner, meta, secrets, now, version)),
-       mine AS (
-         DELETE FROM $schema.slackline_refresh_leases l USING input i
-         WHERE l.enterprise_id = i.enterprise_id AND l.team_id = i.team_id AND l.user_id = i.user_id AND l.owner = i.owner
-         RETURNING l.owner)
-       UPDATE $schema.slackline_installations r
-       SET meta = i.meta, secrets = i.secrets, updated_at = i.now, version = r.version + 1
-       FROM input i
-       WHERE i.meta IS NOT NULL AND r.enterprise_id = i.enterprise_id AND r.team_id = i.team_id
-         AND r.user_id = i.user_id AND r.version = i.version AND i.owner IN (SELECT owner FROM mine)
-       RETURNING i.owner`,
-      [
-        col((o) => o.k.enterpriseId),
-        col((o) => o.k.teamId),
-        col((o) => o.k.userId),
-        col((o) => o.owner),
-        col((o) => o.write?.row.meta ?? null),
-        col((o) => o.write?.row.secrets ?? null),
-        col((o) => o.now),
-        col((o) => o.write?.version ?? 0),
-      ],
-    );
+    const written = await this.db.run<{ owner: string }>(FINISH_MANY, [
+      col((o) => o.k.enterpriseId),
+      col((o) => o.k.teamId),
+      col((o) => o.k.userId),
+      col((o) => o.owner),
+      col((o) => o.write?.row.meta ?? null),
+      col((o) => o.write?.row.secrets ?? null),
+      col((o) => o.now),
+      col((o) => o.write?.version ?? 0),
+    ]);
     const owners = new Set(written.map((w) => w.owner));
     return ops.map((o) => owners.has(o.owner));
   }
@@ -315,27 +390,16 @@ export class PostgresRowBackend implements RowBackend {
   /** One statement: drop our lease and, only if it was ours and the version did not move, write the row. */
   async #finishOne({ k, owner, write, now }: FinishOp): Promise<boolean> {
     const key = [k.enterpriseId, k.teamId, k.userId, owner];
-    const drop = `DELETE FROM $schema.slackline_refresh_leases
-      WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 AND owner = $4 RETURNING owner`;
     if (write === undefined) {
-      await this.db.query(drop, key);
+      await this.db.run(DROP_LEASE, key);
       return false;
     }
-    const written = await this.db.query(
-      `WITH mine AS (${drop})
-       UPDATE $schema.slackline_installations SET meta = $5, secrets = $6, updated_at = $7, version = version + 1
-       WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 AND version = $8 AND EXISTS (SELECT 1 FROM mine)
-       RETURNING version`,
-      [...key, write.row.meta, write.row.secrets, now, write.version],
-    );
+    const written = await this.db.run(FINISH_ONE, [...key, write.row.meta, write.row.secrets, now, write.version]);
     return written.length === 1;
   }
 
   async get(k: RowKey): Promise<Row | undefined> {
-    const rows = await this.db.query<SqlRow>(
-      'SELECT * FROM $schema.slackline_installations WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3',
-      [k.enterpriseId, k.teamId, k.userId],
-    );
+    const rows = await this.db.run<SqlRow>(GET, [k.enterpriseId, k.teamId, k.userId]);
     return rows[0] === undefined ? undefined : rowFromSql(rows[0]);
   }
 
