@@ -14,6 +14,7 @@ import { MemoryInstallationStore } from '../oauth/memory-store.js';
 import type { RowInstallationStore } from '../oauth/row-store.js';
 import { MemoryStateStore } from '../oauth/state.js';
 import type { StateStore } from '../oauth/types.js';
+import type { PostgresOptions } from '../stores/postgres/index.js';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./slackline.db';
 
@@ -106,6 +107,24 @@ export interface OpenStoresOptions {
    * InvalidArgumentError naming the path they looked at.
    */
   create?: boolean;
+}
+
+/**
+ * PostgreSQL's options from the environment: SLACKLINE_DATABASE_SCHEMA, and
+ * SLACKLINE_DATABASE_PREPARED=false behind a pooler in transaction mode that cannot keep prepared
+ * statements (pgbouncer before 1.21).
+ */
+export function postgresOptions(url: string, env: NodeJS.ProcessEnv): PostgresOptions {
+  const schema = env.SLACKLINE_DATABASE_SCHEMA || undefined;
+  const prepared = env.SLACKLINE_DATABASE_PREPARED || undefined;
+  if (prepared !== undefined && prepared !== 'true' && prepared !== 'false') {
+    throw new InvalidArgumentError('SLACKLINE_DATABASE_PREPARED must be true or false');
+  }
+  return {
+    connectionString: url,
+    ...(schema === undefined ? {} : { schema }),
+    ...(prepared === undefined ? {} : { preparedStatements: prepared === 'true' }),
+  };
 }
 
 export async function openStores(
@@ -212,8 +231,9 @@ async function openDatabase(env: NodeJS.ProcessEnv, create: boolean): Promise<Op
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const { keys } = keysFor('postgres', '', env, create);
     const postgres = await import('../stores/postgres/index.js');
-    const schema = env.SLACKLINE_DATABASE_SCHEMA || undefined;
-    const db = new postgres.PostgresDatabase({ connectionString: url, ...(schema === undefined ? {} : { schema }) });
+    const options = postgresOptions(url, env);
+    const { schema } = options;
+    const db = new postgres.PostgresDatabase(options);
     await db.ready();
     const host = new URL(url).host;
     return {

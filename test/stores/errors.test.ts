@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { SealError, SealErrorCode } from '../../src/crypto/index.js';
 import { InvalidArgumentError, SlacklineError } from '../../src/http/errors.js';
 import * as oauth from '../../src/oauth/index.js';
-import { openStores } from '../../src/server/stores.js';
+import { openStores, postgresOptions } from '../../src/server/stores.js';
 import { loadDriver } from '../../src/stores/driver.js';
 import * as postgres from '../../src/stores/postgres/index.js';
 import * as redis from '../../src/stores/redis/index.js';
@@ -63,6 +63,15 @@ test('oauth and crypto errors share the base and export their codes', () => {
 test('openStores: bad configuration is InvalidArgumentError; an unreachable Redis keeps its cause', async () => {
   await assert.rejects(openStores({ SLACKLINE_DATABASE_URL: 'mysql://x' }), InvalidArgumentError);
   await assert.rejects(openStores({ SLACKLINE_DATABASE_URL: 'postgres://x/y' }), InvalidArgumentError); // no keys
+  assert.throws(() => postgresOptions('postgres://x/y', { SLACKLINE_DATABASE_PREPARED: 'no' }), InvalidArgumentError);
+  assert.deepEqual(postgresOptions('postgres://x/y', { SLACKLINE_DATABASE_PREPARED: 'false' }), {
+    connectionString: 'postgres://x/y',
+    preparedStatements: false,
+  });
+  assert.deepEqual(postgresOptions('postgres://x/y', { SLACKLINE_DATABASE_SCHEMA: 'app' }), {
+    connectionString: 'postgres://x/y',
+    schema: 'app',
+  });
   await assert.rejects(
     openStores({ SLACKLINE_DATABASE_URL: 'memory:', SLACKLINE_STATE_URL: 'http://x' }),
     InvalidArgumentError,

@@ -44,3 +44,28 @@ test('postgres: lookups, claims and write-backs run prepared, and still do after
     await db.close();
   }
 });
+
+test('postgres: preparedStatements: false (for a pooler in transaction mode) sends every statement as text', {
+  timeout: 30_000,
+}, async (t) => {
+  const url = await needService(t, 'postgres');
+  if (url === undefined) return;
+  const schema = `slackline_pgtext_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const db = new PostgresDatabase({ connectionString: url, schema, max: 1, preparedStatements: false });
+  const store = new PostgresInstallationStore(db, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    await store.save(install({ bot: { ...install().bot!, refreshToken: 'xoxe-canary-0', expiresAt: 1000 } }));
+    const refreshed = async () => ({
+      token: 'xoxb-canary-1',
+      refreshToken: 'xoxe-canary-1',
+      expiresAt: Date.now() + 60_000,
+    });
+    assert.equal(await store.rotate(q, undefined, () => true, refreshed), true);
+    assert.equal((await store.findBot(q))?.bot?.refreshToken, 'xoxe-canary-1');
+    const names = await db.query<{ name: string }>('SELECT name FROM pg_prepared_statements', []);
+    assert.deepEqual(names, []);
+  } finally {
+    await db.query(`DROP SCHEMA ${schema} CASCADE`, []);
+    await db.close();
+  }
+});

@@ -88,6 +88,12 @@ export interface PostgresOptions {
   max?: number;
   /** How long a query waits for a pooled connection (or a new one) before failing; default 10,000 ms. */
   connectionTimeoutMs?: number;
+  /**
+   * Lookups, lease claims and write-backs run as named prepared statements, planned once per
+   * connection (default true). Set false behind a pooler in transaction mode that cannot keep them
+   * (pgbouncer before 1.21, or without `max_prepared_statements`): each is then sent as text.
+   */
+  preparedStatements?: boolean;
 }
 
 /** One pool and the migrations, shared by the installation and state stores of one process. */
@@ -98,9 +104,11 @@ export class PostgresDatabase {
   readonly schema: string;
   #ready: Promise<void> | undefined;
   readonly #texts = new Map<Prepared, string>();
+  readonly #named: boolean;
 
   constructor(options: PostgresOptions) {
     this.schema = options.schema ?? 'public';
+    this.#named = options.preparedStatements ?? true;
     if (!IDENT.test(this.schema)) throw new InvalidArgumentError('schema must be a lower-case SQL identifier');
     const timeout = options.connectionTimeoutMs ?? 10_000;
     if (!(timeout > 0)) throw new InvalidArgumentError('connectionTimeoutMs must be a positive number of ms');
@@ -145,7 +153,8 @@ export class PostgresDatabase {
       text = statement.text.replaceAll('$schema', this.schema);
       this.#texts.set(statement, text);
     }
-    return (await this.#pool.query({ name: statement.name, text, values })).rows as T[];
+    const query = this.#named ? { name: statement.name, text, values } : { text, values };
+    return (await this.#pool.query(query)).rows as T[];
   }
 
   close(): Promise<void> {
