@@ -1,14 +1,15 @@
 // The transport every client uses unless given one: undici's dispatcher (undici-transport.ts), with
 // node:http (transport.ts) where undici cannot be loaded. Measured with `npm run bench web-client`:
-// at 50 calls in flight the client on undici made 1.5x the calls per second of the same client on
-// node:http, at about two thirds of the CPU per call, and it was ahead at one in flight too.
+// the client on undici made 1.3x the calls per second of the same client on node:http at one call in
+// flight and 1.8x at 50, at 0.55-0.68x of the CPU per call.
 //
 // undici is loaded at the first request, not when a door is imported: loading it costs about 20 ms,
 // which a cold `import('slackline/web')` would otherwise pay whether or not the app ever calls Slack.
-import { type NodeTransportOptions, nodeTransport, type Transport } from './transport.js';
+import { nodeTransport, type Transport } from './transport.js';
 import { type UndiciModule, type UndiciTransportOptions, undiciTransport } from './undici-transport.js';
 
-export type DefaultTransportOptions = UndiciTransportOptions & Pick<NodeTransportOptions, 'maxSockets'>;
+/** Pool size, idle close and response cap: the same options on undici and on node:http. */
+export type DefaultTransportOptions = UndiciTransportOptions;
 
 /** Which transport the default one runs on, once its first request has chosen. */
 export type DefaultTransportKind = 'undici' | 'node:http';

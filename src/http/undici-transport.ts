@@ -1,7 +1,7 @@
 // A transport on undici's dispatcher: the default one (default-transport.ts loads undici at the first
 // request and passes it in), or `undiciTransport(undici)` / `undiciTransport(dispatcher)` with a
-// module or dispatcher of the caller's (a proxy, TLS options). It goes straight to `dispatch` with a handler
-// of its own: no `request()` stream, no promise per body, no header object unless one is read. Its
+// module or dispatcher of the caller's (a proxy, TLS options). It goes straight to `dispatch` with a
+// handler of its own: no `request()` stream, no promise per body, no header object unless one is read. Its
 // contract is nodeTransport's (transport.ts): verbs, bodies, timeout and abort, response cap while
 // reading, no redirects, idle connections closed first; the differences are said where they are.
 import { onAbort } from './clock.js';
@@ -74,8 +74,9 @@ export interface UndiciTransportOptions {
 /**
  * A transport on undici. Pass the module (`undiciTransport(undici)`: a keep-alive pool is made at
  * the first request and `close()` destroys it; a later request makes a new one) or a dispatcher of
- * your own (a `ProxyAgent`, an `Agent` with TLS options: you keep it, and `close()` leaves it open). Redirects are never followed, the response cap holds as
- * bytes arrive, and undici does not decompress here (nor does nodeTransport).
+ * your own (a `ProxyAgent`, an `Agent` with TLS options: you keep it, and `close()` leaves it open).
+ * Redirects are never followed, the response cap holds as bytes arrive, and undici does not
+ * decompress here (nor does nodeTransport).
  *
  * What a failure proves: a request that failed before undici gave it a connection (refused, DNS,
  * TLS, connect timeout) was never sent, and neither was a stream body that had not been read to its

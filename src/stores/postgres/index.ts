@@ -206,9 +206,7 @@ const DROP_LEASE = prepared(
 /** Drops our lease and, only if it was ours and the version did not move, writes the row. */
 const FINISH_ONE = prepared(
   'finish',
-  `WITH mine AS (
-     DELETE FROM $schema.slackline_refresh_leases
-     WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 AND owner = $4 RETURNING owner)
+  `WITH mine AS (${DROP_LEASE.text})
    UPDATE $schema.slackline_installations SET meta = $5, secrets = $6, updated_at = $7, version = version + 1
    WHERE enterprise_id = $1 AND team_id = $2 AND user_id = $3 AND version = $8 AND EXISTS (SELECT 1 FROM mine)
    RETURNING version`,
