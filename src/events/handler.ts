@@ -10,7 +10,7 @@ import { DeadlineQueue } from '../http/deadlines.js';
 import { type Logger, logBudget } from '../http/logger.js';
 import type { InstallationAuthority } from '../oauth/authorize.js';
 import { bookkeeping, describe, needsBookkeeping } from './bookkeeping.js';
-import { type EventDedupeStore, MemoryDedupeStore } from './dedupe.js';
+import { type EventDedupeStore, eventTimeOf, MemoryDedupeStore } from './dedupe.js';
 import type { AckPayload, Dispatcher, EventCallback } from './dispatcher.js';
 import { type EventEnvelope, isForm, parseInbound, utf8 } from './inbound.js';
 import { checkHandlerOptions, type EventFailure, eventsLogger } from './options.js';
@@ -166,7 +166,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     }
     const eventId = typeof envelope.event_id === 'string' ? envelope.event_id : undefined;
     // The same in every retry and replay (one signed body): stores may file ids by it.
-    const eventTime = typeof envelope.event_time === 'number' ? envelope.event_time : undefined;
+    const eventTime = eventTimeOf(envelope);
     const now = clock.now();
     // Resolves false for a retry of something already taken (here or in another process).
     let claimed = false; // released on failure only if this request holds the claim
@@ -229,8 +229,9 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     }
     failed('bookkeeping_failed', error, envelope);
     if (eventId !== undefined) {
-      const eventTime = typeof envelope.event_time === 'number' ? envelope.event_time : undefined;
-      await dedupe.release(eventId, eventTime).catch((err: unknown) => failed('dedupe_failed', err, envelope));
+      await dedupe
+        .release(eventId, eventTimeOf(envelope))
+        .catch((err: unknown) => failed('dedupe_failed', err, envelope));
     }
   };
   const handler = async (request: Request, ctx?: HandlerContext): Promise<Response> =>

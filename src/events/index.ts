@@ -1,5 +1,5 @@
 // slackline/events: request signature verification, the inbound dispatcher and its HTTP endpoint.
-export { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore, REPLAY_WINDOW_MS } from './dedupe.js';
+export { DEDUPE_TTL_MS, type EventDedupeStore, eventTimeOf, MemoryDedupeStore, REPLAY_WINDOW_MS } from './dedupe.js';
 export {
   type AckPayload,
   type Dispatched,

@@ -8,7 +8,7 @@
 // `stop()` finishes within `closeTimeoutMs` whatever the server does, also in the middle of a reconnect.
 
 import { bookkeeping } from '../events/bookkeeping.js';
-import { DEDUPE_TTL_MS, type EventDedupeStore, MemoryDedupeStore } from '../events/dedupe.js';
+import { DEDUPE_TTL_MS, type EventDedupeStore, eventTimeOf, MemoryDedupeStore } from '../events/dedupe.js';
 import type { Dispatcher, EventCallback, Interaction, SlashCommand } from '../events/dispatcher.js';
 import type { EventEnvelope } from '../events/inbound.js';
 import { type Clock, sleep, systemClock } from '../http/clock.js';
@@ -440,10 +440,7 @@ export class SocketModeClient {
       if (connection.send(reply) || this.#active?.send(reply)) this.stats.acked++;
       else if (this.#unsent.length < this.#opts.maxQueue) this.#unsent.push(reply);
     };
-    const { event_id: eventId, event_time: eventTime } = envelope.payload as {
-      event_id?: unknown;
-      event_time?: unknown;
-    };
+    const eventId = (envelope.payload as { event_id?: unknown }).event_id;
     const isEvent = typeof eventId === 'string';
     const id = isEvent ? eventId : envelope.envelope_id;
     let claimed: boolean | Promise<boolean>;
@@ -454,7 +451,7 @@ export class SocketModeClient {
               isEvent ? `event:${id}` : `envelope:${id}`,
               this.#opts.dedupeTtlMs,
               this.#clock.now(),
-              isEvent && typeof eventTime === 'number' ? eventTime : undefined,
+              isEvent ? eventTimeOf(envelope.payload) : undefined,
             )
           : this.#claimNow(isEvent, id, this.#opts.dedupeTtlMs, this.#clock.now());
     } catch (err) {

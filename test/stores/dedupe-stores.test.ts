@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
-import { type EventDedupeStore, MemoryDedupeStore, REPLAY_WINDOW_MS } from '../../src/events/dedupe.js';
+import { type EventDedupeStore, eventTimeOf, MemoryDedupeStore, REPLAY_WINDOW_MS } from '../../src/events/dedupe.js';
 import { PostgresDatabase, PostgresDedupeStore } from '../../src/stores/postgres/index.js';
 import { RedisDedupeStore } from '../../src/stores/redis/index.js';
 import { openSqlite, SqliteDedupeStore } from '../../src/stores/sqlite/index.js';
@@ -120,6 +120,17 @@ test('the memory dedupe store drops lapsed claims as it goes, also when the olde
   assert.equal(store.size, 1, 'EvD lapsed and went');
   assert.equal(store.claimNow('EvE', HOUR, start + 400), false, 'a live claim is still a duplicate');
   assert.equal(await store.claim('EvD', HOUR, start + 400), true, 'the lapsed one can be claimed again');
+});
+
+test('eventTimeOf: event_ts to the microsecond, else the whole-second event_time, else none', () => {
+  const time = 1_700_000_000;
+  assert.equal(eventTimeOf({ event_time: time, event: { event_ts: '1700000000.000100' } }), time + 0.0001);
+  assert.equal(eventTimeOf({ event_time: time, event: { event_ts: '1700000001' } }), time, "no fraction: not Slack's");
+  assert.equal(eventTimeOf({ event_time: time, event: { event_ts: '1700000000.1234567' } }), time, 'seven digits');
+  assert.equal(eventTimeOf({ event_time: time, event: { event_ts: 1_700_000_000.5 } }), time, 'a number, not a string');
+  assert.equal(eventTimeOf({ event_time: time, event: null }), time);
+  assert.equal(eventTimeOf({ event: { type: 'x' } }), undefined);
+  assert.equal(eventTimeOf({ event_time: '1700000000' }), undefined);
 });
 
 describe('sqlite dedupe store on a file (its own connection, claims batched per turn)', () => {
@@ -245,8 +256,8 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
         const fresh = Array.from({ length: 2_048 }, eventId);
         for (const id of fresh) await store.claim(id, HOUR, later, at(later));
         const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-        assert.equal(count(`SELECT count(*) AS n FROM slackline_event_claims WHERE expires_at <= ${later}`), 0);
-        assert.equal(count('SELECT count(*) AS n FROM slackline_event_claims'), 2_048 + 1);
+        assert.equal(count(`SELECT count(*) AS n FROM slackline_event_claims_us WHERE expires_at <= ${later}`), 0);
+        assert.equal(count('SELECT count(*) AS n FROM slackline_event_claims_us'), 2_048 + 1);
         assert.equal(await store.claim(late, HOUR, later, at(start) - 60), false, 'the late claim is still live');
         assert.equal(await store.claim(fresh[0] as string, HOUR, later, at(later)), false, 'a live id is still held');
         assert.equal(await store.claim(old[0] as string, HOUR, later, at(start)), true, 'an expired one is free');
@@ -273,7 +284,7 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
           .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'slackline_event%'")
           .all()
           .map((r) => (r as { name: string }).name);
-        assert.deepEqual(tables, ['slackline_event_claims'], 'the old table is gone, its rows moved');
+        assert.deepEqual(tables, ['slackline_event_claims_us'], 'the old table is gone, its rows moved');
         const time = Math.floor(now / 1000) - 30;
         assert.equal(await store.claim(live, HOUR, now, time), false, 'claimed before the upgrade: a duplicate');
         assert.equal(await second.claim(live, HOUR, now, time), false, 'also on another connection');
@@ -286,6 +297,83 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
       } finally {
         await store.close();
         await second.close();
+        db.close();
+      }
+    });
+  });
+
+  test('a database keyed by whole seconds (the layout before): its live claims still refuse their event, timed to the microsecond', async () => {
+    await withFile(async (path) => {
+      const now = Date.now();
+      const second = Math.floor(now / 1000) - 30;
+      const [live, lapsed, twice] = [eventId(), eventId(), eventId()];
+      const db = openSqlite(path);
+      db.exec(`CREATE TABLE slackline_event_claims (
+        event_time INTEGER NOT NULL, event_id TEXT NOT NULL, expires_at INTEGER NOT NULL,
+        PRIMARY KEY (event_time, event_id)) WITHOUT ROWID`);
+      const put = db.prepare('INSERT INTO slackline_event_claims VALUES (?, ?, ?)');
+      put.run(second, live, now + HOUR);
+      put.run(second, lapsed, now - 1);
+      put.run(second - 5, twice, now - 1); // one id under two times: the live one counts
+      put.run(second, twice, now + HOUR);
+      const store = new SqliteDedupeStore(path);
+      try {
+        const tables = db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'slackline_event%'")
+          .all()
+          .map((r) => (r as { name: string }).name);
+        assert.deepEqual(tables, ['slackline_event_claims_us'], 'the old table is gone, its rows moved');
+        // The retry now comes with its event_ts: a time the old key never had.
+        const precise = second + 0.000_314;
+        assert.equal(await store.claim(live, HOUR, now, precise), false, 'claimed before the upgrade: a duplicate');
+        assert.equal(await store.claim(twice, HOUR, now, precise), false, 'the live one of its two rows');
+        assert.equal(await store.claim(lapsed, HOUR, now, precise), true, 'a lapsed claim is free');
+        assert.equal(await store.claim(lapsed, HOUR, now, precise), false, 'and then taken, under its new key');
+        await store.release(live, precise);
+        assert.equal(await store.claim(live, HOUR, now, precise), true, 'a release frees the moved claim too');
+      } finally {
+        await store.close();
+        db.close();
+      }
+    });
+  });
+
+  test('claims arriving in event_ts order land together: a batch of 200 writes a few WAL frames, not one each', async () => {
+    await withFile(async (path) => {
+      const db = openSqlite(path); // a handle: no checkpoint worker, the WAL is the test's to read
+      const store = new SqliteDedupeStore(db);
+      const FRAME = 24 + 4096; // after a truncating checkpoint: a 32-byte header, then the frames
+      const frames = () => Math.floor(statSync(`${path}-wal`).size / FRAME);
+      try {
+        const now = Date.now();
+        const second = Math.floor(now / 1000);
+        const batch = (time: (i: number) => number | undefined) =>
+          Promise.all(Array.from({ length: 500 }, (_, i) => store.claim(eventId(), HOUR, now, time(i))));
+        // 20,000 earlier claims of this second, in event_ts order (20 ms of them, a microsecond apart):
+        // hundreds of pages of rows within one whole second.
+        for (let k = 0; k < 20_000; k += 500) await batch((i) => second + (k + i) / 1e6);
+        // And 20,000 of one whole second, earlier (what a key of whole seconds makes of every second).
+        for (let k = 0; k < 20_000; k += 500) await batch(() => second - 10);
+        // The next 200 as the handler files them: event_ts, to the microsecond.
+        const ts = (i: number) => `${second}.${String(20_000 + i).padStart(6, '0')}`;
+        const times = Array.from({ length: 200 }, (_, i) =>
+          eventTimeOf({ event_time: second, event: { event_ts: ts(i) } }),
+        );
+        assert.equal(times[7], second + 0.020_007, 'event_ts, not event_time');
+        const written = async (claim: (i: number) => Promise<boolean>) => {
+          db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+          const won = await Promise.all(Array.from({ length: 200 }, (_, i) => claim(i)));
+          assert.ok(won.every(Boolean));
+          return frames();
+        };
+        // Measured: 7 frames in order, 141 within one whole second.
+        const ordered = await written((i) => store.claim(eventId(), HOUR, now, times[i]));
+        assert.ok(ordered <= 15, `200 claims in event_ts order wrote ${ordered} frames`);
+        // The same batch within one whole second lands all over it: the cost the key avoids.
+        const scattered = await written(() => store.claim(eventId(), HOUR, now, second - 10));
+        assert.ok(scattered >= 100, `200 claims in one second wrote ${scattered} frames`);
+      } finally {
+        await store.close();
         db.close();
       }
     });

@@ -1,19 +1,21 @@
 // Event de-duplication on a SQLite file, shared by every process that opens it.
 //
-// Layout: one row per claim, keyed (event_time, event_id). Slack's retries and replays carry the same
-// signed body, hence the same event_time and event_id, so a retry finds its row by that key; and
-// since event_time only grows, new rows land at the right-hand end of the B-tree: a batch of claims
-// dirties the few pages of the last second instead of one random page each (the old table, keyed by
-// the random event_id alone, wrote about one 4 KiB WAL frame per claim and kept the whole table hot),
-// and expiry deletes a prefix. Claims without an event time (a caller that has none, such as Socket
-// Mode's interaction envelopes) are filed under event_time 0.
+// Layout: one row per claim, keyed (at_us, event_id), where at_us is the event's own time in
+// microseconds (eventTimeOf: its `event_ts`, else its whole-second `event_time`). Slack's retries and
+// replays carry the same signed body, hence the same time and id, so a retry finds its row by that
+// key. And events arrive in about their `event_ts` order, so new rows land together at the right-hand
+// end of the B-tree: a batch of claims dirties a page or two, where a key of whole seconds put
+// thousands of claims a second at random places among that second's rows, one WAL frame (4 KiB and
+// two writes) per claim; and expiry deletes a prefix. Claims without an event time (a caller that has
+// none, such as Socket Mode's interaction envelopes) are filed under 0.
 //
-// Migration: a database from before this layout has `slackline_event_ids (event_id, expires_at)`.
-// Opening the store moves its rows under event_time 0 and drops it, in one transaction; while rows
-// under 0 may be live, a claim that wins its own key also looks for the same id under 0, so an event
-// claimed before the upgrade is still a duplicate after it. (A process still running the old code on
-// the same file then fails its claims, "no such table", and answers 500: Slack retries, and the
-// upgraded process takes the event.)
+// Migration: a database from before has `slackline_event_claims (event_time, event_id, expires_at)`,
+// keyed in whole seconds, or the layout before it, `slackline_event_ids (event_id, expires_at)`.
+// Opening the store moves their rows under 0 and drops them, in one transaction; while rows under 0
+// may be live, a claim that wins its own key also looks for the same id under 0, so an event claimed
+// before the upgrade is still a duplicate after it. (A process still running the old code on the same
+// file then fails its claims, "no such table", and answers 500: Slack retries, and the upgraded
+// process takes the event.)
 
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
@@ -23,12 +25,12 @@ import { driverHandle } from './driver-handle.js';
 import type { SqliteHandle } from './handle.js';
 import { openDatabase, untilNotBusy } from './open.js';
 
-const TABLE = `CREATE TABLE IF NOT EXISTS slackline_event_claims (
-  event_time INTEGER NOT NULL, event_id TEXT NOT NULL, expires_at INTEGER NOT NULL,
-  PRIMARY KEY (event_time, event_id)
+const TABLE = `CREATE TABLE IF NOT EXISTS slackline_event_claims_us (
+  at_us INTEGER NOT NULL, event_id TEXT NOT NULL, expires_at INTEGER NOT NULL,
+  PRIMARY KEY (at_us, event_id)
 ) WITHOUT ROWID`;
-/** The layout before (event_id TEXT PRIMARY KEY, expires_at), migrated on open. */
-const LEGACY = 'slackline_event_ids';
+/** The layouts before, newest first (keyed by whole seconds; by id alone), migrated on open. */
+const LEGACY = ['slackline_event_claims', 'slackline_event_ids'] as const;
 /** Where claims without an event time, and the migrated ones, are filed. */
 const UNTIMED = 0;
 
@@ -84,30 +86,30 @@ export class SqliteDedupeStore implements EventDedupeStore {
     // One row changed: inserted, or an expired claim taken over. (Counting changes costs less than
     // RETURNING a row, about 1 µs a claim.)
     const claim = db.prepare<[number, string, number, number]>(
-      `INSERT INTO slackline_event_claims VALUES (?, ?, ?) ON CONFLICT (event_time, event_id)
-       DO UPDATE SET expires_at = excluded.expires_at WHERE slackline_event_claims.expires_at <= ?`,
+      `INSERT INTO slackline_event_claims_us VALUES (?, ?, ?) ON CONFLICT (at_us, event_id)
+       DO UPDATE SET expires_at = excluded.expires_at WHERE slackline_event_claims_us.expires_at <= ?`,
     );
     const untimedLive = db.prepare<[string, number], { live: number }>(
-      `SELECT 1 AS live FROM slackline_event_claims WHERE event_time = ${UNTIMED} AND event_id = ? AND expires_at > ?`,
+      `SELECT 1 AS live FROM slackline_event_claims_us WHERE at_us = ${UNTIMED} AND event_id = ? AND expires_at > ?`,
     );
     const anyUntimed = db.prepare<[], { n: number }>(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM slackline_event_claims WHERE event_time = ${UNTIMED} LIMIT 1)`,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM slackline_event_claims_us WHERE at_us = ${UNTIMED} LIMIT 1)`,
     );
     this.#untimed = (anyUntimed.get() as { n: number }).n > 0;
-    // Expired claims sit at the left-hand end (event_time up to now - TTL): a sweep deletes up to
+    // Expired claims sit at the left-hand end (at_us up to now - TTL): a sweep deletes up to
     // SWEEP of them, every SWEEP / 2 claims, so it goes twice as fast as the table grows and no claim
     // pays for more. A claim of an old event made late (a replay) expires after its neighbours and is
     // looked at again by each sweep until it lapses: few, and bounded by the TTL.
     const sweep = db.prepare<[number, number]>(
-      `DELETE FROM slackline_event_claims WHERE (event_time, event_id) IN (
-         SELECT event_time, event_id FROM slackline_event_claims WHERE event_time <= ? AND expires_at <= ? LIMIT ${SWEEP})`,
+      `DELETE FROM slackline_event_claims_us WHERE (at_us, event_id) IN (
+         SELECT at_us, event_id FROM slackline_event_claims_us WHERE at_us <= ? AND expires_at <= ? LIMIT ${SWEEP})`,
     );
     const tx = db.transaction((batch: readonly Claim[]) => {
       const before = this.#claims;
       this.#claims += batch.length;
       if (Math.floor(before / (SWEEP / 2)) !== Math.floor(this.#claims / (SWEEP / 2))) {
         const { now, ttlMs } = batch[0] as Claim;
-        sweep.run(Math.floor((now - ttlMs) / 1000), now);
+        sweep.run((now - ttlMs) * 1000, now);
         if (this.#untimed) this.#untimed = (anyUntimed.get() as { n: number }).n > 0;
       }
       return batch.map((c) => {
@@ -124,8 +126,8 @@ export class SqliteDedupeStore implements EventDedupeStore {
       this.#checkpoints?.wrote(batch.length);
       return won;
     });
-    this.#release = db.prepare('DELETE FROM slackline_event_claims WHERE event_time = ? AND event_id = ?');
-    this.#releaseAny = db.prepare('DELETE FROM slackline_event_claims WHERE event_id = ?');
+    this.#release = db.prepare('DELETE FROM slackline_event_claims_us WHERE at_us = ? AND event_id = ?');
+    this.#releaseAny = db.prepare('DELETE FROM slackline_event_claims_us WHERE event_id = ?');
     if (typeof database === 'string' && database !== ':memory:') this.#checkpoints = new Checkpointer(db, database);
   }
 
@@ -150,21 +152,29 @@ export class SqliteDedupeStore implements EventDedupeStore {
   }
 }
 
-/** A usable event_time (whole seconds after UNTIMED), or undefined. */
+/** The key of an event time (epoch seconds, to the microsecond): whole microseconds after UNTIMED, or undefined. */
 function timeKey(eventTime: number | undefined): number | undefined {
-  return eventTime !== undefined && Number.isSafeInteger(eventTime) && eventTime > UNTIMED ? eventTime : undefined;
+  if (eventTime === undefined || !(eventTime > 0)) return undefined;
+  const us = Math.round(eventTime * 1e6);
+  return Number.isSafeInteger(us) && us > UNTIMED ? us : undefined;
 }
 
-/** Creates the table; moves the rows of the layout before it under UNTIMED and drops the old table. */
+/**
+ * Creates the table; moves the rows of the layouts before it under UNTIMED (an id claimed under
+ * several times keeps its latest expiry) and drops the old tables.
+ */
 function migrate(db: Database.Database): void {
   db.transaction(() => {
     db.exec(TABLE);
-    const legacy = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(LEGACY);
-    if (legacy === undefined) return;
-    db.exec(
-      `INSERT OR IGNORE INTO slackline_event_claims SELECT ${UNTIMED}, event_id, expires_at FROM ${LEGACY};
-       DROP TABLE ${LEGACY};`,
-    );
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    for (const legacy of LEGACY) {
+      if (exists.get(legacy) === undefined) continue;
+      db.exec(
+        `INSERT INTO slackline_event_claims_us SELECT ${UNTIMED}, event_id, max(expires_at) FROM ${legacy} WHERE true
+           GROUP BY event_id ON CONFLICT (at_us, event_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at);
+         DROP TABLE ${legacy};`,
+      );
+    }
   }).immediate();
 }
 
