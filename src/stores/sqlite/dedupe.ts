@@ -37,12 +37,13 @@ const UNTIMED = 0;
 /** Ids deleted at most by one sweep of expired claims; a sweep runs every SWEEP / 2 claims. */
 const SWEEP = 512;
 /**
- * WAL frames (about one per claim at most) between two checkpoints run off the event loop. A
- * checkpoint copies each page once however many frames it has, so rarer ones copy less: with claims
- * landing on a few hundred pages, 4,000 cost ~10 µs of CPU a claim against ~12 for 1,000 (8,000: no
- * better), measured with 22,000 random ids a second in batches of 10.
+ * Claims (each writes at most one WAL frame; a batch in event_ts order shares one or two) between
+ * two checkpoints run off the event loop. A checkpoint copies each page once however many frames it
+ * has, so rarer ones copy less: when claims landed on a few hundred pages (keyed by whole seconds),
+ * 4,000 cost ~10 µs of CPU a claim against ~12 for 1,000 (8,000: no better), measured with 22,000
+ * random ids a second in batches of 10.
  */
-const CHECKPOINT_FRAMES = 4_000;
+const CHECKPOINT_CLAIMS = 4_000;
 
 /**
  * Event ids claimed by every process on one SQLite file: an upsert that only takes over an expired
@@ -60,7 +61,7 @@ const CHECKPOINT_FRAMES = 4_000;
  * states stay on `openSqlite`'s `synchronous=FULL` connection: the setting is per connection.
  *
  * Checkpoints: given a path, a worker thread with a connection of its own runs a PASSIVE checkpoint
- * after every ~4,000 frames, while claims go on: a checkpoint copies the WAL into the database and
+ * after every ~4,000 claims, while claims go on: a checkpoint copies the WAL into the database and
  * fsyncs both, milliseconds that SQLite's automatic checkpoint spends with the event loop stopped.
  * This connection's automatic checkpoint only picks up what the worker could not (see Checkpointer).
  * If the worker fails, the connection goes back to SQLite's default automatic checkpoints. Given an open
@@ -123,7 +124,7 @@ export class SqliteDedupeStore implements EventDedupeStore {
     });
     this.#batch = new TurnBatch((batch) => {
       const won = tx.immediate(batch);
-      this.#checkpoints?.wrote(batch.length);
+      this.#checkpoints?.committed(batch.length);
       return won;
     });
     this.#release = db.prepare('DELETE FROM slackline_event_claims_us WHERE at_us = ? AND event_id = ?');
@@ -180,12 +181,12 @@ function migrate(db: Database.Database): void {
 
 /**
  * Runs `PRAGMA wal_checkpoint(PASSIVE)` on a worker thread's own connection, one at a time, after
- * every CHECKPOINT_FRAMES frames written here; this connection's own automatic checkpoint only
+ * every CHECKPOINT_CLAIMS claims committed here; this connection's own automatic checkpoint only
  * finishes what the worker left. A PASSIVE checkpoint takes no lock that a writer waits for.
  */
 class Checkpointer {
   #worker: Worker | undefined;
-  #frames = 0;
+  #claims = 0;
   #running = false;
 
   constructor(
@@ -203,14 +204,14 @@ class Checkpointer {
     // Not 0: under a steady stream of claims the worker's checkpoint never covers the frames written
     // while it ran, and SQLite rewinds the WAL only after one that covered all of them. This one, on
     // the claims' connection, copies just that remainder (the worker has done the rest) and lets the
-    // WAL start over, once per CHECKPOINT_FRAMES * 4 frames.
-    db.pragma(`wal_autocheckpoint = ${CHECKPOINT_FRAMES * 4}`);
+    // WAL start over, once per CHECKPOINT_CLAIMS * 4 frames.
+    db.pragma(`wal_autocheckpoint = ${CHECKPOINT_CLAIMS * 4}`);
   }
 
-  wrote(frames: number): void {
-    this.#frames += frames;
-    if (this.#frames < CHECKPOINT_FRAMES || this.#running || this.#worker === undefined) return;
-    this.#frames = 0;
+  committed(claims: number): void {
+    this.#claims += claims;
+    if (this.#claims < CHECKPOINT_CLAIMS || this.#running || this.#worker === undefined) return;
+    this.#claims = 0;
     this.#running = true;
     this.#worker.postMessage('checkpoint');
   }
