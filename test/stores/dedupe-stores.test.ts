@@ -133,6 +133,15 @@ test('eventTimeOf: event_ts to the microsecond, else the whole-second event_time
   assert.equal(eventTimeOf({ event_time: '1700000000' }), undefined);
 });
 
+/** After opening a database of an earlier layout: only the current table is left (the rows were moved). */
+function assertMigrated(db: ReturnType<typeof openSqlite>): void {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'slackline_event%'")
+    .all()
+    .map((r) => (r as { name: string }).name);
+  assert.deepEqual(tables, ['slackline_event_claims_us'], 'the old table is gone, its rows moved');
+}
+
 describe('sqlite dedupe store on a file (its own connection, claims batched per turn)', () => {
   const withFile = async (run: (path: string) => Promise<void>) => {
     const dir = mkdtempSync(join(tmpdir(), 'slackline-dedupe-file-'));
@@ -280,11 +289,7 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
       const store = new SqliteDedupeStore(path);
       const second = new SqliteDedupeStore(path); // another process opening the migrated file
       try {
-        const tables = db
-          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'slackline_event%'")
-          .all()
-          .map((r) => (r as { name: string }).name);
-        assert.deepEqual(tables, ['slackline_event_claims_us'], 'the old table is gone, its rows moved');
+        assertMigrated(db);
         const time = Math.floor(now / 1000) - 30;
         assert.equal(await store.claim(live, HOUR, now, time), false, 'claimed before the upgrade: a duplicate');
         assert.equal(await second.claim(live, HOUR, now, time), false, 'also on another connection');
@@ -318,11 +323,7 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
       put.run(second, twice, now + HOUR);
       const store = new SqliteDedupeStore(path);
       try {
-        const tables = db
-          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'slackline_event%'")
-          .all()
-          .map((r) => (r as { name: string }).name);
-        assert.deepEqual(tables, ['slackline_event_claims_us'], 'the old table is gone, its rows moved');
+        assertMigrated(db);
         // The retry now comes with its event_ts: a time the old key never had.
         const precise = second + 0.000_314;
         assert.equal(await store.claim(live, HOUR, now, precise), false, 'claimed before the upgrade: a duplicate');
