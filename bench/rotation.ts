@@ -15,9 +15,9 @@ import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { fileURLToPath } from 'node:url';
 import { KeyRing } from '../src/crypto/index.js';
 import { systemClock } from '../src/http/clock.js';
 import { InstallationAuthority } from '../src/oauth/authorize.js';
