@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, one after another. Not part of `npm test`.
 import { benchAuditExport } from './audit-export.js';
+import { benchDedupe } from './dedupe.js';
 import { benchEvents } from './events.js';
 import { benchInstallations } from './installations.js';
 import { benchRateLimits } from './rate-limits.js';
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'rate-limits': () => benchRateLimits(),
   'socket-mode': () => benchSocketMode(),
   events: () => benchEvents(),
+  dedupe: () => benchDedupe(),
   redaction: () => benchRedaction(),
   rotation: () => benchRotation(),
   'audit-export': () => benchAuditExport(),
