@@ -234,18 +234,26 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
     });
   });
 
-  test('two processes claiming the same 300 ids at once on one file: each id is won exactly once', {
-    timeout: 60_000,
-  }, async () => {
-    await withFile(async (path) => {
-      new SqliteDedupeStore(path).close(); // creates the schema
-      const ids = Array.from({ length: 300 }, eventId);
-      // One goes forwards, the other backwards: they race over the same ids where they meet.
-      const start = Date.now() + 1_500;
-      const [a, b] = await Promise.all([claimInChild(path, ids, start), claimInChild(path, [...ids].reverse(), start)]);
-      for (const id of ids) assert.equal(Number(a.includes(id)) + Number(b.includes(id)), 1, `${id} won once`);
+  for (const timed of [false, true]) {
+    test(`two processes claiming the same 300 ids at once on one file, ${timed ? 'timed by event_ts' : 'without a time'}: each id is won exactly once`, {
+      timeout: 60_000,
+    }, async () => {
+      await withFile(async (path) => {
+        new SqliteDedupeStore(path).close(); // creates the schema
+        const ids = Array.from({ length: 300 }, eventId);
+        // Both pass an id's own time, as a retry of one signed body does: microseconds apart, in order.
+        const second = Math.floor(Date.now() / 1000);
+        const times = timed ? Object.fromEntries(ids.map((id, k) => [id, second + k / 1e6])) : {};
+        // One goes forwards, the other backwards: they race over the same ids where they meet.
+        const start = Date.now() + 1_500;
+        const [a, b] = await Promise.all([
+          claimInChild(path, ids, start, times),
+          claimInChild(path, [...ids].reverse(), start, times),
+        ]);
+        for (const id of ids) assert.equal(Number(a.includes(id)) + Number(b.includes(id)), 1, `${id} won once`);
+      });
     });
-  });
+  }
 
   test('expired claims are swept from the oldest event time on; live ones stay', async () => {
     await withFile(async (path) => {
@@ -399,29 +407,40 @@ describe('sqlite dedupe store on a file (its own connection, claims batched per 
   });
 });
 
-// Claims in batches of 10 (one transaction each), from a given wall time so the two overlap.
+// Claims in batches of 10 (one transaction each), each with its id's time if it has one, from a given
+// wall time so the two overlap.
 const CHILD = `
 const { SqliteDedupeStore } = await import(process.env.STORE);
 const ids = JSON.parse(process.env.IDS);
+const times = JSON.parse(process.env.TIMES);
 const store = new SqliteDedupeStore(process.env.DB);
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(process.env.START) - Date.now())));
 const won = [];
 for (let i = 0; i < ids.length; i += 10) {
   const batch = ids.slice(i, i + 10);
-  const results = await Promise.all(batch.map((id) => store.claim(id, 3600000, Date.now())));
+  const results = await Promise.all(batch.map((id) => store.claim(id, 3600000, Date.now(), times[id])));
   won.push(...batch.filter((_, j) => results[j]));
 }
 await store.close();
 process.stdout.write(JSON.stringify(won));
 `;
 
-function claimInChild(path: string, ids: string[], start: number): Promise<string[]> {
+function claimInChild(path: string, ids: string[], start: number, times: Record<string, number>): Promise<string[]> {
   const store = join(import.meta.dirname, '..', '..', 'src', 'stores', 'sqlite', 'index.js');
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       ['--input-type=module', '-e', CHILD],
-      { env: { ...process.env, STORE: store, DB: path, IDS: JSON.stringify(ids), START: String(start) } },
+      {
+        env: {
+          ...process.env,
+          STORE: store,
+          DB: path,
+          IDS: JSON.stringify(ids),
+          TIMES: JSON.stringify(times),
+          START: String(start),
+        },
+      },
       (err, out, stderr) => (err === null ? resolve(JSON.parse(out) as string[]) : reject(new Error(stderr))),
     );
   });
