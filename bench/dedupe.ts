@@ -5,12 +5,12 @@
 // versions) file thousands of claims a second at random places among that second's rows, a page each.
 // Random event ids, batches of 8 (what `serve` commits per turn at 16 connections), CPU of the whole
 // process (the checkpoint worker included) per claim, median of the rounds.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEDUPE_TTL_MS } from '../src/events/dedupe.js';
 import { SqliteDedupeStore } from '../src/stores/sqlite/index.js';
+import { eventId } from './lib/event-id.js';
 import { machine, median, updateReadme, writeResult } from './lib/measure.js';
 
 const CLAIMS = Number(process.env.BENCH_DEDUPE_CLAIMS ?? 100_000);
@@ -22,21 +22,11 @@ const ORDERS = {
 } as const;
 type Order = keyof typeof ORDERS;
 
-const ID_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-function eventIds(count: number): string[] {
-  const bytes = randomBytes(count * 9);
-  return Array.from({ length: count }, (_, k) => {
-    let id = 'Ev';
-    for (let j = 0; j < 9; j++) id += ID_CHARS[(bytes[k * 9 + j] as number) % ID_CHARS.length];
-    return id;
-  });
-}
-
 /** CPU µs per claim over the second half of CLAIMS claims (the first half fills the table and warms up). */
 async function round(order: Order): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'slackline-bench-dedupe-'));
   const store = new SqliteDedupeStore(join(dir, 'dedupe.db'));
-  const ids = eventIds(CLAIMS);
+  const ids = Array.from({ length: CLAIMS }, eventId);
   const second = Math.floor(Date.now() / 1000);
   const time = ORDERS[order];
   const claims = async (from: number, to: number) => {

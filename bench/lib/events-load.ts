@@ -9,9 +9,9 @@
 // Prints one JSON line: requests, wall ms, ack latency p50/p99 (ms), non-200 answers, and the load
 // generator's own CPU ms over the measured requests (near `ms`, it is saturated: then it, not the
 // server, bounds the figure).
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { signSlackRequest } from '../../src/events/verify.js';
+import { eventId } from './event-id.js';
 
 const [url, secret, concurrencyText, requestsText, warmupText] = process.argv.slice(2) as [
   string,
@@ -24,15 +24,6 @@ const concurrency = Number(concurrencyText);
 const requests = Number(requestsText);
 const warmup = Number(warmupText);
 const target = new URL(url);
-const ID_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-/** `Ev` and 9 random characters, as Slack's event ids look. */
-function eventId(): string {
-  const bytes = randomBytes(9);
-  let id = 'Ev';
-  for (const b of bytes) id += ID_CHARS[b % ID_CHARS.length];
-  return id;
-}
 
 function signed(count: number): Buffer[] {
   const ts = Math.floor((performance.timeOrigin + performance.now()) / 1000);

@@ -172,8 +172,7 @@ export class InstallationAuthority {
       const [oldest, entry] = this.#cache.entries().next().value as [string, Cached];
       this.#uncache(oldest, entry);
     }
-    // A bot key is its team's prefix and `""]`; another spells the user id, maybe escaped.
-    const prefix = query.userId === undefined || query.userId === '' ? key.slice(0, -3) : teamPrefix(query);
+    const prefix = teamPrefix(query);
     let team = this.#teams.get(prefix);
     if (team === undefined) {
       team = { prefix, count: 0, dropped: false };

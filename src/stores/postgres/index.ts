@@ -142,7 +142,7 @@ export class PostgresDatabase {
 
   async query<T extends object>(text: string, values: unknown[]): Promise<T[]> {
     await this.ready();
-    return (await this.#pool.query(text.replaceAll('$schema', this.schema), values)).rows as T[];
+    return (await this.#pool.query(this.#inSchema(text), values)).rows as T[];
   }
 
   /** Runs a prepared statement (see Prepared), with its text for this schema made once. */
@@ -150,11 +150,16 @@ export class PostgresDatabase {
     await this.ready();
     let text = this.#texts.get(statement);
     if (text === undefined) {
-      text = statement.text.replaceAll('$schema', this.schema);
+      text = this.#inSchema(statement.text);
       this.#texts.set(statement, text);
     }
     const query = this.#named ? { name: statement.name, text, values } : { text, values };
     return (await this.#pool.query(query)).rows as T[];
+  }
+
+  /** A statement's text with `$schema` spelled as this database's schema. */
+  #inSchema(text: string): string {
+    return text.replaceAll('$schema', this.schema);
   }
 
   close(): Promise<void> {

@@ -204,7 +204,8 @@ class Checkpointer {
     // Not 0: under a steady stream of claims the worker's checkpoint never covers the frames written
     // while it ran, and SQLite rewinds the WAL only after one that covered all of them. This one, on
     // the claims' connection, copies just that remainder (the worker has done the rest) and lets the
-    // WAL start over, once per CHECKPOINT_CLAIMS * 4 frames.
+    // WAL start over, once it holds as many frames as four of the worker's intervals could write (a
+    // claim writes at most one): the WAL file stays under 16,000 frames, however few a claim writes.
     db.pragma(`wal_autocheckpoint = ${CHECKPOINT_CLAIMS * 4}`);
   }
 
