@@ -121,8 +121,16 @@ export interface Dispatched {
 }
 
 export interface DispatcherOptions {
-  /** Finds the installation for each request (e.g. `installer.authority`). */
-  authority?: { authorize(query: InstallationQuery): Promise<AuthorizeResult> };
+  /**
+   * Finds the installation for each request (e.g. `installer.authority`). When it is refreshing a
+   * token behind a lookup (`refreshing`), a request's `done` also waits for `settled()`, so a
+   * platform's `waitUntil` keeps the refresh alive.
+   */
+  authority?: {
+    authorize(query: InstallationQuery): Promise<AuthorizeResult>;
+    readonly refreshing?: boolean;
+    settled?(): Promise<void>;
+  };
   /** The client whose connection pool per-installation clients share (`client.withToken(botToken)`). */
   client?: WebClient;
   logger?: Logger;
@@ -286,6 +294,8 @@ export class Dispatcher {
     };
     // One listener (the usual case) needs no Promise.all around it.
     await (routes.length === 1 ? run(routes[0] as Route<unknown>) : Promise.all(routes.map(run)));
+    const authority = this.#options.authority;
+    if (authority?.refreshing === true) await authority.settled?.();
   }
 }
 

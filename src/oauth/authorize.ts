@@ -141,10 +141,13 @@ export class InstallationAuthority {
     refuseMarked(inst, query);
     // (Checked before awaiting anything: a lookup with nothing due costs no extra turn.)
     const rotator = this.#rotator;
-    const done =
-      inst === undefined || rotator === undefined || !rotator.anyDue(query, inst)
-        ? undefined
-        : await rotator.refreshDue(query, inst);
+    let done: { due: boolean; bot?: Installation | undefined } | undefined;
+    if (inst !== undefined && rotator?.anyDue(query, inst) === true) {
+      if (rotator.canWait(query, inst)) {
+        // Its tokens work for a while yet: answered now (never cached while due), refreshed behind.
+        rotator.refreshAhead(query, inst, () => this.invalidate(query));
+      } else done = await rotator.refreshDue(query, inst);
+    }
     if (done?.due === true) {
       this.#dropCached(query); // other users' entries of this team hold the old bot token
       // The bot row this process just stored is what reading it back would answer; else read.
@@ -186,6 +189,19 @@ export class InstallationAuthority {
     this.#cache.delete(key);
     const team = entry.team;
     if (--team.count === 0 && !team.dropped) this.#teams.delete(team.prefix);
+  }
+
+  /**
+   * Resolves once no token refresh runs behind a lookup (RotationOptions.background), starting any
+   * still gathered: await it before closing the store, or hand it to a platform's `waitUntil`.
+   */
+  settled(): Promise<void> {
+    return this.#rotator?.settled() ?? Promise.resolve();
+  }
+
+  /** Whether a token refresh runs (or is gathered to run) behind a lookup. */
+  get refreshing(): boolean {
+    return this.#rotator?.busy ?? false;
   }
 
   /** A WebClient bound to the installation's bot token (or the user's, with `as: 'user'`), on one transport. */

@@ -64,7 +64,10 @@ export interface OAuthInstallerOptions extends Common {
    */
   onInstalled?: (installation: NewInstallation) => unknown;
   /** Token rotation timing (rotation itself follows the tokens: only expiring ones are refreshed). */
-  tokenRotation?: Pick<RotationOptions, 'marginMs' | 'jitterMs' | 'retryAfterMs' | 'leaseWaitMs' | 'onNeedsReinstall'>;
+  tokenRotation?: Pick<
+    RotationOptions,
+    'marginMs' | 'jitterMs' | 'retryAfterMs' | 'leaseWaitMs' | 'onNeedsReinstall' | 'background' | 'batchMs'
+  >;
   /** PKCE (off by default: Slack turns an app that uses it into a public client for good). */
   pkce?: boolean;
   /** The app's name, shown on the install page. */

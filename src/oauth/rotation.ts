@@ -16,6 +16,7 @@ import { type Clock, systemClock } from '../http/clock.js';
 import { InvalidResponseError, PlatformError, type RequestError, SlacklineError } from '../http/errors.js';
 import type { WebClient } from '../web/client.js';
 import { LeaseTimeoutError, OAuthErrorCode } from './errors.js';
+import { type Answers, RefreshBehind } from './refresh-behind.js';
 import { keyOf, type RotatedTokens } from './rows.js';
 import type { Credentials, Installation, InstallationQuery, RotatingInstallationStore } from './types.js';
 
@@ -42,6 +43,16 @@ export interface RotationOptions {
    * is ignored.
    */
   onNeedsReinstall?: (event: NeedsReinstallEvent) => unknown;
+  /**
+   * Refresh ahead (default true): a due token that still has over a minute left is answered at once
+   * and refreshed behind the caller (Slack keeps an access token working after its refresh), the
+   * refreshes of one `batchMs` window started together so their lease claims and write-backs share
+   * commits. false: every caller with a due token waits for its refresh, for platforms that freeze a
+   * process once it has answered and give it no `waitUntil` (see `InstallationAuthority.settled()`).
+   */
+  background?: boolean;
+  /** Real milliseconds in which due tokens are gathered before their refreshes start together (default 50). */
+  batchMs?: number;
 }
 
 export interface NeedsReinstallEvent {
@@ -100,6 +111,12 @@ const REFRESH_DEADLINE_MS = 30_000;
 /** A caller waits this long for another holder's lease: its refresh call ends within its deadline. */
 const LEASE_WAIT_MS = REFRESH_DEADLINE_MS + 5_000;
 
+/**
+ * A due token with less than this left is refreshed while its caller waits; with more, behind it (its
+ * refresh, lease wait included, ends well within this).
+ */
+export const WAIT_UNDER_MS = 60_000;
+
 /** One refresh flight: whether it stored new tokens, and the bot installation as it stored it. */
 interface Flight {
   refreshed: boolean;
@@ -112,6 +129,8 @@ export class Rotator {
   readonly #margin: number;
   readonly #jitter: number;
   readonly #retryAfter: number;
+  /** Refreshes behind lookups: gathered, started in batches, tracked until they end. */
+  readonly #behind: RefreshBehind;
 
   constructor(
     private readonly store: RotatingInstallationStore,
@@ -122,6 +141,43 @@ export class Rotator {
     this.#margin = options.marginMs ?? 5 * 60_000;
     this.#jitter = options.jitterMs ?? 5 * 60_000;
     this.#retryAfter = options.retryAfterMs ?? 10_000;
+    this.#behind = new RefreshBehind(
+      options.batchMs,
+      (query, inst) => this.refreshDue(query, inst),
+      client.core.logger,
+    );
+  }
+
+  /**
+   * Whether a lookup that found `inst` due may answer its tokens now and leave the refresh to
+   * refreshAhead(): background refresh is on and every due token still has WAIT_UNDER_MS left.
+   */
+  canWait(query: InstallationQuery, inst: Installation): boolean {
+    if (this.options.background === false) return false;
+    const floor = this.clock.now() + WAIT_UNDER_MS;
+    const bot = inst.bot;
+    if (bot !== undefined && this.due(bot, query, undefined) && (bot.expiresAt ?? 0) <= floor) return false;
+    return !(this.#userDue(query, inst, query.userId, this.clock.now()) && (inst.user.expiresAt ?? 0) <= floor);
+  }
+
+  /**
+   * Refreshes what of `inst` is due behind the caller (see RefreshBehind); `done` runs after a refresh
+   * that stored new tokens. A failure is logged (a refusal also marks the row and calls
+   * onNeedsReinstall); the next lookup after `retryAfterMs` tries again.
+   */
+  refreshAhead(query: InstallationQuery, inst: Installation, done: () => void): void {
+    const k = keyOf(query, query.userId ?? '');
+    this.#behind.add(`${k.enterpriseId}:${k.teamId}:${k.userId}`, query, inst, done);
+  }
+
+  /** Resolves once no refresh is gathered or running behind a caller (those gathered start now). */
+  settled(): Promise<void> {
+    return this.#behind.settled();
+  }
+
+  /** Whether any refresh is gathered or running behind a caller. */
+  get busy(): boolean {
+    return this.#behind.busy;
   }
 
   /** The margin of one row (the same in every process, so they agree when it is due). */
@@ -195,7 +251,9 @@ export class Rotator {
     if ((this.#notBefore.get(key) ?? 0) > now && (current.expiresAt ?? 0) > now) {
       return Promise.resolve({ refreshed: false });
     }
-    const flight = this.#refresh(query, userId, current, key, aheadMs).finally(() => this.#flights.delete(key));
+    const flight = this.#refresh(query, userId, current, key, aheadMs, this.#behind.starting).finally(() =>
+      this.#flights.delete(key),
+    );
     this.#flights.set(key, flight);
     return flight;
   }
@@ -206,6 +264,7 @@ export class Rotator {
     current: Credentials,
     key: string,
     aheadMs: number,
+    batch: Answers | undefined,
   ): Promise<Flight> {
     let bot: Installation | undefined;
     try {
@@ -215,7 +274,7 @@ export class Rotator {
         (c) => this.due(c, query, userId, this.clock.now() + aheadMs),
         (refreshToken, lease) => {
           if (lease?.interrupted === true) this.#reportInterrupted(query, userId);
-          return this.#exchange(refreshToken);
+          return batch === undefined ? this.#exchange(refreshToken) : this.#exchangeIn(batch, refreshToken);
         },
         {
           waitMs: this.options.leaseWaitMs ?? LEASE_WAIT_MS,
@@ -272,6 +331,20 @@ export class Rotator {
     } catch {
       // The hook is the app's; its failure must not change what authorize() answers.
     }
+  }
+
+  /** #exchange as one of a batch: its answer is handed back with the batch's others (see Answers). */
+  async #exchangeIn(batch: Answers, refreshToken: string): Promise<RotatedTokens> {
+    batch.sent();
+    let tokens: RotatedTokens;
+    try {
+      tokens = await this.#exchange(refreshToken);
+    } catch (err) {
+      batch.failed();
+      throw err;
+    }
+    await batch.answered();
+    return tokens;
   }
 
   async #exchange(refreshToken: string): Promise<RotatedTokens> {

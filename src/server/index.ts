@@ -201,6 +201,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         server.close(() => resolve());
       });
       await events?.idle();
+      await installer.authority.settled(); // refreshes behind lookups write to the store
       await stores?.close();
       client.core.close();
     },

@@ -70,7 +70,13 @@ export function clientFor(emu: Emulator, slackApiUrl = emu.apiUrl): WebClient {
 }
 
 /** Installs the emulator's app into its workspace without a browser and saves the installation. */
-export async function installInto(emu: Emulator, store: RowInstallationStore, userScope = ''): Promise<string> {
+export async function installInto(
+  emu: Emulator,
+  store: RowInstallationStore,
+  userScope = '',
+  /** Saved under this team id instead (another row, with a refresh token of its own). */
+  asTeam?: string,
+): Promise<string> {
   const url = new URL('oauth/v2/authorize', emu.url);
   url.searchParams.set('client_id', emu.clientId);
   url.searchParams.set('scope', 'chat:write');
@@ -82,8 +88,9 @@ export async function installInto(emu: Emulator, store: RowInstallationStore, us
     code,
   });
   const inst = installationFromOAuth(answer as unknown as Record<string, unknown>, clockOf(emu));
-  await store.save(inst);
-  return inst.teamId ?? '';
+  const saved = asTeam === undefined ? inst : { ...inst, teamId: asTeam };
+  await store.save(saved);
+  return saved.teamId ?? '';
 }
 
 export function authorityFor(
