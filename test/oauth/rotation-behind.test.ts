@@ -2,181 +2,155 @@
 // for over a minute is answered at once and refreshed after; refreshes gathered together share their
 // commits; a failure behind a lookup is logged and marked, never thrown at a caller.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { it } from 'node:test';
 import { Dispatcher } from '../../src/events/dispatcher.js';
 import { createEventsHandler } from '../../src/events/handler.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import type { RotationOptions } from '../../src/oauth/rotation.js';
 import { TokenRefreshError } from '../../src/oauth/rotation.js';
 import { signedHeaders } from '../events/signed.js';
-import { needService } from '../helpers/services.js';
 import { walCommits } from '../helpers/wal.js';
 import {
   clientFor,
   clockOf,
+  eachStoreKind,
   installInto,
-  type Kind,
   nearExpiry,
-  type OpenStore,
-  openStore,
-  pgUrl,
   refreshCounter,
   spendRefreshToken,
 } from './rotation-helpers.js';
 
 const FOUR_MINUTES = 4 * 60_000;
 
-for (const kind of ['memory', 'sqlite', 'postgres'] as Kind[]) {
-  describe(`refresh behind the lookup: ${kind} store`, () => {
-    if (kind === 'postgres' && pgUrl === undefined) {
-      it('postgres refresh behind the lookup', async (t) => void (await needService(t, 'postgres')));
-      return;
-    }
-    let emu: Emulator;
-    let open: OpenStore;
-    before(async () => {
-      emu = await startEmulator({ app: { tokenRotation: true } });
+eachStoreKind('refresh behind the lookup', (suite, kind) => {
+  const authority = (rotation: Partial<RotationOptions> = {}) =>
+    new InstallationAuthority(suite.open.store, {
+      scopes: ['chat:write'],
+      client: clientFor(suite.emu),
+      clock: clockOf(suite.emu),
+      rotation: { clientId: suite.emu.clientId, clientSecret: suite.emu.clientSecret, jitterMs: 0, ...rotation },
     });
-    after(async () => {
-      await open?.close();
-      await emu.close();
-    });
-    beforeEach(async () => {
-      emu.state.clock.offsetMs = 0;
-      await open?.close();
-      open = await openStore(kind, clockOf(emu));
-    });
+  const query = (teamId: string) => ({ enterpriseId: null, teamId, isEnterpriseInstall: false });
 
-    const authority = (rotation: Partial<RotationOptions> = {}) =>
-      new InstallationAuthority(open.store, {
-        scopes: ['chat:write'],
-        client: clientFor(emu),
-        clock: clockOf(emu),
-        rotation: { clientId: emu.clientId, clientSecret: emu.clientSecret, jitterMs: 0, ...rotation },
-      });
-    const query = (teamId: string) => ({ enterpriseId: null, teamId, isEnterpriseInstall: false });
+  it('a due token that works for minutes yet is answered at once, and refreshed behind the lookup', async () => {
+    const q = query(await installInto(suite.emu, suite.open.store));
+    const refreshes = refreshCounter(suite.emu);
+    const auth = authority();
+    const first = await auth.authorize(q);
+    nearExpiry(suite.emu, FOUR_MINUTES); // inside the 5-minute margin, with 4 minutes left
+    const answered = await auth.authorize(q);
+    assert.equal(answered.botToken, first.botToken, 'the working token, without waiting for Slack');
+    assert.equal(auth.refreshing, true);
+    await auth.settled();
+    assert.equal(auth.refreshing, false);
+    assert.equal(refreshes(true), 1);
+    const saved = await suite.open.store.findBot(q);
+    assert.notEqual(saved?.bot?.token, first.botToken);
+    assert.equal((await auth.authorize(q)).botToken, saved?.bot?.token, 'the refreshed token from then on');
+    await auth.settled();
+    assert.equal(refreshes(), 1);
+    assert.equal(await suite.open.leases(), 0);
+  });
 
-    it('a due token that works for minutes yet is answered at once, and refreshed behind the lookup', async () => {
-      const q = query(await installInto(emu, open.store));
-      const refreshes = refreshCounter(emu);
-      const auth = authority();
+  it('with under a minute left, or with background: false, the caller waits for its refresh', async () => {
+    for (const [left, rotation] of [
+      [50_000, {}],
+      [FOUR_MINUTES, { background: false }],
+    ] as const) {
+      suite.emu.state.clock.offsetMs = 0;
+      const q = query(await installInto(suite.emu, suite.open.store));
+      const refreshes = refreshCounter(suite.emu);
+      const auth = authority(rotation);
       const first = await auth.authorize(q);
-      nearExpiry(emu, FOUR_MINUTES); // inside the 5-minute margin, with 4 minutes left
+      nearExpiry(suite.emu, left);
       const answered = await auth.authorize(q);
-      assert.equal(answered.botToken, first.botToken, 'the working token, without waiting for Slack');
-      assert.equal(auth.refreshing, true);
-      await auth.settled();
-      assert.equal(auth.refreshing, false);
+      assert.notEqual(answered.botToken, first.botToken, `${left} ms left, ${JSON.stringify(rotation)}`);
       assert.equal(refreshes(true), 1);
-      const saved = await open.store.findBot(q);
-      assert.notEqual(saved?.bot?.token, first.botToken);
-      assert.equal((await auth.authorize(q)).botToken, saved?.bot?.token, 'the refreshed token from then on');
-      await auth.settled();
-      assert.equal(refreshes(), 1);
-      assert.equal(await open.leases(), 0);
-    });
+      assert.equal(auth.refreshing, false);
+      assert.equal((await suite.open.store.findBot(q))?.bot?.token, answered.botToken);
+    }
+  });
 
-    it('with under a minute left, or with background: false, the caller waits for its refresh', async () => {
-      for (const [left, rotation] of [
-        [50_000, {}],
-        [FOUR_MINUTES, { background: false }],
-      ] as const) {
-        emu.state.clock.offsetMs = 0;
-        const q = query(await installInto(emu, open.store));
-        const refreshes = refreshCounter(emu);
-        const auth = authority(rotation);
-        const first = await auth.authorize(q);
-        nearExpiry(emu, left);
-        const answered = await auth.authorize(q);
-        assert.notEqual(answered.botToken, first.botToken, `${left} ms left, ${JSON.stringify(rotation)}`);
-        assert.equal(refreshes(true), 1);
-        assert.equal(auth.refreshing, false);
-        assert.equal((await open.store.findBot(q))?.bot?.token, answered.botToken);
+  it('a refresh behind a lookup that Slack refuses marks the row and calls the hook; no caller sees an error until then', async () => {
+    const q = query(await installInto(suite.emu, suite.open.store));
+    await spendRefreshToken(suite.emu, (await suite.open.store.findBot(q))?.bot?.refreshToken);
+    const hooks: unknown[] = [];
+    const auth = authority({ onNeedsReinstall: (e) => hooks.push(e) });
+    const first = await auth.authorize(q);
+    nearExpiry(suite.emu, FOUR_MINUTES);
+    assert.equal((await auth.authorize(q)).botToken, first.botToken);
+    await auth.settled(); // the refusal is logged, not thrown
+    assert.equal(hooks.length, 1);
+    assert.equal((await suite.open.store.findBot(q))?.needsReinstall?.reason, 'invalid_refresh_token');
+    const err = await auth.authorize(q).catch((e: unknown) => e);
+    assert.ok(err instanceof TokenRefreshError, String(err));
+    assert.equal(err.code, 'slackline_needs_reinstall');
+  });
+
+  if (kind === 'memory') {
+    it('a batch window outside 0-60,000 ms is refused with a clear error', () => {
+      for (const batchMs of [-1, 60_001, Number.NaN]) {
+        assert.throws(() => authority({ batchMs }), /tokenRotation\.batchMs must be 0 to 60,000 ms/);
       }
     });
 
-    it('a refresh behind a lookup that Slack refuses marks the row and calls the hook; no caller sees an error until then', async () => {
-      const q = query(await installInto(emu, open.store));
-      await spendRefreshToken(emu, (await open.store.findBot(q))?.bot?.refreshToken);
-      const hooks: unknown[] = [];
-      const auth = authority({ onNeedsReinstall: (e) => hooks.push(e) });
+    it("an event's refresh behind its lookup is part of the work handed to ctx.waitUntil", async () => {
+      const q = query(await installInto(suite.emu, suite.open.store));
+      const auth = authority();
       const first = await auth.authorize(q);
-      nearExpiry(emu, FOUR_MINUTES);
-      assert.equal((await auth.authorize(q)).botToken, first.botToken);
-      await auth.settled(); // the refusal is logged, not thrown
-      assert.equal(hooks.length, 1);
-      assert.equal((await open.store.findBot(q))?.needsReinstall?.reason, 'invalid_refresh_token');
-      const err = await auth.authorize(q).catch((e: unknown) => e);
-      assert.ok(err instanceof TokenRefreshError, String(err));
-      assert.equal(err.code, 'slackline_needs_reinstall');
+      nearExpiry(suite.emu, FOUR_MINUTES);
+      const secret = 'rotation-behind-test-secret';
+      const handler = createEventsHandler({
+        signingSecret: secret,
+        dispatcher: new Dispatcher({ authority: auth }).on('app_mention', () => {}),
+      });
+      const body = JSON.stringify({
+        type: 'event_callback',
+        team_id: q.teamId,
+        event_id: 'EvBEHIND1',
+        event_time: 1,
+        event: { type: 'app_mention' },
+      });
+      const handed: Promise<unknown>[] = [];
+      const request = new Request('http://localhost/', {
+        method: 'POST',
+        headers: signedHeaders(secret, body),
+        body,
+      });
+      const res = await handler(request, { waitUntil: (work) => void handed.push(work) });
+      assert.equal(res.status, 200);
+      await Promise.all(handed);
+      const saved = await suite.open.store.findBot(q);
+      assert.notEqual(saved?.bot?.token, first.botToken, 'refreshed before the handed work ended');
     });
+  }
 
-    if (kind === 'memory') {
-      it('a batch window outside 0-60,000 ms is refused with a clear error', () => {
-        for (const batchMs of [-1, 60_001, Number.NaN]) {
-          assert.throws(() => authority({ batchMs }), /tokenRotation\.batchMs must be 0 to 60,000 ms/);
+  if (kind === 'sqlite') {
+    it('ten due tokens looked up together share their commits: one for the claims, the write-backs together', async () => {
+      const commitsFor = async (rotation: Partial<RotationOptions>, prefix: string) => {
+        suite.emu.state.clock.offsetMs = 0;
+        const teams: string[] = [];
+        for (let i = 0; i < 10; i++) teams.push(await installInto(suite.emu, suite.open.store, '', `${prefix}${i}`));
+        const refreshes = refreshCounter(suite.emu);
+        const auth = authority(rotation);
+        const before = await Promise.all(teams.map((t) => suite.open.store.findBot(query(t))));
+        nearExpiry(suite.emu, FOUR_MINUTES);
+        const commits = walCommits(suite.open.env.DB ?? '');
+        await Promise.all(teams.map((t) => auth.authorize(query(t))));
+        await auth.settled();
+        assert.equal(refreshes(true), 10);
+        for (const [i, t] of teams.entries()) {
+          assert.notEqual((await suite.open.store.findBot(query(t)))?.bot?.token, before[i]?.bot?.token, t);
         }
-      });
-
-      it("an event's refresh behind its lookup is part of the work handed to ctx.waitUntil", async () => {
-        const q = query(await installInto(emu, open.store));
-        const auth = authority();
-        const first = await auth.authorize(q);
-        nearExpiry(emu, FOUR_MINUTES);
-        const secret = 'rotation-behind-test-secret';
-        const handler = createEventsHandler({
-          signingSecret: secret,
-          dispatcher: new Dispatcher({ authority: auth }).on('app_mention', () => {}),
-        });
-        const body = JSON.stringify({
-          type: 'event_callback',
-          team_id: q.teamId,
-          event_id: 'EvBEHIND1',
-          event_time: 1,
-          event: { type: 'app_mention' },
-        });
-        const handed: Promise<unknown>[] = [];
-        const request = new Request('http://localhost/', {
-          method: 'POST',
-          headers: signedHeaders(secret, body),
-          body,
-        });
-        const res = await handler(request, { waitUntil: (work) => void handed.push(work) });
-        assert.equal(res.status, 200);
-        await Promise.all(handed);
-        const saved = await open.store.findBot(q);
-        assert.notEqual(saved?.bot?.token, first.botToken, 'refreshed before the handed work ended');
-      });
-    }
-
-    if (kind === 'sqlite') {
-      it('ten due tokens looked up together share their commits: one for the claims, the write-backs together', async () => {
-        const commitsFor = async (rotation: Partial<RotationOptions>, prefix: string) => {
-          emu.state.clock.offsetMs = 0;
-          const teams: string[] = [];
-          for (let i = 0; i < 10; i++) teams.push(await installInto(emu, open.store, '', `${prefix}${i}`));
-          const refreshes = refreshCounter(emu);
-          const auth = authority(rotation);
-          const before = await Promise.all(teams.map((t) => open.store.findBot(query(t))));
-          nearExpiry(emu, FOUR_MINUTES);
-          const commits = walCommits(open.env.DB ?? '');
-          await Promise.all(teams.map((t) => auth.authorize(query(t))));
-          await auth.settled();
-          assert.equal(refreshes(true), 10);
-          for (const [i, t] of teams.entries()) {
-            assert.notEqual((await open.store.findBot(query(t)))?.bot?.token, before[i]?.bot?.token, t);
-          }
-          return walCommits(open.env.DB ?? '') - commits;
-        };
-        // Measured: 2 behind the lookups (the claims' commit and the write-backs'); 11 with callers
-        // waiting (their claims, asked in one turn, share a commit; each write-back commits as its
-        // answer comes). Without the write-backs held for the batch's other answers: 11 as well.
-        const behind = await commitsFor({}, 'T0BEHIND');
-        const waiting = await commitsFor({ background: false }, 'T0WAITING');
-        assert.ok(waiting >= 10, `the counter sees commits: ${waiting} with callers waiting`);
-        assert.ok(behind <= 5, `ten refreshes behind lookups committed ${behind} times`);
-      });
-    }
-  });
-}
+        return walCommits(suite.open.env.DB ?? '') - commits;
+      };
+      // Measured: 2 behind the lookups (the claims' commit and the write-backs'); 11 with callers
+      // waiting (their claims, asked in one turn, share a commit; each write-back commits as its
+      // answer comes). Without the write-backs held for the batch's other answers: 11 as well.
+      const behind = await commitsFor({}, 'T0BEHIND');
+      const waiting = await commitsFor({ background: false }, 'T0WAITING');
+      assert.ok(waiting >= 10, `the counter sees commits: ${waiting} with callers waiting`);
+      assert.ok(behind <= 5, `ten refreshes behind lookups committed ${behind} times`);
+    });
+  }
+});

@@ -4,8 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { KeyRing } from '../../src/crypto/index.js';
-import type { Emulator } from '../../src/emulator/index.js';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { type Clock, systemClock } from '../../src/http/clock.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import { installationFromOAuth } from '../../src/oauth/from-oauth.js';
@@ -14,7 +15,7 @@ import type { RowInstallationStore } from '../../src/oauth/row-store.js';
 import { PostgresDatabase, PostgresInstallationStore } from '../../src/stores/postgres/index.js';
 import { openSqlite, SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
 import { WebClient } from '../../src/web/client.js';
-import { serviceUrl } from '../helpers/services.js';
+import { needService, serviceUrl } from '../helpers/services.js';
 
 export const TWELVE_HOURS = 43_200_000;
 export const pgUrl = serviceUrl('postgres');
@@ -129,4 +130,40 @@ export async function spendRefreshToken(emu: Emulator, refreshToken: string | un
     grant_type: 'refresh_token',
     refresh_token: refreshToken ?? '',
   });
+}
+
+/** What the tests of one store kind share: the emulator (rotation on) and a fresh store per test. */
+export interface RotationSuite {
+  emu: Emulator;
+  open: OpenStore;
+}
+
+/**
+ * One describe() per store kind (`${title}: ${kind} store`), each with a rotation-enabled emulator for
+ * the suite and a fresh store (clock moved with the emulator's, back at 0) for every test; PostgreSQL
+ * skips with the printed reason when its URL is not set.
+ */
+export function eachStoreKind(title: string, body: (suite: RotationSuite, kind: Kind) => void): void {
+  for (const kind of ['memory', 'sqlite', 'postgres'] as Kind[]) {
+    describe(`${title}: ${kind} store`, () => {
+      if (kind === 'postgres' && pgUrl === undefined) {
+        it(`${title} on postgres`, async (t) => void (await needService(t, 'postgres')));
+        return;
+      }
+      const suite = {} as RotationSuite;
+      before(async () => {
+        suite.emu = await startEmulator({ app: { tokenRotation: true } });
+      });
+      after(async () => {
+        await suite.open?.close();
+        await suite.emu.close();
+      });
+      beforeEach(async () => {
+        suite.emu.state.clock.offsetMs = 0;
+        await suite.open?.close();
+        suite.open = await openStore(kind, clockOf(suite.emu));
+      });
+      body(suite, kind);
+    });
+  }
 }
