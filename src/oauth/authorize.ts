@@ -163,7 +163,10 @@ export class InstallationAuthority {
         (inst.bot?.expiresAt ?? Infinity) - margin(),
         (inst.user.expiresAt ?? Infinity) - margin(query.userId),
       );
-      this.#fill(key, query, value, Math.min(this.#clock.now() + this.#ttl, tokenExpiry));
+      const now = this.#clock.now();
+      // A due token (answered while its refresh runs behind) is not cached: an entry that could
+      // never be answered would only push a live one out of a full cache.
+      if (tokenExpiry > now) this.#fill(key, query, value, Math.min(now + this.#ttl, tokenExpiry));
     }
     return value;
   }

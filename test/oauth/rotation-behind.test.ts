@@ -88,6 +88,43 @@ eachStoreKind('refresh behind the lookup', (suite, kind) => {
   });
 
   if (kind === 'memory') {
+    it('a due token answered behind its lookup takes no place in the cache: live entries stay', async () => {
+      const due = await installInto(suite.emu, suite.open.store, '', 'T0DUEROW1');
+      suite.emu.state.clock.offsetMs = 3_600_000; // the other two installed an hour later: not due with it
+      const live = [
+        await installInto(suite.emu, suite.open.store, '', 'T0LIVEROW1'),
+        await installInto(suite.emu, suite.open.store, '', 'T0LIVEROW2'),
+      ];
+      let reads = 0;
+      const store = suite.open.store;
+      const counting = new Proxy(store, {
+        get(target, name) {
+          if (name === 'findInstallation')
+            return (...args: Parameters<typeof store.findInstallation>) => {
+              reads++;
+              return target.findInstallation(...args);
+            };
+          const value = Reflect.get(target, name, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const auth = new InstallationAuthority(counting, {
+        scopes: ['chat:write'],
+        client: clientFor(suite.emu),
+        clock: clockOf(suite.emu),
+        cacheTtlMs: 24 * 3_600_000,
+        cacheSize: 2,
+        rotation: { clientId: suite.emu.clientId, clientSecret: suite.emu.clientSecret, jitterMs: 0 },
+      });
+      for (const t of live) await auth.authorize(query(t));
+      nearExpiry(suite.emu, FOUR_MINUTES); // the first row's token is due; the others have an hour more
+      for (let i = 0; i < 3; i++) await auth.authorize(query(due));
+      const before = reads;
+      for (const t of live) await auth.authorize(query(t));
+      assert.equal(reads - before, 0, 'both live entries answered from the cache');
+      await auth.settled();
+    });
+
     it('a batch window outside 0-60,000 ms is refused with a clear error', () => {
       for (const batchMs of [-1, 60_001, Number.NaN]) {
         assert.throws(() => authority({ batchMs }), /tokenRotation\.batchMs must be 0 to 60,000 ms/);
