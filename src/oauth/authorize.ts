@@ -143,7 +143,7 @@ export class InstallationAuthority {
     const rotator = this.#rotator;
     let done: { due: boolean; bot?: Installation | undefined } | undefined;
     if (inst !== undefined && rotator?.anyDue(query, inst) === true) {
-      if (rotator.canWait(query, inst)) {
+      if (rotator.mayRefreshBehind(query, inst)) {
         // Its tokens work for a while yet: answered now (never cached while due), refreshed behind.
         rotator.refreshAhead(query, inst, () => this.invalidate(query));
       } else done = await rotator.refreshDue(query, inst);

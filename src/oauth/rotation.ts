@@ -117,6 +117,12 @@ const LEASE_WAIT_MS = REFRESH_DEADLINE_MS + 5_000;
  */
 export const WAIT_UNDER_MS = 60_000;
 
+/** One row's key as a string: its flights, its gathered refresh and its margin's hash go by it. */
+function rowKey(query: InstallationQuery, userId: string | undefined): string {
+  const k = keyOf(query, userId ?? '');
+  return `${k.enterpriseId}:${k.teamId}:${k.userId}`;
+}
+
 /** One refresh flight: whether it stored new tokens, and the bot installation as it stored it. */
 interface Flight {
   refreshed: boolean;
@@ -152,12 +158,13 @@ export class Rotator {
    * Whether a lookup that found `inst` due may answer its tokens now and leave the refresh to
    * refreshAhead(): background refresh is on and every due token still has WAIT_UNDER_MS left.
    */
-  canWait(query: InstallationQuery, inst: Installation): boolean {
+  mayRefreshBehind(query: InstallationQuery, inst: Installation): boolean {
     if (this.options.background === false) return false;
-    const floor = this.clock.now() + WAIT_UNDER_MS;
+    const now = this.clock.now();
+    const soon = (c: Credentials) => (c.expiresAt ?? 0) <= now + WAIT_UNDER_MS;
     const bot = inst.bot;
-    if (bot !== undefined && this.due(bot, query, undefined) && (bot.expiresAt ?? 0) <= floor) return false;
-    return !(this.#userDue(query, inst, query.userId, this.clock.now()) && (inst.user.expiresAt ?? 0) <= floor);
+    if (bot !== undefined && this.due(bot, query, undefined, now) && soon(bot)) return false;
+    return !(this.#userDue(query, inst, query.userId, now) && soon(inst.user));
   }
 
   /**
@@ -166,8 +173,7 @@ export class Rotator {
    * onNeedsReinstall); the next lookup after `retryAfterMs` tries again.
    */
   refreshAhead(query: InstallationQuery, inst: Installation, done: () => void): void {
-    const k = keyOf(query, query.userId ?? '');
-    this.#behind.add(`${k.enterpriseId}:${k.teamId}:${k.userId}`, query, inst, done);
+    this.#behind.add(rowKey(query, query.userId), query, inst, done);
   }
 
   /** Resolves once no refresh is gathered or running behind a caller (those gathered start now). */
@@ -182,9 +188,8 @@ export class Rotator {
 
   /** The margin of one row (the same in every process, so they agree when it is due). */
   marginFor(query: InstallationQuery, userId = ''): number {
-    const k = keyOf(query, userId);
     let h = 2166136261;
-    for (const c of `${k.enterpriseId}:${k.teamId}:${k.userId}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+    for (const c of rowKey(query, userId)) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
     return this.#margin + (this.#jitter <= 0 ? 0 : h % this.#jitter);
   }
 
@@ -243,8 +248,7 @@ export class Rotator {
     current: Credentials,
     aheadMs: number,
   ): Promise<Flight> {
-    const k = keyOf(query, userId ?? '');
-    const key = `${k.enterpriseId}:${k.teamId}:${k.userId}`;
+    const key = rowKey(query, userId);
     const flying = this.#flights.get(key);
     if (flying !== undefined) return flying;
     const now = this.clock.now();
