@@ -2,12 +2,18 @@
 // for over a minute is answered at once and refreshed after; refreshes gathered together share their
 // commits; a failure behind a lookup is logged and marked, never thrown at a caller.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
+import { KeyRing } from '../../src/crypto/index.js';
 import { Dispatcher } from '../../src/events/dispatcher.js';
 import { createEventsHandler } from '../../src/events/handler.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
 import type { RotationOptions } from '../../src/oauth/rotation.js';
 import { TokenRefreshError } from '../../src/oauth/rotation.js';
+import { startServer } from '../../src/server/index.js';
+import { SqliteInstallationStore } from '../../src/stores/sqlite/index.js';
 import { signedHeaders } from '../events/signed.js';
 import { walCommits } from '../helpers/wal.js';
 import {
@@ -163,6 +169,39 @@ eachStoreKind('refresh behind the lookup', (suite, kind) => {
   }
 
   if (kind === 'sqlite') {
+    it("serve's close waits for a refresh behind a lookup: its tokens are stored before the store closes", async () => {
+      const spec = KeyRing.generateSpec('behind');
+      const path = join(mkdtempSync(join(tmpdir(), 'slackline-behind-serve-')), 'serve.db');
+      const server = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        clock: clockOf(suite.emu),
+        env: {
+          SLACK_CLIENT_ID: suite.emu.clientId,
+          SLACK_CLIENT_SECRET: suite.emu.clientSecret,
+          SLACK_API_URL: suite.emu.apiUrl,
+          SLACKLINE_DATABASE_URL: `sqlite:${path}`,
+          SLACKLINE_ENCRYPTION_KEYS: spec,
+        },
+      });
+      const store = server.stores?.installations;
+      assert.ok(store);
+      const q = query(await installInto(suite.emu, store));
+      const refreshes = refreshCounter(suite.emu);
+      const first = await server.installer.authority.authorize(q);
+      nearExpiry(suite.emu, FOUR_MINUTES);
+      assert.equal((await server.installer.authority.authorize(q)).botToken, first.botToken);
+      await server.close(); // at once: the refresh is still gathered, not started
+      assert.equal(refreshes(true), 1);
+      const reopened = new SqliteInstallationStore(path, { keys: KeyRing.parse(spec) });
+      try {
+        const saved = await reopened.findBot(q);
+        assert.notEqual(saved?.bot?.token, first.botToken, 'the refreshed tokens were written before the close');
+      } finally {
+        await reopened.close();
+      }
+    });
+
     it('ten due tokens looked up together share their commits: one for the claims, the write-backs together', async () => {
       const commitsFor = async (rotation: Partial<RotationOptions>, prefix: string) => {
         suite.emu.state.clock.offsetMs = 0;
