@@ -8,6 +8,7 @@
 import type { Clock } from '../http/clock.js';
 import { DeadlineQueue } from '../http/deadlines.js';
 import { type Logger, logBudget } from '../http/logger.js';
+import { Running } from '../http/running.js';
 import type { InstallationAuthority } from '../oauth/authorize.js';
 import { bookkeeping, describe, needsBookkeeping } from './bookkeeping.js';
 import { type EventDedupeStore, eventTimeOf, MemoryDedupeStore } from './dedupe.js';
@@ -103,7 +104,7 @@ const afterResponse = (): Promise<void> => {
 export function createEventsHandler(options: EventsHandlerOptions): EventsHandler {
   const { secrets, limit, clock, ttlMs, deadlineMs } = checkHandlerOptions(options);
   const dedupe = options.dedupe ?? new MemoryDedupeStore(options.dedupeSize ?? 10_000);
-  const pending = new Set<Promise<void>>();
+  const pending = new Running();
   const deadlines = new DeadlineQueue(deadlineMs);
   const log = eventsLogger(options.logger, secrets);
   const verify = slackVerifier(secrets, limit, clock);
@@ -143,8 +144,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
     const inbound = parseInbound(body, contentType);
     if (inbound === undefined) return refused('body_invalid', 400);
     const track = (run: Promise<void>) => {
-      const tracked = run.finally(() => pending.delete(tracked));
-      pending.add(tracked);
+      const tracked = pending.track(run);
       if (typeof ctx?.waitUntil === 'function') ctx.waitUntil(tracked);
     };
     if (inbound.kind !== 'event') {
@@ -249,9 +249,7 @@ export function createEventsHandler(options: EventsHandlerOptions): EventsHandle
   const entry = () => raw;
   return Object.assign(handler, {
     [RAW_ENTRY]: entry,
-    idle: async () => {
-      while (pending.size > 0) await Promise.all([...pending]);
-    },
+    idle: () => pending.settled(),
   });
 }
 

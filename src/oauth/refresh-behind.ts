@@ -5,6 +5,7 @@
 
 import { InvalidArgumentError } from '../http/errors.js';
 import type { Logger } from '../http/logger.js';
+import { Running } from '../http/running.js';
 import type { Installation, InstallationQuery } from './types.js';
 
 const DEFAULT_BATCH_MS = 50;
@@ -69,7 +70,7 @@ export class RefreshBehind {
   readonly #gathered = new Map<string, Gathered>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Refreshes started and not yet ended. */
-  readonly #running = new Set<Promise<void>>();
+  readonly #running = new Running();
   /** The batch being started: the refresh code reads it synchronously as each refresh begins. */
   starting: Answers | undefined;
 
@@ -97,7 +98,7 @@ export class RefreshBehind {
   async settled(): Promise<void> {
     while (this.busy) {
       this.#start();
-      await Promise.all(this.#running);
+      await this.#running.settled();
     }
   }
 
@@ -123,8 +124,7 @@ export class RefreshBehind {
           );
         },
       );
-      const tracked = run.finally(() => this.#running.delete(tracked));
-      this.#running.add(tracked);
+      this.#running.track(run);
     }
     this.starting = undefined;
   };
