@@ -54,7 +54,11 @@ export interface AuthorityOptions {
   client: WebClient;
   /** Cache entry lifetime in ms (default 60 s); 0 disables the cache. */
   cacheTtlMs?: number;
-  /** Most cached installations (default 10,000; least recently used go first). */
+  /**
+   * Most cached installations (default 10,000). A full cache evicts entries that cannot be answered
+   * first, then the least recently used (approximately: one answered since eviction last passed it
+   * over is kept).
+   */
   cacheSize?: number;
   /** The one clock (epoch ms): cache lifetimes and token expiry; default the system clock. */
   clock?: Clock;
@@ -80,6 +84,8 @@ interface Cached {
   value: AuthorizeResult;
   expires: number;
   team: TeamEntries;
+  /** Answered since eviction last passed it over (second chance: see #evictOne). */
+  used: boolean;
 }
 
 export class InstallationAuthority {
@@ -120,8 +126,7 @@ export class InstallationAuthority {
     const key = cacheKey(query);
     const hit = this.#cache.get(key);
     if (hit !== undefined && hit.expires > this.#clock.now() && !hit.team.dropped) {
-      this.#cache.delete(key);
-      this.#cache.set(key, hit); // most recently used last
+      hit.used = true;
       return hit.value;
     }
     let read = this.#reads.get(key);
@@ -174,10 +179,7 @@ export class InstallationAuthority {
   #fill(key: string, query: InstallationQuery, value: AuthorizeResult, expires: number): void {
     const old = this.#cache.get(key);
     if (old !== undefined) this.#uncache(key, old);
-    else if (this.#cache.size >= this.#size) {
-      const [oldest, entry] = this.#cache.entries().next().value as [string, Cached];
-      this.#uncache(oldest, entry);
-    }
+    else if (this.#cache.size >= this.#size) this.#evictOne();
     const prefix = teamPrefix(query);
     let team = this.#teams.get(prefix);
     if (team === undefined) {
@@ -185,7 +187,29 @@ export class InstallationAuthority {
       this.#teams.set(prefix, team);
     }
     team.count++;
-    this.#cache.set(key, { value, expires, team });
+    this.#cache.set(key, { value, expires, team, used: false });
+  }
+
+  /**
+   * Evicts the oldest entry that cannot be answered (dropped or expired) or was not answered since
+   * eviction last passed it over; those answered meanwhile go to the back, unmarked (the "second
+   * chance" approximation of least recently used). A hit only marks its entry: moving it to the back
+   * (delete and set) on every hit, as before, churned the Map on every request, and V8 links each
+   * table a churned Map outgrows to the next, which keeps what they held alive through scavenges once
+   * one of them is old (see src/http/deadlines.ts; test/http/churn.test.ts).
+   */
+  #evictOne(): void {
+    const now = this.#clock.now();
+    for (;;) {
+      const [key, entry] = this.#cache.entries().next().value as [string, Cached];
+      if (!entry.used || entry.team.dropped || entry.expires <= now) {
+        this.#uncache(key, entry);
+        return;
+      }
+      entry.used = false;
+      this.#cache.delete(key);
+      this.#cache.set(key, entry);
+    }
   }
 
   #uncache(key: string, entry: Cached): void {

@@ -199,7 +199,7 @@ test("dropping a team's cache entries (a save, a refresh) drops its bot and user
     await answers('xoxb-canary-T0D1-new', 'xoxb-canary-T0D2-old', { T0D1: 6, T0D2: 1 });
     await sqlite.save(install({ team: 'T0D1', token: 'xoxb-canary-T0D1-newer' }));
     authority.invalidate(q('T0D1'));
-    // A fifth key evicts the least recently used entry (T0D1's bot entry) while T0D1 is dropped.
+    // A fifth key evicts an entry of the dropped team (T0D1's bot entry), not T0D2's answered one.
     await sqlite.save(install({ team: 'T0D3', token: 'xoxb-canary-T0D3' }));
     assert.equal((await authority.authorize(q('T0D3'))).botToken, 'xoxb-canary-T0D3');
     assert.deepEqual(await tokens(), [
@@ -210,6 +210,26 @@ test("dropping a team's cache entries (a save, a refresh) drops its bot and user
     ]);
     authority.invalidate(q('T0D2'));
     assert.equal((await authority.authorize(q('T0D2'))).botToken, 'xoxb-canary-T0D2-new');
+  } finally {
+    await sqlite.close();
+  }
+});
+
+test('a full cache evicts the entry not answered since it was filled, not the one answered since', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'slackline-evict-')), 'evict.db');
+  const sqlite = new SqliteInstallationStore(path, { keys: new KeyRing([{ id: 'k', key: randomBytes(32) }]) });
+  try {
+    for (const team of ['T0E1', 'T0E2', 'T0E3']) await sqlite.save(install({ team, token: `xoxb-canary-${team}` }));
+    const { store, reads } = counted(sqlite);
+    const authority = new InstallationAuthority(store, { scopes: [], client: new WebClient(), cacheSize: 2 });
+    for (const team of ['T0E1', 'T0E2']) await authority.authorize(q(team));
+    await authority.authorize(q('T0E1')); // answered from the cache: T0E2 is now the least recently used
+    await authority.authorize(q('T0E3')); // the cache is full: one entry goes
+    assert.deepEqual(Object.fromEntries(reads), { T0E1: 1, T0E2: 1, T0E3: 1 });
+    await authority.authorize(q('T0E1'));
+    assert.equal(reads.get('T0E1'), 1, 'T0E1, answered since it was filled, was kept');
+    await authority.authorize(q('T0E2'));
+    assert.equal(reads.get('T0E2'), 2, 'T0E2 was evicted and read again');
   } finally {
     await sqlite.close();
   }
