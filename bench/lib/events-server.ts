@@ -11,9 +11,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, LogLevel } from '@slack/bolt';
-import { Dispatcher } from '../../src/events/dispatcher.js';
-import { startServer } from '../../src/server/index.js';
 
 const [which, secret] = process.argv.slice(2) as [string, string];
 // Obvious canaries: nothing here calls Slack.
@@ -23,7 +20,11 @@ const cpuAtStart = process.cpuUsage();
 let port: number;
 let stop: () => Promise<void>;
 
+// Each server loads only its own code (imported in its branch): Bolt's modules in slackline's heap
+// would be traced by every one of its full collections, and the other way round.
 if (which === 'slackline') {
+  const { Dispatcher } = await import('../../src/events/dispatcher.js');
+  const { startServer } = await import('../../src/server/index.js');
   const dir = mkdtempSync(join(tmpdir(), 'slackline-bench-events-'));
   const server = await startServer({
     port: 0,
@@ -64,6 +65,7 @@ if (which === 'slackline') {
     rmSync(dir, { recursive: true, force: true });
   };
 } else if (which === 'bolt') {
+  const { App, LogLevel } = await import('@slack/bolt');
   // botId/botUserId with the token: Bolt's single-workspace authorize answers without calling auth.test.
   const app = new App({
     signingSecret: secret,
