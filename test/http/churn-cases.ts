@@ -1,5 +1,9 @@
 // The request-path structures of test/http/churn.test.ts, each driven as requests drive it (run in a
 // child process by promotedInChild). Every step holds 1 KiB of young objects, as a parsed request does.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as ws from 'ws';
+import { SocketModeServer } from '../../src/emulator/socket-mode/server.js';
 import { DeadlineQueue } from '../../src/http/deadlines.js';
 import { Running } from '../../src/http/running.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
@@ -49,6 +53,36 @@ export const cases: Record<string, PromotionCase> = {
       const authority = new InstallationAuthority(store, { scopes: [], client: new WebClient() });
       const query = { enterpriseId: null, teamId: 'T0CHURN1', isEnterpriseInstall: false };
       return { step: () => authority.authorize(query).then(() => garbage(1)) };
+    },
+  },
+  // The emulator's Socket Mode side: envelopes delivered 16 at a time to a client that acks each.
+  'socket-mode server': {
+    steps: REQUESTS / 16,
+    async setup() {
+      const server = new SocketModeServer({ ws, now: () => Date.now(), scale: () => 1 });
+      const http = createServer();
+      http.on('upgrade', (req, socket, head) => {
+        if (!server.upgrade(req, socket, head)) socket.destroy();
+      });
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+      const client = new ws.WebSocket(server.mint('A0CHURN01', base));
+      await new Promise<void>((resolve) => {
+        client.on('message', (data) => {
+          const message = JSON.parse(String(data)) as { type: string; envelope_id?: string };
+          if (message.type === 'hello') resolve();
+          if (message.envelope_id !== undefined) client.send(JSON.stringify({ envelope_id: message.envelope_id }));
+        });
+      });
+      const event = () => ({ type: 'event_callback', event: { type: 'message', held: garbage(1) } });
+      return {
+        step: () => Promise.all(Array.from({ length: 16 }, () => server.deliver('A0CHURN01', 'events_api', event()))),
+        teardown: () => {
+          client.terminate();
+          server.close();
+          http.close();
+        },
+      };
     },
   },
 };

@@ -18,6 +18,7 @@ for (const [name, what] of [
   ['deadlines', 'DeadlineQueue: deadlines armed and cancelled per request'],
   ['running', 'Running: work tracked per request, once settled'],
   ['authorize', "authorize(): the cache's entries, answered per request,"],
+  ['socket-mode server', "the emulator's Socket Mode side: envelopes delivered and acked"],
 ] as const) {
   test(`${what} are not kept alive`, () => {
     const promoted = promotedInChild(CASES, name);

@@ -40,13 +40,17 @@ export type EnvelopeKind = 'events_api' | 'interactive' | 'slash_commands';
 export const MAX_CONNECTIONS_PER_APP = 10;
 const TICKET_TTL_MS = 30_000;
 const MAX_TICKETS = 10_000;
-const MAX_PENDING = 100_000;
+/** Deliveries in progress at most (sent and unacked, or waiting to be sent again): one slot each. */
+const MAX_PENDING = 0x10000;
 /**
  * The most frames one write carries. All of a tick's frames in one write made the server and the app
  * take turns (the app waited for the whole burst, then the server for all of its acks); a write every
  * 16 frames lets the app work on the first ones while the server sends the rest.
  */
 export const FRAMES_PER_WRITE = 16;
+/** An envelope id: `xxxxxxxx-xxxx-xxxx-SSSS-CCCCCCCCCCCC`, S the delivery's slot, C a counter. */
+const ENVELOPE_ID_LENGTH = 36;
+const SLOT_AT = 19;
 
 export interface SocketModeServerOptions {
   /**
@@ -81,6 +85,8 @@ export interface DeliveryResult {
 type Answer = { payload: Record<string, unknown> | undefined } | undefined;
 
 interface Pending {
+  /** The envelope id the ack must carry. */
+  id: string;
   /** The ack's payload, or undefined when the server gave up waiting (timeout, closed). */
   settle: (result: Answer) => void;
   /** performance.now() past which the envelope counts as not acked. */
@@ -100,17 +106,30 @@ export class SocketModeServer {
   readonly #options: Required<Omit<SocketModeServerOptions, 'ws'>>;
   readonly #tickets = new Map<string, { appId: string; expires: number }>();
   readonly #apps = new Map<string, AppSockets>();
-  /** Envelopes sent and not yet acked. One timer (#sweep), armed for the earliest deadline, serves them all. */
-  readonly #pending = new Map<string, Pending>();
+  /**
+   * Envelopes sent and not yet acked, each in its delivery's slot (held from the first send until the
+   * delivery resolves, so its retries keep their envelope id); the slot is written into the envelope
+   * id, so an ack finds its envelope without a lookup. Not a Map by id: a Map added to and deleted
+   * from per envelope keeps every envelope's objects alive through scavenges once one of its tables
+   * is old (src/http/deadlines.ts), and this side's pauses were in every client's ack latency.
+   * One timer (#sweep), armed for the earliest deadline, serves them all.
+   */
+  readonly #slots: (Pending | undefined)[] = [];
+  /** Slots of deliveries that resolved, to reuse (a stack). */
+  readonly #freeSlots: number[] = [];
+
   #sweeper: NodeJS.Timeout | undefined;
   /** When the sweeper fires (performance.now() ms). */
   #sweepAt = Number.POSITIVE_INFINITY;
-  /** Sockets corked in this tick (with the frames written since their last flush), uncorked once the tick's sends are done. */
-  readonly #corked = new Map<{ cork(): void; uncork(): void }, number>();
-  /** Envelope ids: a random per-server UUID prefix and a counter (unique, and cheaper than a UUID each). */
-  readonly #idPrefix = randomBytes(10)
+  /**
+   * Sockets corked in this tick and the frames written to each since its last flush, uncorked once
+   * the tick's sends are done (a few sockets at most: searched, not hashed).
+   */
+  readonly #corked: { raw: { cork(): void; uncork(): void }; frames: number }[] = [];
+  /** Envelope ids, UUID-shaped: a random per-server prefix, the delivery's slot, a counter (unique, and cheaper than a UUID each). */
+  readonly #idPrefix = randomBytes(8)
     .toString('hex')
-    .replace(/^(.{8})(.{4})(.{4})(.{4})$/, '$1-$2-$3-$4-');
+    .replace(/^(.{8})(.{4})(.{4})$/, '$1-$2-$3-');
   #idCounter = 0;
   readonly #timers = new Set<NodeJS.Timeout>();
   #closed = false;
@@ -227,11 +246,7 @@ export class SocketModeServer {
     if (text.startsWith(PLAIN) && text.endsWith('"}')) {
       const id = text.slice(PLAIN.length, -2);
       if (!id.includes('"') && !id.includes('\\')) {
-        const pending = this.#pending.get(id);
-        if (pending !== undefined) {
-          this.#pending.delete(id);
-          pending.settle({ payload: undefined });
-        }
+        this.#take(id)?.settle({ payload: undefined });
         return;
       }
     }
@@ -244,14 +259,22 @@ export class SocketModeServer {
     if (typeof message !== 'object' || message === null) return;
     const { envelope_id: id, payload } = message as { envelope_id?: unknown; payload?: unknown };
     if (typeof id !== 'string') return;
-    const pending = this.#pending.get(id);
+    const pending = this.#take(id);
     if (pending === undefined) return;
-    this.#pending.delete(id);
     const body =
       typeof payload === 'object' && payload !== null && !Array.isArray(payload)
         ? (payload as Record<string, unknown>)
         : undefined;
     pending.settle({ payload: body });
+  }
+
+  /** The envelope sent with this id and not yet acked, taken out of its slot; undefined for any other id. */
+  #take(id: string): Pending | undefined {
+    const slot = id.length === ENVELOPE_ID_LENGTH ? Number.parseInt(id.slice(SLOT_AT, SLOT_AT + 4), 16) : Number.NaN;
+    const pending = this.#slots[slot];
+    if (pending === undefined || pending.id !== id) return undefined;
+    this.#slots[slot] = undefined;
+    return pending;
   }
 
   #online(appId: string, sockets: number): void {
@@ -286,16 +309,25 @@ export class SocketModeServer {
    * in between (at tens of thousands of envelopes a second they were most of this side's garbage).
    */
   deliver(appId: string, type: EnvelopeKind, payload: Record<string, unknown>): Promise<DeliveryResult> {
-    const envelopeId = this.#idPrefix + (++this.#idCounter).toString(16).padStart(12, '0');
+    if (this.#freeSlots.length === 0 && this.#slots.length >= MAX_PENDING) {
+      return Promise.resolve({ acked: false, payload: undefined, attempts: 0 });
+    }
+    const slot = this.#freeSlots.pop() ?? this.#slots.push(undefined) - 1;
+    const envelopeId = `${this.#idPrefix}${slot.toString(16).padStart(4, '0')}-${(++this.#idCounter).toString(16).padStart(12, '0')}`;
     const retries = type === 'events_api' ? this.#options.maxRetries : 0;
     // The one serialization per delivery is the payload's; the frame around it is built by hand, in
     // Slack's field order.
     const body = JSON.stringify(payload);
-    return new Promise((resolve) => {
+    return new Promise<DeliveryResult>((settled) => {
+      const resolve = (result: DeliveryResult): void => {
+        this.#slots[slot] = undefined;
+        this.#freeSlots.push(slot);
+        settled(result);
+      };
       const attempt = (n: number): void => {
         const settle = (answer: Answer): void => {
           if (answer !== undefined) resolve({ acked: true, payload: answer.payload, attempts: n + 1 });
-          else if (n === retries) resolve({ acked: false, payload: undefined, attempts: n + 1 });
+          else if (n === retries || this.#closed) resolve({ acked: false, payload: undefined, attempts: n + 1 });
           else attempt(n + 1);
         };
         const ws = this.#pick(appId);
@@ -310,16 +342,12 @@ export class SocketModeServer {
           }
           return;
         }
-        if (this.#pending.size >= MAX_PENDING) {
-          settle(undefined);
-          return;
-        }
         const frame =
           type === 'events_api'
             ? `{"envelope_id":"${envelopeId}","type":"events_api","payload":${body},"accepts_response_payload":false,"retry_attempt":${n},"retry_reason":"${n === 0 ? '' : 'timeout'}"}`
             : `{"envelope_id":"${envelopeId}","type":"${type}","payload":${body},"accepts_response_payload":true}`;
         const deadline = performance.now() + Math.max(0, this.#options.ackTimeoutMs / this.#options.scale());
-        this.#pending.set(envelopeId, { settle, deadline });
+        this.#slots[slot] = { id: envelopeId, settle, deadline };
         if (deadline < this.#sweepAt) this.#armSweep(deadline);
         this.#send(ws, frame);
       };
@@ -337,22 +365,24 @@ export class SocketModeServer {
       ws.send(frame);
       return;
     }
-    const batched = this.#corked.get(raw);
-    if (batched === undefined) {
+    let corked = this.#corked.find((c) => c.raw === raw);
+    if (corked === undefined) {
       raw.cork();
-      if (this.#corked.size === 0) process.nextTick(() => this.#uncork());
+      if (this.#corked.length === 0) process.nextTick(() => this.#uncork());
+      corked = { raw, frames: 0 };
+      this.#corked.push(corked);
     }
     ws.send(frame);
-    if (batched === FRAMES_PER_WRITE - 1) {
+    if (++corked.frames === FRAMES_PER_WRITE) {
       raw.uncork();
       raw.cork();
-      this.#corked.set(raw, 0);
-    } else this.#corked.set(raw, (batched ?? 0) + 1);
+      corked.frames = 0;
+    }
   }
 
   #uncork(): void {
-    for (const raw of this.#corked.keys()) raw.uncork();
-    this.#corked.clear();
+    for (const { raw } of this.#corked) raw.uncork();
+    this.#corked.length = 0;
   }
 
   #armSweep(at: number): void {
@@ -363,16 +393,18 @@ export class SocketModeServer {
 
   /**
    * Gives up on every envelope past its deadline, then sleeps until the earliest one left. Acked
-   * envelopes leave #pending, so in steady state it runs about once per ack timeout, not per envelope.
+   * envelopes leave their slots, so in steady state it runs about once per ack timeout, not per envelope.
    */
   #sweep(): void {
     this.#sweeper = undefined;
     this.#sweepAt = Number.POSITIVE_INFINITY;
     const now = performance.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const [id, pending] of this.#pending) {
+    for (let slot = 0; slot < this.#slots.length; slot++) {
+      const pending = this.#slots[slot];
+      if (pending === undefined) continue;
       if (pending.deadline <= now) {
-        this.#pending.delete(id);
+        this.#slots[slot] = undefined;
         pending.settle(undefined);
       } else if (pending.deadline < next) next = pending.deadline;
     }
@@ -443,8 +475,11 @@ export class SocketModeServer {
     clearTimeout(this.#sweeper);
     this.#sweeper = undefined;
     this.#sweepAt = Number.POSITIVE_INFINITY;
-    for (const pending of this.#pending.values()) pending.settle(undefined);
-    this.#pending.clear();
+    for (let slot = 0; slot < this.#slots.length; slot++) {
+      const pending = this.#slots[slot];
+      this.#slots[slot] = undefined;
+      pending?.settle(undefined);
+    }
     for (const app of this.#apps.values()) for (const ws of app.sockets) ws.terminate();
     this.#apps.clear();
     void this.#wss?.then((wss) => wss.close());
