@@ -2,9 +2,12 @@
 // events from emulator activity, acks and redelivery, round-robin and the 10-connection cap, and the
 // control calls that make the server misbehave.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { SocketModeServer } from '../../src/emulator/socket-mode/server.js';
 import { busy, startTap } from '../helpers/tap.js';
 import { until } from '../helpers/until.js';
 import { api, channelId, control, userId } from './helpers.js';
@@ -349,5 +352,69 @@ describe('emulator: Socket Mode', () => {
     }
     await control(emu, 'POST', `apps/${appId}`, { bot_events: ['app_mention', 'message.channels'] });
     await closeAll();
+  });
+});
+
+describe('emulator: the Socket Mode server alone', () => {
+  async function serve(): Promise<{ server: SocketModeServer; link: Link; stop: () => void }> {
+    const server = new SocketModeServer({ ws: { WebSocketServer }, now: () => Date.now(), scale: () => 1 });
+    const http = createServer();
+    http.on('upgrade', (req, socket, head) => {
+      if (!server.upgrade(req, socket, head)) socket.destroy();
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const link = new Link(server.mint('A0ALONE01', `http://127.0.0.1:${(http.address() as AddressInfo).port}/`));
+    await until('hello', () => link.frames.some((f) => f.type === 'hello'));
+    return {
+      server,
+      link,
+      stop: () => {
+        link.ws.terminate();
+        server.close();
+        http.close();
+      },
+    };
+  }
+
+  it('an ack counts only with the envelope id as sent: another id of the same shape is ignored', async () => {
+    const { server, link, stop } = await serve();
+    try {
+      link.ack = false;
+      let settled = false;
+      const delivery = server.deliver('A0ALONE01', 'slash_commands', { command: '/x' }).finally(() => {
+        settled = true;
+      });
+      await until('the envelope', () => link.envelopes().length === 1);
+      const id = link.envelopes()[0]?.envelope_id ?? '';
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      const last = id.at(-1) === '0' ? '1' : '0';
+      for (const wrong of [id.slice(0, -1) + last, `${id.slice(0, 19)}ffff${id.slice(23)}`, id.toUpperCase()]) {
+        link.ws.send(JSON.stringify({ envelope_id: wrong, payload: { text: 'not this one' } }));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(settled, false, 'an ack with another id settled the delivery');
+      link.ws.send(JSON.stringify({ envelope_id: id, payload: { text: 'this one' } }));
+      assert.deepEqual(await delivery, { acked: true, payload: { text: 'this one' }, attempts: 1 });
+    } finally {
+      stop();
+    }
+  });
+
+  it('close() answers a delivery waiting for its ack at once, and sends it no more', async () => {
+    const { server, link, stop } = await serve();
+    try {
+      link.ack = false;
+      const delivery = server.deliver('A0ALONE01', 'events_api', { type: 'event_callback', event_id: 'Ev0ALONE' });
+      await until('the envelope', () => link.envelopes().length === 1);
+      const closedAt = performance.now();
+      server.close();
+      const result = await delivery;
+      // Slack's ack deadline is 3 s: an answer within 1 s did not wait for it, or for a retry.
+      assert.ok(performance.now() - closedAt < 1_000, `answered ${performance.now() - closedAt} ms after close()`);
+      assert.equal(result.acked, false);
+      assert.equal(link.envelopes().length, 1, 'the envelope was sent again after close()');
+    } finally {
+      stop();
+    }
   });
 });
