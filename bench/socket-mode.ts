@@ -10,6 +10,7 @@ import {
   machine,
   median,
   spawnNode,
+  stopChild,
   updateReadme,
   writeResult,
 } from './lib/measure.js';
@@ -71,8 +72,8 @@ async function round(client: string, events: number, inflight: number): Promise<
       refreshUnacked: refresh.unacked ?? 0,
     };
   } finally {
-    worker.kill('SIGTERM');
-    server.kill('SIGTERM');
+    // Both gone before the next round starts: a client still exiting took CPU from the next one.
+    await Promise.all([stopChild(worker), stopChild(server)]);
   }
 }
 

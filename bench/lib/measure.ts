@@ -17,6 +17,14 @@ export function spawnNode(script: string, args: string[], core: number): ChildPr
   return spawn(bin, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
+/** Sends SIGTERM and waits for the child to exit (at most 5 s), so it takes no CPU from what runs next. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
+}
+
 /** The first line a child prints. */
 export function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
