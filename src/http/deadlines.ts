@@ -24,11 +24,15 @@ export interface Deadline {
 class Armed implements Deadline {
   prev: Armed | undefined = undefined;
   next: Armed | undefined = undefined;
-  queued = true;
+  /** The queue it waits in; undefined once it expired or was cancelled. */
+  queue: DeadlineQueue | undefined;
   constructor(
     readonly due: number,
     readonly expire: () => void,
-  ) {}
+    queue: DeadlineQueue,
+  ) {
+    this.queue = queue;
+  }
 }
 
 /**
@@ -55,7 +59,7 @@ export class DeadlineQueue {
    * than a deadline already armed (the queue expires in arming order).
    */
   arm(expire: () => void, from?: number): Deadline {
-    const deadline = new Armed((from ?? performance.now()) + this.#ms, expire);
+    const deadline = new Armed((from ?? performance.now()) + this.#ms, expire, this);
     const tail = this.#tail;
     if (tail === undefined) this.#head = deadline;
     else {
@@ -73,9 +77,9 @@ export class DeadlineQueue {
     return deadline;
   }
 
-  /** Forgets `deadline` (its `expire` is never called); harmless once it expired or was cancelled. */
+  /** Forgets `deadline` (its `expire` is never called); harmless once it expired or was cancelled, or for another queue's. */
   cancel(deadline: Deadline): void {
-    if (!(deadline instanceof Armed) || !deadline.queued) return;
+    if (!(deadline instanceof Armed) || deadline.queue !== this) return;
     this.#unlink(deadline);
     if (this.#size === 0) this.#timer?.unref();
   }
@@ -93,7 +97,7 @@ export class DeadlineQueue {
     else next.prev = prev;
     deadline.prev = undefined;
     deadline.next = undefined;
-    deadline.queued = false;
+    deadline.queue = undefined;
     this.#size--;
   }
 

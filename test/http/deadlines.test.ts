@@ -69,3 +69,18 @@ test('a deadline armed late, with the time its wait began, expires its length af
   await sleep(MS * 3);
   assert.ok(after >= MS - 1 && after < MS * 1.5, `expired ${after} ms after its wait began (due at ${MS})`);
 });
+
+test("cancelling one queue's deadline through another queue changes neither", async () => {
+  const a = new DeadlineQueue(50);
+  const b = new DeadlineQueue(50);
+  const expired: string[] = [];
+  const fromA = a.arm(() => expired.push('a'));
+  b.arm(() => expired.push('b'));
+  b.cancel(fromA);
+  assert.equal(a.size, 1);
+  assert.equal(b.size, 1);
+  await sleep(200);
+  assert.deepEqual(expired.sort(), ['a', 'b']);
+  a.cancel(fromA); // expired already: harmless
+  assert.equal(a.size, 0);
+});
