@@ -15,6 +15,7 @@ import {
   machine,
   median,
   spawnNode,
+  stopChild,
   updateReadme,
   writeResult,
 } from './lib/measure.js';
@@ -113,7 +114,7 @@ export async function benchEvents(): Promise<void> {
       }
     }
   } finally {
-    for (const server of servers.values()) server.child.kill('SIGTERM');
+    await Promise.all([...servers.values()].map((server) => stopChild(server.child)));
   }
   const rows = CONCURRENCY.flatMap((concurrency) => {
     const row = (name: string) => {

@@ -15,7 +15,7 @@ import { PostgresDatabase, PostgresInstallationStore } from '../src/stores/postg
 import { SqliteInstallationStore } from '../src/stores/sqlite/index.js';
 import { WebClient } from '../src/web/client.js';
 import { benchInstallation, team } from './lib/installation.js';
-import { firstLine, machine, updateReadme, writeResult } from './lib/measure.js';
+import { firstLine, machine, stopChild, updateReadme, writeResult } from './lib/measure.js';
 
 const N = Number(process.env.SLACKLINE_BENCH_INSTALLS ?? 100_000);
 const LOOKUPS = Number(process.env.SLACKLINE_BENCH_LOOKUPS ?? 20_000);
@@ -112,7 +112,7 @@ async function callbacksPerSecond(dir: string) {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  child.kill('SIGTERM');
+  await stopChild(child);
   await emulator.close();
   const perSecond = done / seconds;
   console.log(

@@ -6,7 +6,16 @@
 // BENCH_SMOKE=1 runs a few hundred calls once, prints, and writes nothing: it proves the bench works.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { DIST_BENCH, firstLine, machine, median, spawnNode, updateReadme, writeResult } from './lib/measure.js';
+import {
+  DIST_BENCH,
+  firstLine,
+  machine,
+  median,
+  spawnNode,
+  stopChild,
+  updateReadme,
+  writeResult,
+} from './lib/measure.js';
 
 // 'slackline' is the default configuration: the limiter on, with a budget that never binds, on the
 // default transport (undici). 'slackline (node:http transport)' is the same on nodeTransport(), the
@@ -128,7 +137,7 @@ export async function benchWebClient(options: { calls?: number; rounds?: number 
     }
     imports = await coldImports(SMOKE ? 3 : 21, url);
   } finally {
-    server.kill('SIGTERM');
+    await stopChild(server);
   }
   print(rows, imports);
   if (SMOKE) {
