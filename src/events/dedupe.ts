@@ -1,7 +1,6 @@
 // Retry de-duplication by event_id. Slack retries an unacknowledged event up to three times within
 // minutes, and behind a load balancer the retry may land on another process: a store shared by the
 // processes (SQLite, PostgreSQL or Redis in slackline/stores/*) makes the user handler run once.
-import { InvalidArgumentError } from '../http/errors.js';
 import { SIGNATURE_WINDOW_SECONDS } from './verify.js';
 
 /** An hour: far longer than Slack's retries (within minutes), short enough to stay small. */
@@ -46,84 +45,3 @@ export function eventTimeOf(envelope: Readonly<Record<string, unknown>>): number
  * its first delivery when the two clocks disagree by the whole window.
  */
 export const REPLAY_WINDOW_MS = 2 * SIGNATURE_WINDOW_SECONDS * 1000;
-
-/**
- * One process only: the default. Bounded to `maxEntries`, except that a live id claimed within the
- * replay window is never evicted to make room: only signed requests add ids, so Slack's own rate
- * bounds the excess. (The events handler refuses a TTL shorter than that window.)
- */
-export class MemoryDedupeStore implements EventDedupeStore {
-  // Insertion order is claim order, so the oldest claim is always first. An id's value is when it was
-  // claimed, counted from the first claim (a small integer with a millisecond clock: no object and no
-  // boxed number per id, so a store of 100,000 ids costs the collector little); it expires the store's
-  // TTL later, or its own TTL (in #ttls) when its claim came with another one.
-  readonly #ids = new Map<string, number>();
-  readonly #ttls = new Map<string, number>();
-  /** The first claim's `now` and TTL. */
-  #epoch = Number.NaN;
-  #ttl = Number.NaN;
-  /** The oldest claim's expiry: no sweep is due before it (-Infinity: not known, sweep at the next claim). */
-  #oldestUntil = Number.POSITIVE_INFINITY;
-  constructor(readonly maxEntries = 10_000) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new InvalidArgumentError('MemoryDedupeStore: maxEntries must be a positive integer');
-    }
-  }
-
-  async claim(eventId: string, ttlMs: number, now: number): Promise<boolean> {
-    return this.claimNow(eventId, ttlMs, now);
-  }
-
-  /** `claim()` without the promise, for callers in this process that want the answer at once. */
-  claimNow(eventId: string, ttlMs: number, now: number): boolean {
-    if (Number.isNaN(this.#epoch)) {
-      this.#epoch = now;
-      this.#ttl = ttlMs;
-    }
-    const held = this.#ids.get(eventId);
-    if (held !== undefined) {
-      if (this.#until(eventId, held) > now) return false;
-      this.#forget(eventId);
-      this.#oldestUntil = Number.NEGATIVE_INFINITY; // it may have been the oldest: look again
-    }
-    // The sweep stops at once while the store has room and its oldest claim is live: skip it then.
-    if (this.#ids.size >= this.maxEntries || now >= this.#oldestUntil) this.#evict(now);
-    this.#ids.set(eventId, now - this.#epoch);
-    if (ttlMs !== this.#ttl) this.#ttls.set(eventId, ttlMs);
-    if (this.#ids.size === 1) this.#oldestUntil = now + ttlMs;
-    return true;
-  }
-
-  /** When the claim of `eventId`, held since `at` (from #epoch), expires. */
-  #until(eventId: string, at: number): number {
-    return this.#epoch + at + (this.#ttls.size === 0 ? this.#ttl : (this.#ttls.get(eventId) ?? this.#ttl));
-  }
-
-  #forget(eventId: string): boolean {
-    if (this.#ttls.size !== 0) this.#ttls.delete(eventId);
-    return this.#ids.delete(eventId);
-  }
-
-  /** Drops claims from the oldest on, while expired or (past the size bound) no longer replayable. */
-  #evict(now: number): void {
-    for (const [id, at] of this.#ids) {
-      const until = this.#until(id, at);
-      if (this.#ids.size < this.maxEntries && until > now) break;
-      if (until > now && this.#epoch + at > now - REPLAY_WINDOW_MS) break; // still replayable: keep it
-      this.#forget(id);
-    }
-    const oldest = this.#ids.entries().next();
-    this.#oldestUntil = oldest.done ? Number.POSITIVE_INFINITY : this.#until(oldest.value[0], oldest.value[1]);
-  }
-
-  async release(eventId: string): Promise<void> {
-    if (this.#forget(eventId)) this.#oldestUntil = Number.NEGATIVE_INFINITY; // may have been the oldest
-  }
-
-  /** How many ids are held (tests, metrics). */
-  get size(): number {
-    return this.#ids.size;
-  }
-
-  async close(): Promise<void> {}
-}

@@ -1,5 +1,5 @@
 // slackline/events: request signature verification, the inbound dispatcher and its HTTP endpoint.
-export { DEDUPE_TTL_MS, type EventDedupeStore, eventTimeOf, MemoryDedupeStore, REPLAY_WINDOW_MS } from './dedupe.js';
+export { DEDUPE_TTL_MS, type EventDedupeStore, eventTimeOf, REPLAY_WINDOW_MS } from './dedupe.js';
 export {
   type AckPayload,
   type Dispatched,
@@ -23,6 +23,7 @@ export {
   type EventsHandlerOptions,
   type HandlerContext,
 } from './handler.js';
+export { MemoryDedupeStore } from './memory-dedupe.js';
 export { EventFailure } from './options.js';
 export {
   DEFAULT_MAX_BODY_BYTES,

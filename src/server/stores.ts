@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { KeyRing } from '../crypto/index.js';
-import { type EventDedupeStore, MemoryDedupeStore } from '../events/dedupe.js';
+import type { EventDedupeStore } from '../events/dedupe.js';
+import { MemoryDedupeStore } from '../events/memory-dedupe.js';
 import { InvalidArgumentError } from '../http/errors.js';
 import { type Logger, silentLogger } from '../http/logger.js';
 import { StoreUnreachableError } from '../oauth/errors.js';

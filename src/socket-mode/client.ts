@@ -8,9 +8,10 @@
 // `stop()` finishes within `closeTimeoutMs` whatever the server does, also in the middle of a reconnect.
 
 import { bookkeeping } from '../events/bookkeeping.js';
-import { DEDUPE_TTL_MS, type EventDedupeStore, eventTimeOf, MemoryDedupeStore } from '../events/dedupe.js';
+import { DEDUPE_TTL_MS, type EventDedupeStore, eventTimeOf } from '../events/dedupe.js';
 import type { Dispatcher, EventCallback, Interaction, SlashCommand } from '../events/dispatcher.js';
 import type { EventEnvelope } from '../events/inbound.js';
+import { MemoryDedupeStore } from '../events/memory-dedupe.js';
 import { type Clock, sleep, systemClock } from '../http/clock.js';
 import { type Deadline, DeadlineQueue } from '../http/deadlines.js';
 import { InvalidArgumentError, PlatformError, SlacklineError } from '../http/errors.js';

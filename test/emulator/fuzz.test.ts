@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { controlRouteKeys, emulatorMethods } from '../../src/emulator/index.js';
+import { prng } from '../helpers/prng.js';
 import { type EmulatorLine, spawnEmulator, stop } from './spawn.js';
 
 const SEED = Number(process.env.SLACKLINE_FUZZ_SEED ?? Date.now() % 1_000_000);
@@ -12,17 +13,6 @@ const API_REQUESTS = 2500;
 const CONTROL_REQUESTS = 1500;
 const BUDGET_MS = 60_000;
 
-/** mulberry32: small, seeded, good enough to pick inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(SEED);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 

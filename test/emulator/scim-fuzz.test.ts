@@ -3,23 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { prng as random } from '../helpers/prng.js';
 
 let emu: Emulator;
 before(async () => {
   emu = await startEmulator({ listen: false });
 });
 after(() => emu.close());
-
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   'userName',

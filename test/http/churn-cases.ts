@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as ws from 'ws';
 import { SocketModeServer } from '../../src/emulator/socket-mode/server.js';
+import { MemoryDedupeStore } from '../../src/events/memory-dedupe.js';
 import { DeadlineQueue } from '../../src/http/deadlines.js';
 import { Running } from '../../src/http/running.js';
 import { InstallationAuthority } from '../../src/oauth/authorize.js';
@@ -53,6 +54,23 @@ export const cases: Record<string, PromotionCase> = {
       const authority = new InstallationAuthority(store, { scopes: [], client: new WebClient() });
       const query = { enterpriseId: null, teamId: 'T0CHURN1', isEnterpriseInstall: false };
       return { step: () => authority.authorize(query).then(() => garbage(1)) };
+    },
+  },
+  // Every request's event id claimed in the in-process de-dup store, which keeps them all (an hour).
+  'memory dedupe store': {
+    steps: REQUESTS,
+    async setup() {
+      const store = new MemoryDedupeStore(100_000);
+      const prefix = `${Date.now().toString(16).padStart(12, '0')}-0000-4000-8000-`;
+      return {
+        step: (i) => {
+          const held = garbage(1);
+          // Built per request, as a parsed envelope's id is.
+          if (!store.claimNow(`${prefix}${i.toString(16).padStart(12, '0')}`, 3_600_000, Date.now()))
+            throw new Error('refused');
+          return held.length;
+        },
+      };
     },
   },
   // The emulator's Socket Mode side: envelopes delivered 16 at a time to a client that acks each.

@@ -18,6 +18,7 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 for (const [name, title] of [
   ['deadlines', 'DeadlineQueue: a deadline armed and cancelled per request does not outlive it'],
   ['running', 'Running: work tracked per request does not outlive it once settled'],
+  ['memory dedupe store', 'the in-process de-dup store: holding every claimed id costs the collector nothing per id'],
   ['authorize', 'authorize(): answering every request from the cache promotes nothing per request'],
   ['socket-mode server', "the emulator's Socket Mode side: an envelope delivered and acked does not outlive its ack"],
 ] as const) {
