@@ -14,14 +14,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-const event = (i: number) => ({
-  type: 'event_callback',
-  team_id: 'T0BENCH01',
-  api_app_id: APP,
-  event_id: `Ev${i.toString(36)}${Math.random().toString(36).slice(2, 8)}`,
-  event_time: 1_700_000_000 + i,
-  event: { type: 'message', channel: 'C0BENCH01', user: 'U0BENCH01', text: `message ${i}`, ts: `1700000000.${i}` },
-});
+/** Events made in this process: each event's number, so that its id is unique (Slack's are). */
+let made = 0;
+const RUN = Math.random().toString(36).slice(2, 8);
+const event = () => {
+  const i = made++;
+  return {
+    type: 'event_callback',
+    team_id: 'T0BENCH01',
+    api_app_id: APP,
+    event_id: `Ev${RUN}${i.toString(36)}`,
+    event_time: 1_700_000_000 + i,
+    event: { type: 'message', channel: 'C0BENCH01', user: 'U0BENCH01', text: `message ${i}`, ts: `1700000000.${i}` },
+  };
+};
 
 async function throughput(events: number, inflight: number): Promise<Record<string, number>> {
   const latencies: number[] = [];
@@ -31,9 +37,9 @@ async function throughput(events: number, inflight: number): Promise<Record<stri
   const cpuBefore = process.cpuUsage();
   const lane = async () => {
     while (next < events) {
-      const i = next++;
+      next++;
       const t0 = performance.now();
-      const result = await server.deliver(APP, 'events_api', event(i));
+      const result = await server.deliver(APP, 'events_api', event());
       if (result.acked && result.attempts === 1) latencies.push(performance.now() - t0);
       else unacked++;
     }
@@ -53,13 +59,13 @@ async function refresh(durationMs: number): Promise<Record<string, number>> {
   const started = performance.now();
   let refreshed = false;
   const pending: Promise<void>[] = [];
-  for (let i = 0; performance.now() - started < durationMs; i++) {
+  while (performance.now() - started < durationMs) {
     if (!refreshed && performance.now() - started > durationMs / 3) {
       server.disconnect(APP, 'refresh_requested');
       refreshed = true;
     }
     pending.push(
-      server.deliver(APP, 'events_api', event(i)).then((r) => {
+      server.deliver(APP, 'events_api', event()).then((r) => {
         if (r.acked && r.attempts === 1) delivered++;
         else unacked++;
       }),

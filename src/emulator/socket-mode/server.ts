@@ -84,12 +84,21 @@ export interface DeliveryResult {
 
 type Answer = { payload: Record<string, unknown> | undefined } | undefined;
 
-interface Pending {
-  /** The envelope id the ack must carry. */
-  id: string;
-  /** The ack's payload, or undefined when the server gave up waiting (timeout, closed). */
-  settle: (result: Answer) => void;
-  /** performance.now() past which the envelope counts as not acked. */
+/** One delivery in progress: one object, held in its slot while a send of it awaits its ack. */
+interface Delivery {
+  /** The envelope id every send of it carries, and the ack must. */
+  readonly id: string;
+  readonly slot: number;
+  readonly appId: string;
+  readonly type: EnvelopeKind;
+  /** The payload, serialized once for all its sends. */
+  readonly body: string;
+  /** How many times it may be sent again. */
+  readonly retries: number;
+  readonly resolve: (result: DeliveryResult) => void;
+  /** This attempt's number (0: the first; its `retry_attempt`). */
+  attempt: number;
+  /** performance.now() past which this send counts as not acked. */
   deadline: number;
 }
 
@@ -114,7 +123,7 @@ export class SocketModeServer {
    * is old (src/http/deadlines.ts), and this side's pauses were in every client's ack latency.
    * One timer (#sweep), armed for the earliest deadline, serves them all.
    */
-  readonly #slots: (Pending | undefined)[] = [];
+  readonly #slots: (Delivery | undefined)[] = [];
   /** Slots of deliveries that resolved, to reuse (a stack). */
   readonly #freeSlots: number[] = [];
 
@@ -246,7 +255,8 @@ export class SocketModeServer {
     if (text.startsWith(PLAIN) && text.endsWith('"}')) {
       const id = text.slice(PLAIN.length, -2);
       if (!id.includes('"') && !id.includes('\\')) {
-        this.#take(id)?.settle({ payload: undefined });
+        const delivery = this.#take(id);
+        if (delivery !== undefined) this.#answered(delivery, { payload: undefined });
         return;
       }
     }
@@ -259,22 +269,22 @@ export class SocketModeServer {
     if (typeof message !== 'object' || message === null) return;
     const { envelope_id: id, payload } = message as { envelope_id?: unknown; payload?: unknown };
     if (typeof id !== 'string') return;
-    const pending = this.#take(id);
-    if (pending === undefined) return;
+    const delivery = this.#take(id);
+    if (delivery === undefined) return;
     const body =
       typeof payload === 'object' && payload !== null && !Array.isArray(payload)
         ? (payload as Record<string, unknown>)
         : undefined;
-    pending.settle({ payload: body });
+    this.#answered(delivery, { payload: body });
   }
 
   /** The envelope sent with this id and not yet acked, taken out of its slot; undefined for any other id. */
-  #take(id: string): Pending | undefined {
+  #take(id: string): Delivery | undefined {
     const slot = id.length === ENVELOPE_ID_LENGTH ? Number.parseInt(id.slice(SLOT_AT, SLOT_AT + 4), 16) : Number.NaN;
-    const pending = this.#slots[slot];
-    if (pending === undefined || pending.id !== id) return undefined;
+    const delivery = this.#slots[slot];
+    if (delivery === undefined || delivery.id !== id) return undefined;
     this.#slots[slot] = undefined;
-    return pending;
+    return delivery;
   }
 
   #online(appId: string, sockets: number): void {
@@ -305,54 +315,77 @@ export class SocketModeServer {
    * `maxRetries` times; interactions and commands are sent once, as Slack does. Resolves
    * `acked: false` when no connection is open or nobody acked.
    *
-   * One promise per delivery, settled from the ack itself: no async frame and no promise per attempt
-   * in between (at tens of thousands of envelopes a second they were most of this side's garbage).
+   * One promise and one object (its Delivery) per delivery, settled from the ack itself: no async
+   * frame, no promise and no closure per attempt (at tens of thousands of envelopes a second they
+   * were most of this side's garbage).
    */
   deliver(appId: string, type: EnvelopeKind, payload: Record<string, unknown>): Promise<DeliveryResult> {
     if (this.#freeSlots.length === 0 && this.#slots.length >= MAX_PENDING) {
       return Promise.resolve({ acked: false, payload: undefined, attempts: 0 });
     }
     const slot = this.#freeSlots.pop() ?? this.#slots.push(undefined) - 1;
-    const envelopeId = `${this.#idPrefix}${slot.toString(16).padStart(4, '0')}-${(++this.#idCounter).toString(16).padStart(12, '0')}`;
-    const retries = type === 'events_api' ? this.#options.maxRetries : 0;
-    // The one serialization per delivery is the payload's; the frame around it is built by hand, in
-    // Slack's field order.
-    const body = JSON.stringify(payload);
-    return new Promise<DeliveryResult>((settled) => {
-      const resolve = (result: DeliveryResult): void => {
-        this.#slots[slot] = undefined;
-        this.#freeSlots.push(slot);
-        settled(result);
-      };
-      const attempt = (n: number): void => {
-        const settle = (answer: Answer): void => {
-          if (answer !== undefined) resolve({ acked: true, payload: answer.payload, attempts: n + 1 });
-          else if (n === retries || this.#closed) resolve({ acked: false, payload: undefined, attempts: n + 1 });
-          else attempt(n + 1);
-        };
-        const ws = this.#pick(appId);
-        if (ws === undefined) {
-          // No connection (between a drop and the reconnect): a failed attempt, tried again later.
-          if (n === retries) resolve({ acked: false, payload: undefined, attempts: n });
-          else {
-            this.#after(this.#options.ackTimeoutMs, () => {
-              if (this.#closed) resolve({ acked: false, payload: undefined, attempts: n });
-              else attempt(n + 1);
-            });
-          }
-          return;
-        }
-        const frame =
-          type === 'events_api'
-            ? `{"envelope_id":"${envelopeId}","type":"events_api","payload":${body},"accepts_response_payload":false,"retry_attempt":${n},"retry_reason":"${n === 0 ? '' : 'timeout'}"}`
-            : `{"envelope_id":"${envelopeId}","type":"${type}","payload":${body},"accepts_response_payload":true}`;
-        const deadline = performance.now() + Math.max(0, this.#options.ackTimeoutMs / this.#options.scale());
-        this.#slots[slot] = { id: envelopeId, settle, deadline };
-        if (deadline < this.#sweepAt) this.#armSweep(deadline);
-        this.#send(ws, frame);
-      };
-      attempt(0);
+    let resolve!: (result: DeliveryResult) => void;
+    const settled = new Promise<DeliveryResult>((r) => {
+      resolve = r;
     });
+    this.#attempt({
+      id: `${this.#idPrefix}${slot.toString(16).padStart(4, '0')}-${(++this.#idCounter).toString(16).padStart(12, '0')}`,
+      slot,
+      appId,
+      type,
+      // The one serialization per delivery is the payload's; the frame around it is built by hand, in
+      // Slack's field order.
+      body: JSON.stringify(payload),
+      retries: type === 'events_api' ? this.#options.maxRetries : 0,
+      resolve,
+      attempt: 0,
+      deadline: Number.POSITIVE_INFINITY,
+    });
+    return settled;
+  }
+
+  /** Sends the delivery's envelope (its `attempt`th time) to one of the app's connections. */
+  #attempt(d: Delivery): void {
+    const ws = this.#pick(d.appId);
+    if (ws === undefined) {
+      // No connection (between a drop and the reconnect): a failed attempt, tried again later.
+      if (d.attempt === d.retries) this.#resolve(d, undefined, d.attempt);
+      else {
+        this.#after(this.#options.ackTimeoutMs, () => {
+          if (this.#closed) this.#resolve(d, undefined, d.attempt);
+          else {
+            d.attempt++;
+            this.#attempt(d);
+          }
+        });
+      }
+      return;
+    }
+    const n = d.attempt;
+    const frame =
+      d.type === 'events_api'
+        ? `{"envelope_id":"${d.id}","type":"events_api","payload":${d.body},"accepts_response_payload":false,"retry_attempt":${n},"retry_reason":"${n === 0 ? '' : 'timeout'}"}`
+        : `{"envelope_id":"${d.id}","type":"${d.type}","payload":${d.body},"accepts_response_payload":true}`;
+    d.deadline = performance.now() + Math.max(0, this.#options.ackTimeoutMs / this.#options.scale());
+    this.#slots[d.slot] = d;
+    if (d.deadline < this.#sweepAt) this.#armSweep(d.deadline);
+    this.#send(ws, frame);
+  }
+
+  /** A send of `d` acked (`answer`), or given up on (undefined: timed out, or the server closed). */
+  #answered(d: Delivery, answer: Answer): void {
+    if (answer !== undefined) this.#resolve(d, answer, d.attempt + 1);
+    else if (d.attempt === d.retries || this.#closed) this.#resolve(d, undefined, d.attempt + 1);
+    else {
+      d.attempt++;
+      this.#attempt(d);
+    }
+  }
+
+  #resolve(d: Delivery, answer: Answer, attempts: number): void {
+    this.#slots[d.slot] = undefined;
+    this.#freeSlots.push(d.slot);
+    d.resolve({ acked: answer !== undefined, payload: answer?.payload, attempts });
   }
 
   /**
@@ -401,12 +434,12 @@ export class SocketModeServer {
     const now = performance.now();
     let next = Number.POSITIVE_INFINITY;
     for (let slot = 0; slot < this.#slots.length; slot++) {
-      const pending = this.#slots[slot];
-      if (pending === undefined) continue;
-      if (pending.deadline <= now) {
+      const delivery = this.#slots[slot];
+      if (delivery === undefined) continue;
+      if (delivery.deadline <= now) {
         this.#slots[slot] = undefined;
-        pending.settle(undefined);
-      } else if (pending.deadline < next) next = pending.deadline;
+        this.#answered(delivery, undefined);
+      } else if (delivery.deadline < next) next = delivery.deadline;
     }
     if (next !== Number.POSITIVE_INFINITY) this.#armSweep(next);
   }
@@ -476,9 +509,9 @@ export class SocketModeServer {
     this.#sweeper = undefined;
     this.#sweepAt = Number.POSITIVE_INFINITY;
     for (let slot = 0; slot < this.#slots.length; slot++) {
-      const pending = this.#slots[slot];
+      const delivery = this.#slots[slot];
       this.#slots[slot] = undefined;
-      pending?.settle(undefined);
+      if (delivery !== undefined) this.#answered(delivery, undefined);
     }
     for (const app of this.#apps.values()) for (const ws of app.sockets) ws.terminate();
     this.#apps.clear();
