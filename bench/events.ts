@@ -28,6 +28,8 @@ const SERVER_ARG: Record<string, string> = {
 };
 // BENCH_EVENTS_CONCURRENCY=16 (comma-separated) for a shorter run while iterating.
 const CONCURRENCY = (process.env.BENCH_EVENTS_CONCURRENCY ?? '1,16,64').split(',').map(Number);
+/** Another store for slackline than serve's default (e.g. `memory:`), to see what the store costs. */
+const STORE = process.env.BENCH_EVENTS_STORE || undefined;
 const SECRET = 'bench-canary-signing-secret';
 
 interface Measure {
@@ -166,6 +168,11 @@ export async function benchEvents(): Promise<void> {
     ),
   ];
   console.log(lines.join('\n'));
+  if (STORE !== undefined) {
+    // Not the default store: the README's table and bench/results are the default's.
+    console.log(`slackline on ${STORE} (BENCH_EVENTS_STORE): nothing written`);
+    return;
+  }
   const file = writeResult('events', { bench: 'events', requests, warmup, rounds, machine: machine(), rows });
   updateReadme('events', lines.join('\n'));
   console.log(`wrote ${file} and the README's table`);

@@ -33,8 +33,9 @@ if (which === 'slackline') {
       SLACK_CLIENT_ID: '1.2',
       SLACK_CLIENT_SECRET: 'bench-canary-client-secret',
       SLACK_SIGNING_SECRET: secret,
-      // serve's default store (sqlite:./slackline.db), in a folder of its own.
-      SLACKLINE_DATABASE_URL: `sqlite:${join(dir, 'slackline.db')}`,
+      // serve's default store (sqlite:./slackline.db), in a folder of its own; BENCH_EVENTS_STORE
+      // (bench/events.ts passes it on) another.
+      SLACKLINE_DATABASE_URL: process.env.BENCH_EVENTS_STORE || `sqlite:${join(dir, 'slackline.db')}`,
       SLACK_API_URL: 'http://127.0.0.1:9/api/',
     },
     dispatcher: ({ authority, client }) => new Dispatcher({ authority, client }).on('message', () => {}),
