@@ -14,6 +14,7 @@
 // taken over, not free), logs that the answer may be lost, and tries the stored refresh token once.
 import { type Clock, systemClock } from '../http/clock.js';
 import { InvalidResponseError, PlatformError, type RequestError, SlacklineError } from '../http/errors.js';
+import { fnv1a } from '../http/fnv.js';
 import type { WebClient } from '../web/client.js';
 import { LeaseTimeoutError, OAuthErrorCode } from './errors.js';
 import { type Answers, RefreshBehind } from './refresh-behind.js';
@@ -188,8 +189,7 @@ export class Rotator {
 
   /** The margin of one row (the same in every process, so they agree when it is due). */
   marginFor(query: InstallationQuery, userId = ''): number {
-    let h = 2166136261;
-    for (const c of rowKey(query, userId)) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+    const h = fnv1a(rowKey(query, userId));
     return this.#margin + (this.#jitter <= 0 ? 0 : h % this.#jitter);
   }
 
